@@ -1,0 +1,1 @@
+"""Commune Inventory: registry, labels, handovers and needs of merged communes."""

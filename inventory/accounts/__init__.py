@@ -1,0 +1,1 @@
+"""Accounts: users, roles, unit scope, login sessions and bearer tokens."""

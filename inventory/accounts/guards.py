@@ -1,0 +1,78 @@
+"""Who may call a route: authentication from a bearer token or session, roles by guard.
+
+Unit scope is not checked here but inside every query (`unit_scope`), so a
+forgotten guard still cannot leak another unit's row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from inventory.accounts import tokens
+from inventory.accounts.principal import Principal, Role
+
+Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
+SESSION_KEY = "principal"
+READERS = (Role.ADMIN, Role.OFFICER, Role.AUDITOR, Role.LEADER)
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            kind, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if kind.lower() == "bearer" else None
+    return None
+
+
+def authentication_middleware(app: ASGIApp) -> ASGIApp:
+    """Put the caller's Principal (or None) in scope["user"].
+
+    The API takes bearer tokens only, so cross-site requests cannot ride on a
+    browser cookie; pages use the server-side session, protected by CSRF tokens.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            principal: Principal | None = None
+            token = _bearer(scope)
+            if token is not None:
+                principal = tokens.verify(token, scope["litestar_app"].state.settings.secret_key)
+            elif not scope["path"].startswith("/api/"):
+                session = scope.get("session") or {}
+                data = session.get(SESSION_KEY) if isinstance(session, dict) else None
+                if data:
+                    principal = Principal(**data)
+            scope["user"] = principal
+        await app(scope, receive, send)
+
+    return middleware
+
+
+def allow(*roles: Role) -> Guard:
+    """A guard admitting signed-in users whose role is one of `roles`."""
+    allowed = frozenset(roles)
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        principal = connection.scope.get("user")
+        if principal is None:
+            raise NotAuthorizedException(
+                "sign in first: send 'Authorization: Bearer <token>'",
+                headers={"WWW-Authenticate": 'Bearer realm="inventory"'},
+            )
+        if principal.role not in allowed:
+            raise PermissionDeniedException(f"the {principal.role} role may not do this")
+
+    return guard
+
+
+def current_principal(scope: Scope) -> Principal:
+    """Dependency: the caller (the route's guard has made sure there is one)."""
+    principal = scope.get("user")
+    if principal is None:
+        raise NotAuthorizedException("sign in first")
+    return principal

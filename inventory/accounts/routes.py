@@ -1,0 +1,136 @@
+"""Account routes: bearer tokens for API clients, and user management."""
+
+from __future__ import annotations
+
+import asyncpg
+from litestar import Request, Response, Router, get, patch, post
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.status_codes import HTTP_201_CREATED
+
+from inventory.accounts import queries, tokens
+from inventory.accounts.guards import READERS, allow
+from inventory.accounts.passwords import hash_password
+from inventory.accounts.principal import Principal, Role
+from inventory.accounts.schemas import TokenRead, TokenRequest, UserCreate, UserPatch, UserRead
+from inventory.accounts.scope import in_scope, require_unit
+from inventory.db import crud
+from inventory.db.listing import ListQuery, Page, page_sql, paginate
+from inventory.errors import NotFound
+from inventory.history import queries as history
+from inventory.history.record import begin_write, record
+from inventory.openapi import BEARER, errors
+from inventory.versioning import check_version, etag, expected_version
+
+ENTITY = "user"
+
+# Slows password guessing; counted in PostgreSQL so every worker shares the count.
+login_rate_limit = RateLimitConfig(rate_limit=("minute", 20), store="rate_limit")
+
+
+@post("/token", responses=errors(), security=[], status_code=200,
+      middleware=[login_rate_limit.middleware])
+async def issue_token(conn: asyncpg.Connection, state: State, data: TokenRequest) -> TokenRead:
+    """Exchange a login and password for a bearer token."""
+    principal = await queries.authenticate(conn, data.login, data.password)
+    if principal is None:
+        raise NotAuthorizedException("wrong login or password")
+    settings = state.settings
+    token, expires = tokens.issue(principal, settings.secret_key, settings.token_ttl_seconds)
+    return TokenRead(access_token=token, token_type="Bearer", expires_at=expires)
+
+
+@get("/me", guards=[allow(*READERS)], responses=errors(), security=BEARER)
+async def whoami(principal: Principal) -> Principal:
+    """The signed-in caller, as the token names them."""
+    return principal
+
+
+def _read(row: asyncpg.Record) -> UserRead:
+    return UserRead(**{k: row[k] for k in UserRead.__struct_fields__})
+
+
+async def _get(conn: asyncpg.Connection, principal: Principal, user_id: int,
+               *, lock: bool = False) -> asyncpg.Record:
+    row = await conn.fetchrow(queries.GET + (" FOR UPDATE" if lock else ""), user_id,
+                              principal.unit_id)
+    if row is None:
+        raise NotFound(f"no user {user_id}")
+    return row
+
+
+def _respond(row: asyncpg.Record, status: int = 200) -> Response[UserRead]:
+    return Response(_read(row), status_code=status, headers={"ETag": etag(row["version"])})
+
+
+@get("/", guards=[allow(*READERS)], responses=errors(422))
+async def list_users(conn: asyncpg.Connection, principal: Principal, role: Role | None = None,
+                     unit_id: int | None = None, sort: str = "login", cursor: str | None = None,
+                     limit: int = 50) -> Page[UserRead]:
+    """Users whose unit is in your scope."""
+    query = ListQuery()
+    query.add(in_scope("unit_id", "{}"), principal.unit_id)
+    if role is not None:
+        query.add("role = {}", role.value)
+    if unit_id is not None:
+        query.add("unit_id = {}", unit_id)
+    sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "id")
+    return paginate(await conn.fetch(sql, *query.params), limit, _read)
+
+
+@get("/{user_id:int}", guards=[allow(*READERS)], responses=errors(404))
+async def get_user(conn: asyncpg.Connection, principal: Principal, user_id: int
+                   ) -> Response[UserRead]:
+    return _respond(await _get(conn, principal, user_id))
+
+
+@get("/{user_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
+async def user_history(conn: asyncpg.Connection, principal: Principal, user_id: int
+                       ) -> list[history.EventRead]:
+    await _get(conn, principal, user_id)
+    return await history.for_entity(conn, ENTITY, user_id)
+
+
+@post("/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED,
+      responses=errors(409, 413, 422))
+async def create_user(conn: asyncpg.Connection, principal: Principal, data: UserCreate
+                      ) -> Response[UserRead]:
+    """Create an account (admin). The password is stored only as an argon2 hash."""
+    async with conn.transaction():
+        await begin_write(conn, principal)
+        await require_unit(conn, principal, data.unit_id, "unit_id")
+        user_id = await queries.create_user(conn, data.login, hash_password(data.password),
+                                            data.role, data.unit_id, data.full_name)
+        row = await _get(conn, principal, user_id)
+        await record(conn, principal, ENTITY, user_id, "create", None, row)
+    return _respond(row, HTTP_201_CREATED)
+
+
+@patch("/{user_id:int}", guards=[allow(Role.ADMIN)],
+       responses=errors(404, 409, 412, 422, 428))
+async def update_user(request: Request, conn: asyncpg.Connection, principal: Principal,
+                      user_id: int, data: UserPatch) -> Response[UserRead]:
+    """Change role, scope, name, password or disable an account (admin); needs If-Match."""
+    version = expected_version(request)
+    values = crud.given_fields(data)
+    if "password" in values:
+        values["password_hash"] = hash_password(values.pop("password"))
+    async with conn.transaction():
+        await begin_write(conn, principal)
+        before = await _get(conn, principal, user_id, lock=True)
+        check_version(before["version"], version)
+        await require_unit(conn, principal, values.get("unit_id"), "unit_id")
+        await crud.update(conn, "users", user_id, values)
+        after = await _get(conn, principal, user_id)
+        await record(conn, principal, ENTITY, user_id, "update", before, after)
+    return _respond(after)
+
+
+auth_router = Router(path="/api/v1/auth", route_handlers=[issue_token, whoami], tags=["auth"])
+users_router = Router(
+    path="/api/v1/users",
+    route_handlers=[list_users, get_user, user_history, create_user, update_user],
+    tags=["users"],
+    security=BEARER,
+)

@@ -1,0 +1,91 @@
+"""Builds the Litestar app: the only place where the domains are wired together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import swagger_ui_bundle
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from inventory import accounts, units
+from inventory.accounts.guards import authentication_middleware, current_principal
+from inventory.accounts.routes import auth_router, users_router
+from inventory.db.dependencies import provide_conn
+from inventory.db.pool import create_pool
+from inventory.db.store import PostgresStore
+from inventory.errors import problem_details_plugin, recursion_handler
+from inventory.openapi import config as openapi_config
+from inventory.settings import Settings
+from inventory.units.routes import router as units_router
+from inventory.web.routes import router as web_router
+
+WEB = Path(__file__).parent / "web"
+POOL_CLOSE_TIMEOUT = 10.0
+
+__all__ = ["accounts", "create_app", "units"]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    if settings.database_url is None:
+        raise RuntimeError("INVENTORY_DATABASE_URL is not set (`inventory run` sets it)")
+    stores = {name: PostgresStore(name) for name in ("sessions", "rate_limit")}
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        pool = await create_pool(settings.database_url, min_size=settings.pool_min,
+                                 max_size=settings.pool_max)
+        app.state.pool = pool
+        for store in stores.values():
+            store.bind(pool)
+        try:
+            yield
+        finally:
+            import asyncio
+
+            await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT)
+
+    sessions = ServerSideSessionConfig(
+        store="sessions", key="inventory_session", max_age=settings.session_ttl_seconds,
+        secure=settings.secure_cookies, httponly=True, samesite="lax",
+    )
+    return Litestar(
+        route_handlers=[
+            auth_router, users_router, units_router, web_router, PrometheusController,
+            create_static_files_router(path="/static", directories=[WEB / "static"],
+                                       include_in_schema=False),
+            create_static_files_router(path="/static/swagger",
+                                       directories=[Path(swagger_ui_bundle.swagger_ui_path)],
+                                       include_in_schema=False, name="swagger"),
+        ],
+        lifespan=[lifespan],
+        state=State({"settings": settings}),
+        stores=stores,
+        dependencies={"conn": Provide(provide_conn), "principal": Provide(current_principal,
+                                                                         sync_to_thread=False)},
+        middleware=[
+            sessions.middleware,
+            DefineMiddleware(authentication_middleware),
+            PrometheusConfig(app_name="inventory", group_path=True).middleware,
+        ],
+        csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/api/"],
+                               cookie_secure=settings.secure_cookies, cookie_httponly=False),
+        plugins=[problem_details_plugin()],
+        exception_handlers={RecursionError: recursion_handler},
+        openapi_config=openapi_config(),
+        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=512),
+        request_max_body_size=settings.max_body_bytes,
+    )

@@ -1,0 +1,34 @@
+"""The embedded PostgreSQL that `pgserver` ships, for a machine without a server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+
+def start(data_dir: Path) -> tuple[object, str]:
+    """Start (or join) the embedded server; return its handle and an asyncpg DSN.
+
+    The handle stops the server when the last process holding it exits, so
+    Ctrl-C on `make run` leaves no server behind and the data stays on disk.
+    """
+    import pgserver  # imported late: deployments with a real server never load it
+
+    pg_dir = data_dir / "pg"
+    pg_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pg_dir, cleanup_mode="stop")
+    socket_dir = server.get_uri().split("host=", 1)[1]
+    return server, f"postgresql://postgres@/postgres?host={quote(socket_dir)}"
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL pointed at another database."""
+    if "?" in url:
+        base, query = url.split("?", 1)
+        query = "?" + query
+    else:
+        base, query = url, ""
+    scheme_host, _, _ = base.rpartition("/")
+    if scheme_host.endswith(":/"):  # postgresql:///db form
+        scheme_host = base[: base.rfind("/")]
+    return f"{scheme_host}/{name}{query}"

@@ -1,0 +1,34 @@
+"""The asyncpg pool: one per process, created in the app's lifespan."""
+
+from __future__ import annotations
+
+import asyncpg
+import msgspec
+
+ACQUIRE_TIMEOUT = 5.0
+COMMAND_TIMEOUT = 30.0
+
+
+def _encode_json(value: object) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for kind in ("json", "jsonb"):
+        await conn.set_type_codec(
+            kind, encoder=_encode_json, decoder=msgspec.json.decode,
+            schema="pg_catalog", format="text",
+        )
+
+
+async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    return await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        command_timeout=COMMAND_TIMEOUT,
+        init=_init_connection,
+        # Connections are recycled so a migration run beside a live pool does not
+        # leave stale prepared statements behind for long (asyncpg#458).
+        max_inactive_connection_lifetime=300,
+    )

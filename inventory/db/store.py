@@ -1,0 +1,96 @@
+"""A Litestar `Store` in PostgreSQL, behind sessions and rate limits.
+
+Every worker and machine sees the same data, so the app stays stateless.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Self
+
+import asyncpg
+from litestar.stores.base import NamespacedStore
+
+from inventory.db.pool import ACQUIRE_TIMEOUT
+
+
+def _seconds(expires_in: int | timedelta | None) -> float | None:
+    if expires_in is None:
+        return None
+    return expires_in.total_seconds() if isinstance(expires_in, timedelta) else float(expires_in)
+
+
+class PostgresStore(NamespacedStore):
+    """Key-value rows in `kv_store`, expiring by timestamp; the pool is bound late."""
+
+    def __init__(self, namespace: str = "litestar") -> None:
+        self.namespace = namespace
+        self.pool: asyncpg.Pool | None = None
+
+    def with_namespace(self, namespace: str) -> Self:
+        child = type(self)(f"{self.namespace}_{namespace}")
+        child.pool = self.pool
+        return child
+
+    def bind(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    def _pool(self) -> asyncpg.Pool:
+        if self.pool is None:
+            raise RuntimeError("PostgresStore used before the app started")
+        return self.pool
+
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+                  ) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        await self._pool().execute(
+            """
+            INSERT INTO kv_store (namespace, key, value, expires_at)
+            VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+            ON CONFLICT (namespace, key)
+            DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+            """,
+            self.namespace, key, data, _seconds(expires_in), timeout=ACQUIRE_TIMEOUT,
+        )
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        renew = _seconds(renew_for)
+        if renew is not None:
+            return await self._pool().fetchval(
+                """
+                UPDATE kv_store SET expires_at = now() + make_interval(secs => $3)
+                WHERE namespace = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > now())
+                RETURNING value
+                """,
+                self.namespace, key, renew, timeout=ACQUIRE_TIMEOUT,
+            )
+        return await self._pool().fetchval(
+            "SELECT value FROM kv_store WHERE namespace = $1 AND key = $2"
+            " AND (expires_at IS NULL OR expires_at > now())",
+            self.namespace, key, timeout=ACQUIRE_TIMEOUT,
+        )
+
+    async def delete(self, key: str) -> None:
+        await self._pool().execute("DELETE FROM kv_store WHERE namespace = $1 AND key = $2",
+                                   self.namespace, key, timeout=ACQUIRE_TIMEOUT)
+
+    async def delete_all(self) -> None:
+        # Child namespaces go too, as NamespacedStore promises.
+        await self._pool().execute(
+            "DELETE FROM kv_store WHERE namespace = $1 OR starts_with(namespace, $1 || '_')",
+            self.namespace, timeout=ACQUIRE_TIMEOUT)
+
+    async def delete_expired(self) -> None:
+        await self._pool().execute("DELETE FROM kv_store WHERE expires_at <= now()",
+                                   timeout=ACQUIRE_TIMEOUT)
+
+    async def exists(self, key: str) -> bool:
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        seconds = await self._pool().fetchval(
+            "SELECT extract(epoch FROM expires_at - now())::int FROM kv_store"
+            " WHERE namespace = $1 AND key = $2",
+            self.namespace, key, timeout=ACQUIRE_TIMEOUT,
+        )
+        return seconds

@@ -1,0 +1,163 @@
+"""Domain errors and their RFC 9457 problem-details form.
+
+Routes raise these (or let asyncpg's constraint errors through); the plugin
+configured in `problem_details_plugin` turns each into application/problem+json.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_412_PRECONDITION_FAILED,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_428_PRECONDITION_REQUIRED,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
+
+RETRY_AFTER_SECONDS = "5"
+
+
+class Problem(ProblemDetailsException):
+    """A problem with a fixed status and title; `field` names the input at fault."""
+
+    status: int = HTTP_400_BAD_REQUEST
+    default_title: str = "Bad request"
+
+    def __init__(self, detail: str, *, field: str | None = None, title: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        extra = {"field": field} if field else None
+        super().__init__(detail=detail, status_code=self.status, title=title or self.default_title,
+                         extra=extra, headers=headers)
+
+
+class NotFound(Problem):
+    status = HTTP_404_NOT_FOUND
+    default_title = "Not found"
+
+
+class Unauthorized(Problem):
+    status = 401
+    default_title = "Unauthorized"
+
+
+class Invalid(Problem):
+    """Well-formed input that breaks a rule or names a record the caller cannot use."""
+
+    status = HTTP_422_UNPROCESSABLE_ENTITY
+    default_title = "Invalid input"
+
+
+class Conflict(Problem):
+    status = HTTP_409_CONFLICT
+    default_title = "Conflict"
+
+
+class PreconditionRequired(Problem):
+    status = HTTP_428_PRECONDITION_REQUIRED
+    default_title = "Precondition required"
+
+
+class PreconditionFailed(Problem):
+    status = HTTP_412_PRECONDITION_FAILED
+    default_title = "Precondition failed"
+
+
+# Constraint name -> (field, message): the database is the last line of defence
+# and its errors must read like the API's own.
+_CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {
+    "units_code_key": ("code", "a unit with this code already exists"),
+    "users_login_key": ("login", "this login is taken"),
+    "categories_code_key": ("code", "a category with this code already exists"),
+    "rooms_site_name_key": ("name", "this site already has a room with this name"),
+    "assets_tag_key": ("tag", "this tag is already used"),
+}
+
+
+def _database_problem(exc: asyncpg.PostgresError) -> ProblemDetailsException:
+    constraint = getattr(exc, "constraint_name", None) or ""
+    field, message = _CONSTRAINT_FIELDS.get(constraint, (None, None))
+    extra: dict[str, Any] = {"constraint": constraint} if constraint else {}
+    if field:
+        extra["field"] = field
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return ProblemDetailsException(status_code=HTTP_409_CONFLICT, title="Conflict",
+                                       detail=message or "duplicate value", extra=extra)
+    if isinstance(exc, asyncpg.ForeignKeyViolationError | asyncpg.CheckViolationError
+                  | asyncpg.NotNullViolationError):
+        return ProblemDetailsException(status_code=HTTP_422_UNPROCESSABLE_ENTITY,
+                                       title="Invalid input",
+                                       detail=message or f"violates {constraint or 'a rule'}",
+                                       extra=extra)
+    if isinstance(exc, asyncpg.DataError):
+        return ProblemDetailsException(status_code=HTTP_400_BAD_REQUEST, title="Bad request",
+                                       detail="a value is out of range", extra=extra)
+    raise exc
+
+
+def _validation_problem(exc: ValidationException) -> ProblemDetailsException:
+    extra: dict[str, Any] = {}
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    if errors:
+        first = errors[0]
+        key = first.get("key") if isinstance(first, dict) else None
+        extra["field"] = key or ""
+        extra["errors"] = errors
+        detail = (first.get("message") if isinstance(first, dict) else None) or str(exc.detail)
+    else:
+        detail = str(exc.detail)
+    return ProblemDetailsException(status_code=exc.status_code, title="Validation failed",
+                                   detail=detail, extra=extra)
+
+
+def _http_problem(exc: HTTPException) -> ProblemDetailsException:
+    return ProblemDetailsException(status_code=exc.status_code, title=_title(exc.status_code),
+                                   detail=str(exc.detail), headers=exc.headers,
+                                   extra=exc.extra if isinstance(exc.extra, dict) else None)
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _unavailable(_exc: Exception) -> ProblemDetailsException:
+    return ProblemDetailsException(status_code=HTTP_503_SERVICE_UNAVAILABLE,
+                                   title="Service unavailable",
+                                   detail="the database cannot be reached; try again shortly",
+                                   headers={"Retry-After": RETRY_AFTER_SECONDS})
+
+
+def recursion_handler(request: Request, _exc: RecursionError) -> Response:
+    """msgspec raises RecursionError on very deep JSON (msgspec#1033): that is bad input."""
+    return ProblemDetailsException(status_code=HTTP_400_BAD_REQUEST, title="Bad request",
+                                   detail="the JSON body is nested too deeply").to_response(request)
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    unavailable = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError,
+                   asyncpg.InterfaceError, TimeoutError, asyncpg.AdminShutdownError)
+    mapping: dict[type[Exception], Any] = {
+        ValidationException: _validation_problem,
+        HTTPException: _http_problem,
+        asyncpg.IntegrityConstraintViolationError: _database_problem,
+        asyncpg.DataError: _database_problem,
+    }
+    for exc_type in unavailable:
+        mapping[exc_type] = _unavailable
+    return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))

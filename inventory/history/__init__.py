@@ -1,0 +1,1 @@
+"""History: the append-only, hash-chained record of every change."""

@@ -1,0 +1,65 @@
+"""What the OpenAPI document says about errors and authentication, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+BEARER = [{"bearer": []}]
+
+
+class ProblemDetails(msgspec.Struct):
+    """RFC 9457 problem details; `field` names the input at fault, where one is."""
+
+    status: int
+    title: str
+    detail: str
+    field: str | None = None
+    constraint: str | None = None
+
+
+_DESCRIPTIONS = {
+    400: "Malformed input (bad JSON, wrong type, unknown field, too deep)",
+    401: "Not signed in, or the token is invalid or expired",
+    403: "Your role may not do this",
+    404: "No such record in your scope",
+    409: "Duplicate value (the constraint is named)",
+    412: "If-Match does not match the current version",
+    413: "Body too large",
+    422: "Well-formed input that breaks a rule or names a record outside your scope",
+    428: "If-Match is required",
+    503: "The database cannot be reached (see Retry-After)",
+}
+
+
+def errors(*codes: int) -> dict[int, ResponseSpec]:
+    """Problem-details responses for `codes`, plus the ones every API route can give."""
+    every = (400, 401, 403, 503)
+    return {
+        code: ResponseSpec(data_container=ProblemDetails, description=_DESCRIPTIONS[code],
+                           media_type="application/problem+json")
+        for code in sorted({*every, *codes})
+    }
+
+
+def config() -> OpenAPIConfig:
+    components: Any = Components(security_schemes={
+        "bearer": SecurityScheme(type="http", scheme="bearer",
+                                 description="POST /api/v1/auth/token to get one"),
+    })
+    return OpenAPIConfig(
+        title="Commune Inventory API",
+        version="1",
+        path="/schema",
+        components=components,
+        render_plugins=[SwaggerRenderPlugin(
+            js_url="/static/swagger/swagger-ui-bundle.js",
+            css_url="/static/swagger/swagger-ui.css",
+            standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+        )],
+    )

@@ -1,0 +1,1 @@
+"""Units: provinces, communes, wards, former units and the merger lineage between them."""

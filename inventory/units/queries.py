@@ -1,0 +1,42 @@
+"""SQL for units, every read limited to the caller's scope."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from inventory.accounts.scope import in_scope
+
+COLUMNS = "id, code, name, kind, parent_id, merged_into_id, valid_from, valid_to, version"
+
+GET = f"SELECT {COLUMNS} FROM units WHERE id = $1 AND {in_scope('id', '$2')}"
+GET_FOR_UPDATE = GET + " FOR UPDATE"
+
+LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM units WHERE {{where}}"
+
+SORT_KEYS = {
+    "code": ("code", "text"),
+    "name": ("name", "text"),
+    "id": ("id", "bigint"),
+}
+
+# Former units merged into this one, and theirs in turn (a former district's
+# communes), depth-first so the lineage reads like the resolution.
+FORMED_FROM = f"""
+WITH RECURSIVE sources AS (
+    SELECT id, code, name, kind, 1 AS depth FROM units WHERE merged_into_id = $1
+    UNION ALL
+    SELECT u.id, u.code, u.name, u.kind, s.depth + 1
+    FROM units u JOIN sources s ON u.merged_into_id = s.id WHERE s.depth < 8
+)
+SELECT id, code, name, kind FROM sources WHERE {in_scope('id', '$2')} ORDER BY depth, name
+"""
+
+MERGED_INTO = f"""
+SELECT t.id, t.code, t.name, t.kind FROM units u JOIN units t ON t.id = u.merged_into_id
+WHERE u.id = $1 AND {in_scope('t.id', '$2')}
+"""
+
+
+async def fetch(conn: asyncpg.Connection, unit_id: int, scope_unit_id: int,
+                *, lock: bool = False) -> asyncpg.Record | None:
+    return await conn.fetchrow(GET_FOR_UPDATE if lock else GET, unit_id, scope_unit_id)

@@ -1,0 +1,138 @@
+"""Unit routes: the registry of administrative units and their merger lineage."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from litestar import Request, Response, Router, get, patch, post
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_201_CREATED
+
+from inventory.accounts.guards import READERS, allow
+from inventory.accounts.principal import Principal, Role
+from inventory.accounts.scope import in_scope, require_unit
+from inventory.db import crud
+from inventory.db.listing import ListQuery, Page, page_sql, paginate
+from inventory.errors import NotFound
+from inventory.history import queries as history
+from inventory.history.record import begin_write, record
+from inventory.openapi import BEARER, errors
+from inventory.units import queries
+from inventory.units.schemas import Lineage, UnitBrief, UnitCreate, UnitKind, UnitPatch, UnitRead
+from inventory.versioning import check_version, etag, expected_version
+
+ENTITY = "unit"
+
+
+def _read(row: asyncpg.Record) -> UnitRead:
+    return UnitRead(**{k: row[k] for k in UnitRead.__struct_fields__})
+
+
+async def _get(conn: asyncpg.Connection, principal: Principal, unit_id: int,
+               *, lock: bool = False) -> asyncpg.Record:
+    row = await queries.fetch(conn, unit_id, principal.unit_id, lock=lock)
+    if row is None:
+        raise NotFound(f"no unit {unit_id}")
+    return row
+
+
+def _respond(row: asyncpg.Record, status: int = 200) -> Response[UnitRead]:
+    return Response(_read(row), status_code=status, headers={"ETag": etag(row["version"])})
+
+
+@get("/", guards=[allow(*READERS)], responses=errors(422))
+async def list_units(
+    conn: asyncpg.Connection, principal: Principal,
+    kind: UnitKind | None = None,
+    parent_id: int | None = None,
+    merged_into_id: int | None = None,
+    q: Annotated[str | None, Parameter(description="name or code, diacritics ignored")] = None,
+    sort: str = "code",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[UnitRead]:
+    """Units in your scope."""
+    query = ListQuery()
+    query.add(in_scope("id", "{}"), principal.unit_id)
+    if kind is not None:
+        query.add("kind = {}", kind.value)
+    if parent_id is not None:
+        query.add("parent_id = {}", parent_id)
+    if merged_into_id is not None:
+        query.add("merged_into_id = {}", merged_into_id)
+    if q:
+        query.add("(inventory_fold(name) LIKE '%' || inventory_fold({}) || '%' OR code = {})",
+                  q, q)
+    sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "id")
+    return paginate(await conn.fetch(sql, *query.params), limit, _read)
+
+
+@get("/{unit_id:int}", guards=[allow(*READERS)], responses=errors(404))
+async def get_unit(conn: asyncpg.Connection, principal: Principal, unit_id: int
+                   ) -> Response[UnitRead]:
+    """One unit; its ETag is the version to send back in If-Match."""
+    return _respond(await _get(conn, principal, unit_id))
+
+
+@get("/{unit_id:int}/lineage", guards=[allow(*READERS)], responses=errors(404))
+async def get_lineage(conn: asyncpg.Connection, principal: Principal, unit_id: int) -> Lineage:
+    """What the unit was formed from, and (for a former unit) what it was merged into."""
+    row = await _get(conn, principal, unit_id)
+    sources = await conn.fetch(queries.FORMED_FROM, unit_id, principal.unit_id)
+    target = await conn.fetchrow(queries.MERGED_INTO, unit_id, principal.unit_id)
+
+    def brief(r: asyncpg.Record) -> UnitBrief:
+        return UnitBrief(id=r["id"], code=r["code"], name=r["name"], kind=r["kind"])
+
+    return Lineage(unit=brief(row), formed_from=[brief(r) for r in sources],
+                   merged_into=brief(target) if target else None)
+
+
+@get("/{unit_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
+async def unit_history(conn: asyncpg.Connection, principal: Principal, unit_id: int
+                       ) -> list[history.EventRead]:
+    """Every recorded change to the unit, oldest first."""
+    await _get(conn, principal, unit_id)
+    return await history.for_entity(conn, ENTITY, unit_id)
+
+
+@post("/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED,
+      responses=errors(409, 413, 422))
+async def create_unit(conn: asyncpg.Connection, principal: Principal, data: UnitCreate
+                      ) -> Response[UnitRead]:
+    """Register a unit (admin)."""
+    async with conn.transaction():
+        await begin_write(conn, principal)
+        await require_unit(conn, principal, data.parent_id, "parent_id")
+        await require_unit(conn, principal, data.merged_into_id, "merged_into_id")
+        unit_id = await crud.insert(conn, "units", crud.given_fields(data))
+        row = await _get(conn, principal, unit_id)
+        await record(conn, principal, ENTITY, unit_id, "create", None, row)
+    return _respond(row, HTTP_201_CREATED)
+
+
+@patch("/{unit_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
+async def update_unit(request: Request, conn: asyncpg.Connection, principal: Principal,
+                      unit_id: int, data: UnitPatch) -> Response[UnitRead]:
+    """Change a unit (admin); needs If-Match."""
+    version = expected_version(request)
+    values = crud.given_fields(data)
+    async with conn.transaction():
+        await begin_write(conn, principal)
+        before = await _get(conn, principal, unit_id, lock=True)
+        check_version(before["version"], version)
+        for field in ("parent_id", "merged_into_id"):
+            await require_unit(conn, principal, values.get(field), field)
+        await crud.update(conn, "units", unit_id, values)
+        after = await _get(conn, principal, unit_id)
+        await record(conn, principal, ENTITY, unit_id, "update", before, after)
+    return _respond(after)
+
+
+router = Router(
+    path="/api/v1/units",
+    route_handlers=[list_units, get_unit, get_lineage, unit_history, create_unit, update_unit],
+    tags=["units"],
+    security=BEARER,
+)

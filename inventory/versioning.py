@@ -1,0 +1,34 @@
+"""Optimistic concurrency: versions as ETags, If-Match required on PATCH and DELETE."""
+
+from __future__ import annotations
+
+from litestar import Request
+
+from inventory.errors import PreconditionFailed, PreconditionRequired
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version(request: Request) -> int:
+    """The version named by If-Match: 428 without one, 412 if it cannot be ours."""
+    header = request.headers.get("if-match")
+    if not header:
+        raise PreconditionRequired(
+            "send If-Match with the ETag from your last GET, so no change is lost",
+            field="If-Match",
+        )
+    value = header.strip()
+    value = value.removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise PreconditionFailed("If-Match does not match the current version", field="If-Match")
+    return int(value)
+
+
+def check_version(current: int, expected: int) -> None:
+    if current != expected:
+        raise PreconditionFailed(
+            f"the record changed (now version {current}); GET it again and retry",
+            field="If-Match",
+        )

@@ -1,0 +1,1 @@
+"""Server-rendered pages for phones and desktops: Vietnamese first, English second."""

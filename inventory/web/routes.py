@@ -1,0 +1,61 @@
+"""Pages: sign in and out, and the home page. The phone page for a tag is in `tags`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from litestar import Request, Router, get, post
+from litestar.enums import RequestEncodingType
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from inventory.accounts.guards import SESSION_KEY
+from inventory.accounts.queries import authenticate
+from inventory.web.i18n import texts
+
+login_rate_limit = RateLimitConfig(rate_limit=("minute", 20), store="rate_limit")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the login form cannot redirect to another site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@get("/", include_in_schema=False)
+async def home(request: Request, lang: str | None = None) -> Template:
+    return Template("home.html", context={"t": texts(request, lang), "user": request.user})
+
+
+@get("/login", include_in_schema=False)
+async def login_form(request: Request, next: str | None = None, lang: str | None = None
+                     ) -> Template:
+    return Template("login.html", context={"t": texts(request, lang), "next": _safe_next(next),
+                                           "error": False})
+
+
+@post("/login", include_in_schema=False, middleware=[login_rate_limit.middleware])
+async def login(request: Request, conn: asyncpg.Connection,
+                data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+                ) -> Template | Redirect:
+    principal = await authenticate(conn, data.get("login", ""), data.get("password", ""))
+    target = _safe_next(data.get("next"))
+    if principal is None:
+        return Template("login.html", status_code=401,
+                        context={"t": texts(request, None), "next": target, "error": True})
+    request.set_session({SESSION_KEY: {"user_id": principal.user_id, "login": principal.login,
+                                       "role": principal.role.value,
+                                       "unit_id": principal.unit_id}})
+    return Redirect(target, status_code=303)
+
+
+@post("/logout", include_in_schema=False)
+async def logout(request: Request) -> Redirect:
+    request.clear_session()
+    return Redirect("/login", status_code=303)
+
+
+router = Router(path="/", route_handlers=[home, login_form, login, logout])
