@@ -6,6 +6,7 @@ configured in `problem_details_plugin` turns each into application/problem+json.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import asyncpg
@@ -112,7 +113,10 @@ def _validation_problem(exc: ValidationException) -> ProblemDetailsException:
     if errors:
         first = errors[0]
         key = first.get("key") if isinstance(first, dict) else None
-        extra["field"] = key or ""
+        message = str(first.get("message", "")) if isinstance(first, dict) else ""
+        # msgspec reports an unknown field against the whole body; name the field itself.
+        unknown = re.search(r"unknown field `([^`]+)`", message)
+        extra["field"] = unknown.group(1) if unknown else (key or "")
         extra["errors"] = errors
         detail = (first.get("message") if isinstance(first, dict) else None) or str(exc.detail)
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -76,3 +77,7 @@ def current_principal(scope: Scope) -> Principal:
     if principal is None:
         raise NotAuthorizedException("sign in first")
     return principal
+
+
+Me = NamedDependency[Principal]
+"""Handler parameter type for the caller: `principal: Me`."""

@@ -7,15 +7,17 @@ from litestar import Request, Response, Router, get, patch, post
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts import queries, tokens
-from inventory.accounts.guards import READERS, allow
+from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.passwords import hash_password
 from inventory.accounts.principal import Principal, Role
 from inventory.accounts.schemas import TokenRead, TokenRequest, UserCreate, UserPatch, UserRead
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.db import crud
+from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
 from inventory.errors import NotFound
 from inventory.history import queries as history
@@ -31,7 +33,7 @@ login_rate_limit = RateLimitConfig(rate_limit=("minute", 20), store="rate_limit"
 
 @post("/token", responses=errors(), security=[], status_code=200,
       middleware=[login_rate_limit.middleware])
-async def issue_token(conn: asyncpg.Connection, state: State, data: TokenRequest) -> TokenRead:
+async def issue_token(conn: Conn, state: State, data: JSONBody[TokenRequest]) -> TokenRead:
     """Exchange a login and password for a bearer token."""
     principal = await queries.authenticate(conn, data.login, data.password)
     if principal is None:
@@ -42,7 +44,7 @@ async def issue_token(conn: asyncpg.Connection, state: State, data: TokenRequest
 
 
 @get("/me", guards=[allow(*READERS)], responses=errors(), security=BEARER)
-async def whoami(principal: Principal) -> Principal:
+async def whoami(principal: Me) -> Principal:
     """The signed-in caller, as the token names them."""
     return principal
 
@@ -65,9 +67,10 @@ def _respond(row: asyncpg.Record, status: int = 200) -> Response[UserRead]:
 
 
 @get("/", guards=[allow(*READERS)], responses=errors(422))
-async def list_users(conn: asyncpg.Connection, principal: Principal, role: Role | None = None,
-                     unit_id: int | None = None, sort: str = "login", cursor: str | None = None,
-                     limit: int = 50) -> Page[UserRead]:
+async def list_users(conn: Conn, principal: Me, role: FromQuery[Role | None] = None,
+                     unit_id: FromQuery[int | None] = None, sort: FromQuery[str] = "login",
+                     cursor: FromQuery[str | None] = None, limit: FromQuery[int] = 50
+                     ) -> Page[UserRead]:
     """Users whose unit is in your scope."""
     query = ListQuery()
     query.add(in_scope("unit_id", "{}"), principal.unit_id)
@@ -80,13 +83,13 @@ async def list_users(conn: asyncpg.Connection, principal: Principal, role: Role 
 
 
 @get("/{user_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_user(conn: asyncpg.Connection, principal: Principal, user_id: int
+async def get_user(conn: Conn, principal: Me, user_id: FromPath[int]
                    ) -> Response[UserRead]:
     return _respond(await _get(conn, principal, user_id))
 
 
 @get("/{user_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
-async def user_history(conn: asyncpg.Connection, principal: Principal, user_id: int
+async def user_history(conn: Conn, principal: Me, user_id: FromPath[int]
                        ) -> list[history.EventRead]:
     await _get(conn, principal, user_id)
     return await history.for_entity(conn, ENTITY, user_id)
@@ -94,7 +97,7 @@ async def user_history(conn: asyncpg.Connection, principal: Principal, user_id: 
 
 @post("/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED,
       responses=errors(409, 413, 422))
-async def create_user(conn: asyncpg.Connection, principal: Principal, data: UserCreate
+async def create_user(conn: Conn, principal: Me, data: JSONBody[UserCreate]
                       ) -> Response[UserRead]:
     """Create an account (admin). The password is stored only as an argon2 hash."""
     async with conn.transaction():
@@ -109,8 +112,8 @@ async def create_user(conn: asyncpg.Connection, principal: Principal, data: User
 
 @patch("/{user_id:int}", guards=[allow(Role.ADMIN)],
        responses=errors(404, 409, 412, 422, 428))
-async def update_user(request: Request, conn: asyncpg.Connection, principal: Principal,
-                      user_id: int, data: UserPatch) -> Response[UserRead]:
+async def update_user(request: Request, conn: Conn, principal: Me,
+                      user_id: FromPath[int], data: JSONBody[UserPatch]) -> Response[UserRead]:
     """Change role, scope, name, password or disable an account (admin); needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)

@@ -6,13 +6,14 @@ from typing import Annotated
 
 import asyncpg
 from litestar import Request, Response, Router, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from inventory.accounts.guards import READERS, allow
+from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.principal import Principal, Role
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.db import crud
+from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
 from inventory.errors import NotFound
 from inventory.history import queries as history
@@ -43,14 +44,14 @@ def _respond(row: asyncpg.Record, status: int = 200) -> Response[UnitRead]:
 
 @get("/", guards=[allow(*READERS)], responses=errors(422))
 async def list_units(
-    conn: asyncpg.Connection, principal: Principal,
-    kind: UnitKind | None = None,
-    parent_id: int | None = None,
-    merged_into_id: int | None = None,
-    q: Annotated[str | None, Parameter(description="name or code, diacritics ignored")] = None,
-    sort: str = "code",
-    cursor: str | None = None,
-    limit: int = 50,
+    conn: Conn, principal: Me,
+    kind: FromQuery[UnitKind | None] = None,
+    parent_id: FromQuery[int | None] = None,
+    merged_into_id: FromQuery[int | None] = None,
+    q: Annotated[str | None, QueryParameter(description="name or code, diacritics ignored")] = None,
+    sort: FromQuery[str] = "code",
+    cursor: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 50,
 ) -> Page[UnitRead]:
     """Units in your scope."""
     query = ListQuery()
@@ -69,14 +70,14 @@ async def list_units(
 
 
 @get("/{unit_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_unit(conn: asyncpg.Connection, principal: Principal, unit_id: int
+async def get_unit(conn: Conn, principal: Me, unit_id: FromPath[int]
                    ) -> Response[UnitRead]:
     """One unit; its ETag is the version to send back in If-Match."""
     return _respond(await _get(conn, principal, unit_id))
 
 
 @get("/{unit_id:int}/lineage", guards=[allow(*READERS)], responses=errors(404))
-async def get_lineage(conn: asyncpg.Connection, principal: Principal, unit_id: int) -> Lineage:
+async def get_lineage(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Lineage:
     """What the unit was formed from, and (for a former unit) what it was merged into."""
     row = await _get(conn, principal, unit_id)
     sources = await conn.fetch(queries.FORMED_FROM, unit_id, principal.unit_id)
@@ -90,7 +91,7 @@ async def get_lineage(conn: asyncpg.Connection, principal: Principal, unit_id: i
 
 
 @get("/{unit_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
-async def unit_history(conn: asyncpg.Connection, principal: Principal, unit_id: int
+async def unit_history(conn: Conn, principal: Me, unit_id: FromPath[int]
                        ) -> list[history.EventRead]:
     """Every recorded change to the unit, oldest first."""
     await _get(conn, principal, unit_id)
@@ -99,7 +100,7 @@ async def unit_history(conn: asyncpg.Connection, principal: Principal, unit_id: 
 
 @post("/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED,
       responses=errors(409, 413, 422))
-async def create_unit(conn: asyncpg.Connection, principal: Principal, data: UnitCreate
+async def create_unit(conn: Conn, principal: Me, data: JSONBody[UnitCreate]
                       ) -> Response[UnitRead]:
     """Register a unit (admin)."""
     async with conn.transaction():
@@ -113,8 +114,8 @@ async def create_unit(conn: asyncpg.Connection, principal: Principal, data: Unit
 
 
 @patch("/{unit_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
-async def update_unit(request: Request, conn: asyncpg.Connection, principal: Principal,
-                      unit_id: int, data: UnitPatch) -> Response[UnitRead]:
+async def update_unit(request: Request, conn: Conn, principal: Me,
+                      unit_id: FromPath[int], data: JSONBody[UnitPatch]) -> Response[UnitRead]:
     """Change a unit (admin); needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)

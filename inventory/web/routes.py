@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import asyncpg
 from litestar import Request, Router, get, post
-from litestar.enums import RequestEncodingType
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.params import Body
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import SESSION_KEY
 from inventory.accounts.queries import authenticate
+from inventory.db.dependencies import Conn
 from inventory.web.i18n import texts
 
 login_rate_limit = RateLimitConfig(rate_limit=("minute", 20), store="rate_limit")
@@ -26,20 +23,20 @@ def _safe_next(target: str | None) -> str:
 
 
 @get("/", include_in_schema=False)
-async def home(request: Request, lang: str | None = None) -> Template:
+async def home(request: Request, lang: FromQuery[str | None] = None) -> Template:
     return Template("home.html", context={"t": texts(request, lang), "user": request.user})
 
 
 @get("/login", include_in_schema=False)
-async def login_form(request: Request, next: str | None = None, lang: str | None = None
-                     ) -> Template:
+async def login_form(request: Request, next: FromQuery[str | None] = None,
+                     lang: FromQuery[str | None] = None) -> Template:
     return Template("login.html", context={"t": texts(request, lang), "next": _safe_next(next),
                                            "error": False})
 
 
 @post("/login", include_in_schema=False, middleware=[login_rate_limit.middleware])
-async def login(request: Request, conn: asyncpg.Connection,
-                data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+async def login(request: Request, conn: Conn,
+                data: URLEncodedBody[dict[str, str]]
                 ) -> Template | Redirect:
     principal = await authenticate(conn, data.get("login", ""), data.get("password", ""))
     target = _safe_next(data.get("next"))

@@ -1,0 +1,68 @@
+"""Tag codes: `{PREFIX}-{6 symbols}{check}`, e.g. `52-7K3QX9M`.
+
+The alphabet is digits and upper-case letters without I, L, O, U and Z (read
+as 1, 1, 0, V and 2), so every character is in the QR alphanumeric set and the
+whole URL can be encoded upper-case in the compact alphanumeric mode. It has
+31 symbols, a prime, so a weighted sum modulo 31 with distinct weights catches
+every single mistyped character and every swap of two neighbours.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXY"
+BASE = len(ALPHABET)  # 31, prime
+BODY_LENGTH = 6
+SPACE = BASE**BODY_LENGTH
+_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+# Lenient reading of what people type: look-alikes map to the symbol they resemble.
+_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V", "Z": "2"})
+# Consecutive numbers spread over the code space, so neighbouring labels on a
+# sheet differ in many characters (multiplier coprime to 31**6).
+_SPREAD = 387_420_489
+
+
+class TagProblem(Enum):
+    VALID = "valid"
+    MALFORMED = "malformed"
+    TYPO = "typo"  # well-formed, but the check character does not match
+
+
+def _check_symbol(text: str) -> str:
+    """Weighted sum of every symbol before the check, prefix included."""
+    total = sum((i + 1) * _VALUE[c] for i, c in enumerate(text) if c in _VALUE)
+    return ALPHABET[total % BASE]
+
+
+def encode(number: int, prefix: str) -> str:
+    """The tag for the `number`-th code of a deployment (0 <= number < 31**6)."""
+    if not 0 <= number < SPACE:
+        raise ValueError("tag number out of range")
+    spread = (number * _SPREAD) % SPACE
+    symbols = []
+    for _ in range(BODY_LENGTH):
+        spread, digit = divmod(spread, BASE)
+        symbols.append(ALPHABET[digit])
+    body = "".join(reversed(symbols))
+    return f"{prefix}-{body}{_check_symbol(prefix + body)}"
+
+
+def normalize(text: str) -> str:
+    """Upper-case, trimmed, look-alikes mapped: what a typed or scanned tag should be."""
+    return text.strip().upper().translate(_LOOKALIKES)
+
+
+def validate(tag: str) -> TagProblem:
+    prefix, dash, rest = tag.rpartition("-")
+    if (not dash or not prefix or len(rest) != BODY_LENGTH + 1
+            or any(c not in _VALUE for c in prefix + rest)):
+        return TagProblem.MALFORMED
+    body, check = rest[:-1], rest[-1]
+    return TagProblem.VALID if _check_symbol(prefix + body) == check else TagProblem.TYPO
+
+
+def url(base_url: str, tag: str) -> str:
+    """What a label's QR holds. Upper case keeps the QR in alphanumeric mode;
+    scheme and host are case-blind and the app answers /T/ like /t/."""
+    return f"{base_url.rstrip('/')}/t/{tag}".upper()
