@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Request, Router, get, post
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.params import FromQuery
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import SESSION_KEY
