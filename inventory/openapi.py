@@ -61,5 +61,6 @@ def config() -> OpenAPIConfig:
             js_url="/static/swagger/swagger-ui-bundle.js",
             css_url="/static/swagger/swagger-ui.css",
             standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+            favicon="<link rel='icon' href='/static/favicon.svg' type='image/svg+xml'>",
         )],
     )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncpg
-
 from inventory.accounts.passwords import hash_password
 from inventory.accounts.principal import Role
 from inventory.accounts.queries import create_user as insert_user
+from inventory.db.pool import connect
 from inventory.history.record import record
 
 
@@ -14,7 +13,7 @@ async def create_user(url: str, login: str, password: str, role: str, unit_code:
                       full_name: str = "") -> int:
     if len(password) < 8:
         raise SystemExit("the password must have at least 8 characters")
-    conn = await asyncpg.connect(url)
+    conn = await connect(url)
     try:
         async with conn.transaction():
             unit_id = await conn.fetchval("SELECT id FROM units WHERE code = $1", unit_code)

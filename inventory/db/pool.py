@@ -32,3 +32,10 @@ async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asy
         # leave stale prepared statements behind for long (asyncpg#458).
         max_inactive_connection_lifetime=300,
     )
+
+
+async def connect(dsn: str) -> asyncpg.Connection:
+    """A single connection set up like the pool's, for commands and scripts."""
+    conn = await asyncpg.connect(dsn, command_timeout=COMMAND_TIMEOUT)
+    await _init_connection(conn)
+    return conn

@@ -1,0 +1,99 @@
+"""Sign-in, tokens, accounts and the `inventory users create` command."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import msgspec
+from litestar.testing import TestClient
+
+from inventory.accounts import tokens
+from inventory.accounts.cli import create_user
+from inventory.accounts.principal import Principal, Role
+from tests.world import PASSWORD, Caller, World
+
+
+def test_token_for_good_password_only(client: TestClient, world: World) -> None:
+    good = client.post("/api/v1/auth/token", json={"login": "officer_a", "password": PASSWORD})
+    assert good.status_code == 200
+    assert good.json()["token_type"] == "Bearer"
+    bad = client.post("/api/v1/auth/token", json={"login": "officer_a", "password": "nope"})
+    assert bad.status_code == 401
+    unknown = client.post("/api/v1/auth/token", json={"login": "ghost", "password": "nope"})
+    assert unknown.status_code == 401 and unknown.json()["detail"] == bad.json()["detail"]
+
+
+def test_me_reports_role_and_scope(world: World) -> None:
+    me = world.officer_a.get("/api/v1/auth/me").json()
+    assert me["role"] == "officer" and me["unit_id"] == world.units["A"]
+
+
+def test_forged_or_expired_tokens_are_refused(client: TestClient, settings, world: World) -> None:
+    principal = Principal(user_id=world.users["officer_a"], login="officer_a",
+                          role=Role.ADMIN, unit_id=world.units["P"])
+    forged, _ = tokens.issue(principal, "another-secret", 3600)
+    assert Caller(client, forged).get("/api/v1/units").status_code == 401
+    expired, _ = tokens.issue(principal, settings.secret_key, -1)
+    assert Caller(client, expired).get("/api/v1/units").status_code == 401
+    body, _, signature = Caller(client, world.officer_a.token).token.partition(".")
+    tampered = msgspec.json.decode(tokens._unb64(body))
+    tampered["role"] = "admin"
+    forged_body = tokens._b64(msgspec.json.encode(tampered))
+    assert Caller(client, f"{forged_body}.{signature}").get("/api/v1/units").status_code == 401
+    assert client.get("/api/v1/units", headers={"Authorization": "Bearer x"}).status_code == 401
+
+
+def test_admin_manages_accounts_and_a_disabled_one_cannot_write(client: TestClient,
+                                                                world: World) -> None:
+    created = world.admin.post("/api/v1/users", json={
+        "login": "officer.temp", "password": "long-enough-1", "role": "officer",
+        "unit_id": world.units["B"], "full_name": "Nguyễn Văn Tạm"})
+    assert created.status_code == 201, created.text
+    assert "password" not in created.text
+    user = created.json()
+    token = client.post("/api/v1/auth/token",
+                        json={"login": "officer.temp", "password": "long-enough-1"}).json()
+    caller = Caller(client, token["access_token"])
+    disabled = world.admin.patch(f"/api/v1/users/{user['id']}", json={"active": False},
+                                 headers={"If-Match": created.headers["etag"]})
+    assert disabled.status_code == 200
+    patch = caller.patch(f"/api/v1/units/{world.units['B']}", json={"name": "X"},
+                         headers={"If-Match": '"1"'})
+    assert patch.status_code in (401, 403)
+    again = client.post("/api/v1/auth/token",
+                        json={"login": "officer.temp", "password": "long-enough-1"})
+    assert again.status_code == 401
+
+
+def test_officer_cannot_manage_accounts_or_see_other_units_users(world: World) -> None:
+    response = world.officer_a.post("/api/v1/users", json={
+        "login": "x.y", "password": "long-enough-1", "role": "admin",
+        "unit_id": world.units["P"]})
+    assert response.status_code == 403
+    logins = {u["login"] for u in world.officer_a.get("/api/v1/users").json()["items"]}
+    assert "officer_a" in logins and "officer_b" not in logins and "admin" not in logins
+    assert world.officer_a.get(f"/api/v1/users/{world.users['officer_b']}").status_code == 404
+
+
+def test_admin_cannot_put_a_user_outside_the_province(world: World, sql) -> None:
+    response = world.admin.post("/api/v1/users", json={
+        "login": "x.z", "password": "long-enough-1", "role": "officer", "unit_id": 999999})
+    assert response.status_code == 422 and response.json()["field"] == "unit_id"
+    assert not sql("SELECT 1 FROM users WHERE login = 'x.z'")
+
+
+def test_users_create_command(database_url: str, client: TestClient, sql) -> None:
+    code = sql("SELECT code FROM units WHERE kind = 'commune' ORDER BY id LIMIT 1")[0][0]
+    asyncio.run(create_user(database_url, "cli.officer", "cli-password-1", "officer", code))
+    token = client.post("/api/v1/auth/token",
+                        json={"login": "cli.officer", "password": "cli-password-1"})
+    assert token.status_code == 200
+    events = sql("SELECT action FROM events e JOIN users u ON u.id = e.entity_id"
+                 " WHERE e.entity = 'user' AND u.login = 'cli.officer'")
+    assert [e[0] for e in events] == ["create"]
+
+
+def test_token_expiry_is_in_the_future(client: TestClient, world: World) -> None:
+    response = client.post("/api/v1/auth/token", json={"login": "admin", "password": PASSWORD})
+    assert response.json()["expires_at"] > time.time()

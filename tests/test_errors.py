@@ -1,0 +1,50 @@
+"""Errors are problem details: bad JSON, deep JSON, big bodies, database outage."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from litestar.testing import TestClient
+
+from inventory.app import create_app
+from tests.world import World
+
+
+def _is_problem(response) -> bool:
+    body = response.json()
+    return (response.headers["content-type"].startswith("application/problem+json")
+            and body["status"] == response.status_code and body["title"] and "detail" in body)
+
+
+def test_malformed_json_is_400(world: World) -> None:
+    response = world.admin.post("/api/v1/units", content=b'{"code": ',
+                                headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and _is_problem(response)
+
+
+def test_deeply_nested_json_is_400_not_500(world: World) -> None:
+    body = b'{"code": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    response = world.admin.post("/api/v1/units", content=body,
+                                headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and _is_problem(response)
+
+
+def test_body_over_the_limit_is_413(world: World, settings) -> None:
+    big = b'{"name": "' + b"x" * (settings.max_body_bytes + 10) + b'"}'
+    response = world.admin.post("/api/v1/units", content=big,
+                                headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and _is_problem(response)
+
+
+def test_not_found_route_is_a_problem(world: World) -> None:
+    response = world.admin.get("/api/v1/units/999999999")
+    assert response.status_code == 404 and _is_problem(response)
+
+
+def test_database_outage_is_503_with_retry_after(settings) -> None:
+    down = dataclasses.replace(settings, database_url="postgresql://postgres@127.0.0.1:1/none",
+                               pool_min=0)
+    with TestClient(create_app(down)) as client:
+        response = client.post("/api/v1/auth/token", json={"login": "a", "password": "b"})
+    assert response.status_code == 503 and _is_problem(response)
+    assert response.headers["retry-after"].isdigit()

@@ -1,0 +1,66 @@
+"""Pages: sign in with a session cookie, CSRF on forms, Vietnamese first."""
+
+from __future__ import annotations
+
+import re
+
+from litestar.testing import TestClient
+
+from inventory.app import create_app
+from tests.world import PASSWORD
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    page = client.get(path)
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert match, page.text
+    return match.group(1)
+
+
+def test_login_page_is_vietnamese_first_with_english(settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/login")
+        assert page.status_code == 200 and 'lang="vi"' in page.text
+        assert "Đăng nhập" in page.text and "Mật khẩu" in page.text
+        english = client.get("/login", params={"lang": "en"})
+        assert "Sign in" in english.text and "Password" in english.text
+
+
+def test_session_login_logout_and_safe_redirect(settings, world) -> None:
+    with TestClient(create_app(settings)) as client:
+        token = _csrf(client, "/login")
+        bad = client.post("/login", data={"login": "officer_a", "password": "wrong",
+                                          "_csrf_token": token, "next": "/"})
+        assert bad.status_code == 401 and "Sai tên đăng nhập" in bad.text
+        ok = client.post("/login", data={"login": "officer_a", "password": PASSWORD,
+                                         "_csrf_token": token, "next": "//evil.example/x"},
+                         follow_redirects=False)
+        assert ok.status_code == 303 and ok.headers["location"] == "/"
+        assert "officer_a" in client.get("/").text
+        client.post("/logout", data={"_csrf_token": _csrf(client, "/")})
+        assert "officer_a" not in client.get("/").text
+
+
+def test_forms_need_a_csrf_token(settings, world) -> None:
+    with TestClient(create_app(settings)) as client:
+        client.get("/login")
+        response = client.post("/login", data={"login": "officer_a", "password": PASSWORD})
+        assert response.status_code == 403
+
+
+def test_api_ignores_the_session_cookie(settings, world) -> None:
+    with TestClient(create_app(settings)) as client:
+        token = _csrf(client, "/login")
+        client.post("/login", data={"login": "admin", "password": PASSWORD,
+                                    "_csrf_token": token})
+        assert client.get("/api/v1/units").status_code == 401
+
+
+def test_openapi_documents_operations_and_runs_offline(client: TestClient) -> None:
+    schema = client.get("/schema/openapi.json").json()
+    assert "bearer" in schema["components"]["securitySchemes"]
+    get_unit = schema["paths"]["/api/v1/units/{unit_id}"]["get"]
+    assert {"404", "401"} <= set(get_unit["responses"])
+    ui = client.get("/schema/swagger").text
+    assert "cdn." not in ui and "http://" not in ui.replace("http://127.0.0.1", "")
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
