@@ -22,12 +22,16 @@ from litestar.template.config import TemplateConfig
 from inventory import accounts, units
 from inventory.accounts.guards import authentication_middleware, current_principal
 from inventory.accounts.routes import auth_router, users_router
+from inventory.assets.routes import router as assets_router
+from inventory.categories.routes import router as categories_router
 from inventory.db.dependencies import provide_conn
 from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore
 from inventory.errors import problem_details_plugin, recursion_handler
 from inventory.openapi import config as openapi_config
+from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
+from inventory.sites.routes import router as sites_router
 from inventory.units.routes import router as units_router
 from inventory.web.routes import router as web_router
 
@@ -60,10 +64,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     sessions = ServerSideSessionConfig(
         store="sessions", key="inventory_session", max_age=settings.session_ttl_seconds,
         secure=settings.secure_cookies, httponly=True, samesite="lax",
+        # The API authenticates by bearer token alone: no session round trip there.
+        exclude=["^/api/", "^/static/", "^/schema", "^/metrics"],
     )
     return Litestar(
         route_handlers=[
             auth_router, users_router, units_router, web_router, PrometheusController,
+            categories_router, sites_router, rooms_router, assets_router,
             create_static_files_router(path="/static", directories=[WEB / "static"],
                                        include_in_schema=False),
             create_static_files_router(path="/static/swagger",

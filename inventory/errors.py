@@ -65,6 +65,14 @@ class Conflict(Problem):
     default_title = "Conflict"
 
 
+class InUse(Conflict):
+    """A delete (or move) refused because other records still point at this one."""
+
+    def __init__(self, detail: str, *, constraint: str) -> None:
+        super().__init__(detail)
+        self.extra = {"constraint": constraint}
+
+
 class PreconditionRequired(Problem):
     status = HTTP_428_PRECONDITION_REQUIRED
     default_title = "Precondition required"
@@ -83,6 +91,12 @@ _CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {
     "categories_code_key": ("code", "a category with this code already exists"),
     "rooms_site_name_key": ("name", "this site already has a room with this name"),
     "assets_tag_key": ("tag", "this tag is already used"),
+    "rooms_site_id_fkey": ("site_id", "no such site"),
+    "assets_category_id_fkey": ("category_id", "no such category"),
+    "assets_site_id_fkey": ("site_id", "no such site"),
+    "assets_room_id_fkey": ("room_id", "no such room"),
+    "assets_room_site_fkey": ("room_id", "the room is not in the asset's site"),
+    "assets_room_needs_site_check": ("site_id", "an asset in a room needs the room's site"),
 }
 
 

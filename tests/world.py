@@ -65,6 +65,12 @@ class World:
         except KeyError:
             raise AttributeError(login) from None
 
+    def create(self, path: str, **fields: Any) -> dict[str, Any]:
+        """Set-up for a test: create a record as admin through the API and return it."""
+        response = self.callers["admin"].post(path, json=fields)
+        assert response.status_code == 201, response.text
+        return response.json()
+
 
 async def seed_world(database_url: str, client: TestClient) -> World:
     conn = await asyncpg.connect(database_url)

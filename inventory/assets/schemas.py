@@ -1,0 +1,136 @@
+"""Asset payloads: one Struct per direction. Money is whole VND (integers)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+
+from inventory.sites.schemas import Condition, Year
+from inventory.tags.codes import normalize
+from inventory.units.schemas import Name
+
+Tag = Annotated[str, msgspec.Meta(
+    min_length=3, max_length=32, pattern=r"^[0-9A-Za-z][0-9A-Za-z-]*$",
+    description="stored upper-case with look-alikes mapped (O -> 0, I and L -> 1, ...)")]
+Short = Annotated[str, msgspec.Meta(max_length=100)]
+Text = Annotated[str, msgspec.Meta(max_length=200)]
+Measure = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+Quantity = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
+Money = Annotated[int, msgspec.Meta(ge=0, le=10**15, description="VND")]
+
+
+class AssetStatus(StrEnum):
+    IN_USE = "in_use"
+    IN_STORAGE = "in_storage"
+    UNDER_REPAIR = "under_repair"
+    LOST = "lost"
+    TO_DISPOSE = "to_dispose"
+    DISPOSED = "disposed"
+
+
+class Ownership(StrEnum):
+    OWN = "own"
+    SURPLUS = "surplus"  # found by an inventory count, not on the books
+    NOT_OWN = "not_own"  # borrowed, rented or held for others
+
+
+class AssetCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A new asset. Naming a room alone puts the asset in the room's site.
+
+    Leave `remaining_value` out to have it derived from the original cost, the
+    acquisition year and the category's wear rate.
+    """
+
+    name: Name
+    category_id: int
+    holder_unit_id: int
+    tag: Tag | None = None
+    model: Short = ""
+    serial: Short = ""
+    unit_of_measure: Measure = "cái"
+    quantity: Quantity = 1
+    acquisition_year: Year | None = None
+    original_cost: Money = 0
+    remaining_value: Money | None = None
+    funding_source: Text = ""
+    condition: Condition = Condition.GOOD
+    status: AssetStatus = AssetStatus.IN_USE
+    site_id: int | None = None
+    room_id: int | None = None
+    origin_unit_id: int | None = None
+    ownership: Ownership = Ownership.OWN
+    custodian: Text = ""
+
+    def __post_init__(self) -> None:
+        if self.tag is not None:
+            self.tag = normalize(self.tag)
+
+
+class AssetPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Changes to an asset; `remaining_value: null` goes back to the derived value."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    category_id: int | msgspec.UnsetType = msgspec.UNSET
+    holder_unit_id: int | msgspec.UnsetType = msgspec.UNSET
+    tag: Tag | None | msgspec.UnsetType = msgspec.UNSET
+    model: Short | msgspec.UnsetType = msgspec.UNSET
+    serial: Short | msgspec.UnsetType = msgspec.UNSET
+    unit_of_measure: Measure | msgspec.UnsetType = msgspec.UNSET
+    quantity: Quantity | msgspec.UnsetType = msgspec.UNSET
+    acquisition_year: Year | None | msgspec.UnsetType = msgspec.UNSET
+    original_cost: Money | msgspec.UnsetType = msgspec.UNSET
+    remaining_value: Money | None | msgspec.UnsetType = msgspec.UNSET
+    funding_source: Text | msgspec.UnsetType = msgspec.UNSET
+    condition: Condition | msgspec.UnsetType = msgspec.UNSET
+    status: AssetStatus | msgspec.UnsetType = msgspec.UNSET
+    site_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    room_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    origin_unit_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    ownership: Ownership | msgspec.UnsetType = msgspec.UNSET
+    custodian: Text | msgspec.UnsetType = msgspec.UNSET
+
+    def __post_init__(self) -> None:
+        if isinstance(self.tag, str):
+            self.tag = normalize(self.tag)
+
+
+class AssetRead(msgspec.Struct):
+    """An asset with the names of what it refers to.
+
+    `remaining_value` is the one to use: as given when `remaining_value_given`,
+    otherwise derived (null when there is no acquisition year to derive from).
+    `last_seen_*` are set by scans and stocktakes, not by this API.
+    """
+
+    id: int
+    tag: str | None
+    name: str
+    category_id: int
+    category_name: str
+    model: str
+    serial: str
+    unit_of_measure: str
+    quantity: int
+    acquisition_year: int | None
+    original_cost: int
+    remaining_value: int | None
+    remaining_value_given: bool
+    funding_source: str
+    condition: Condition
+    status: AssetStatus
+    holder_unit_id: int
+    holder_unit_name: str
+    site_id: int | None
+    site_name: str | None
+    room_id: int | None
+    room_name: str | None
+    origin_unit_id: int | None
+    ownership: Ownership
+    custodian: str
+    last_seen_at: datetime | None
+    last_seen_room_id: int | None
+    last_seen_by: int | None
+    version: int

@@ -1,0 +1,1 @@
+"""Rooms: the working rooms of a site, scoped through the unit holding the site."""

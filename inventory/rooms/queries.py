@@ -1,0 +1,67 @@
+"""SQL for rooms; a room is in scope when the unit holding its site is."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from inventory.accounts.principal import Principal
+from inventory.accounts.scope import in_scope
+from inventory.db import crud
+from inventory.db.listing import SortKeys
+from inventory.errors import InUse, Invalid
+
+COLUMNS = ("r.id, r.site_id, s.name AS site_name, s.holder_unit_id, r.name, r.floor,"
+           " r.area_m2::float8 AS area_m2, r.purpose, r.seats, r.version")
+FROM = "rooms r JOIN sites s ON s.id = r.site_id"
+
+GET = f"SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}"
+GET_FOR_UPDATE = GET + " FOR UPDATE OF r"
+
+LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM {FROM} WHERE {{where}}"
+
+# Keyset paging compares (key, id) tuples, so nullable columns sort as 0.
+SORT_KEYS: SortKeys = {
+    "name": ("r.name", "text"),
+    "id": ("r.id", "bigint"),
+    "floor": ("coalesce(r.floor, 0)", "integer"),
+    "area": ("coalesce(r.area_m2, 0)", "numeric"),
+}
+
+# Assets point at (room, site): the key that stops a room moving away from its assets.
+ASSETS_IN_ROOM = "assets_room_site_fkey"
+
+SITE_IN_SCOPE = (f"SELECT r.site_id FROM {FROM}"
+                 f" WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}")
+
+
+async def fetch(conn: asyncpg.Connection, room_id: int, scope_unit_id: int,
+                *, lock: bool = False) -> asyncpg.Record | None:
+    return await conn.fetchrow(GET_FOR_UPDATE if lock else GET, room_id, scope_unit_id)
+
+
+async def require(conn: asyncpg.Connection, principal: Principal, room_id: int,
+                  field: str) -> int:
+    """The site of a room in the caller's scope; an unknown or foreign room is refused alike."""
+    site_id = await conn.fetchval(SITE_IN_SCOPE, room_id, principal.unit_id)
+    if site_id is None:
+        raise Invalid(f"no room {room_id} in your scope", field=field)
+    return site_id
+
+
+async def update(conn: asyncpg.Connection, room_id: int, values: dict[str, object]) -> None:
+    """Update a room; moving it to another site is refused while it holds assets."""
+    try:
+        await crud.update(conn, "rooms", room_id, values)
+    except asyncpg.ForeignKeyViolationError as exc:
+        if exc.constraint_name != ASSETS_IN_ROOM:
+            raise
+        raise InUse(f"room {room_id} still holds assets; move them first",
+                    constraint=exc.constraint_name or "") from exc
+
+
+async def delete(conn: asyncpg.Connection, room_id: int) -> None:
+    try:
+        await conn.execute("DELETE FROM rooms WHERE id = $1", room_id)
+    except asyncpg.ForeignKeyViolationError as exc:
+        raise InUse(f"assets are in (or were last seen in) room {room_id}",
+                    constraint=exc.constraint_name or "") from exc

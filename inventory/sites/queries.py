@@ -1,0 +1,51 @@
+"""SQL for sites, every read limited to sites held by a unit in the caller's scope."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from inventory.accounts.principal import Principal
+from inventory.accounts.scope import in_scope
+from inventory.db.listing import SortKeys
+from inventory.errors import InUse, Invalid
+
+COLUMNS = ("id, holder_unit_id, origin_unit_id, name, address, latitude, longitude,"
+           " land_area_m2::float8 AS land_area_m2, floor_area_m2::float8 AS floor_area_m2,"
+           " year_built, condition, role, status, version")
+
+GET = f"SELECT {COLUMNS} FROM sites WHERE id = $1 AND {in_scope('holder_unit_id', '$2')}"
+GET_FOR_UPDATE = GET + " FOR UPDATE"
+
+LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM sites WHERE {{where}}"
+
+# Keyset paging compares (key, id) tuples, so nullable columns sort as 0.
+SORT_KEYS: SortKeys = {
+    "name": ("name", "text"),
+    "id": ("id", "bigint"),
+    "year_built": ("coalesce(year_built, 0)", "integer"),
+    "floor_area": ("coalesce(floor_area_m2, 0)", "numeric"),
+}
+
+IN_SCOPE = f"SELECT 1 FROM sites WHERE id = $1 AND {in_scope('holder_unit_id', '$2')}"
+
+
+async def fetch(conn: asyncpg.Connection, site_id: int, scope_unit_id: int,
+                *, lock: bool = False) -> asyncpg.Record | None:
+    return await conn.fetchrow(GET_FOR_UPDATE if lock else GET, site_id, scope_unit_id)
+
+
+async def require(conn: asyncpg.Connection, principal: Principal, site_id: int | None,
+                  field: str) -> None:
+    """Refuse a body naming a site outside the caller's scope, exactly as an unknown one."""
+    if site_id is None:
+        return
+    if not await conn.fetchval(IN_SCOPE, site_id, principal.unit_id):
+        raise Invalid(f"no site {site_id} in your scope", field=field)
+
+
+async def delete(conn: asyncpg.Connection, site_id: int) -> None:
+    try:
+        await conn.execute("DELETE FROM sites WHERE id = $1", site_id)
+    except asyncpg.ForeignKeyViolationError as exc:
+        raise InUse(f"site {site_id} still has rooms or assets",
+                    constraint=exc.constraint_name or "") from exc
