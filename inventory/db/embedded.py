@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,6 +14,9 @@ def start(data_dir: Path) -> tuple[object, str]:
     Ctrl-C on `make run` leaves no server behind and the data stays on disk.
     """
     import pgserver  # imported late: deployments with a real server never load it
+
+    # Its INFO lines repeat every pg_ctl command line; warnings are what matter.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
 
     pg_dir = data_dir / "pg"
     pg_dir.mkdir(parents=True, exist_ok=True)

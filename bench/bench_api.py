@@ -1,0 +1,222 @@
+"""Benchmark: the authenticated look-up of an asset by tag, against two baselines.
+
+All three do the same SQL query (inventory.assets.queries.BY_TAG) in the same run:
+  1. the service: GET /api/v1/assets/by-tag/{tag} with a bearer token;
+  2. a minimal raw ASGI app (bench/raw_asgi.py) with an asyncpg pool, same server;
+  3. a bare asyncpg loop with the same pool size and concurrency.
+HTTP load comes from bench/loadgen.py in its own process, on 127.0.0.1 only.
+
+    python bench/bench_api.py [--communes 135 --assets-per-commune 2000 --seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from inventory.accounts import tokens  # noqa: E402
+from inventory.accounts.principal import Principal, Role  # noqa: E402
+from inventory.assets.queries import BY_TAG  # noqa: E402
+from inventory.db import embedded  # noqa: E402
+from inventory.db.migrate import upgrade  # noqa: E402
+from inventory.demo.load import load  # noqa: E402
+from inventory.settings import Settings  # noqa: E402
+
+DB_NAME = "inventory_bench"
+POOL_SIZE = 10
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
+
+
+async def _prepare(server_url: str, communes: int, per_commune: int) -> tuple[str, int]:
+    """A benchmark database with the demo province at scale (reused when it has it)."""
+    admin = await asyncpg.connect(server_url)
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DB_NAME)
+        if not exists:
+            await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
+    finally:
+        await admin.close()
+    url = embedded.with_database(server_url, DB_NAME)
+    upgrade(url)
+    conn = await asyncpg.connect(url)
+    try:
+        have = await conn.fetchval(
+            "SELECT count(*) FROM units WHERE kind IN ('commune', 'ward')")
+        assets = await conn.fetchval("SELECT count(*) FROM assets")
+    finally:
+        await conn.close()
+    expected = communes * per_commune
+    if have != communes or assets != expected:
+        if have:
+            raise SystemExit(f"{DB_NAME} holds other data; drop it first")
+        started = time.perf_counter()
+        await load(url, communes=communes, assets_per_commune=per_commune, progress=True)
+        print(f"loaded {expected:,} assets in {time.perf_counter() - started:.0f} s")
+    conn = await asyncpg.connect(url)
+    try:
+        province = await conn.fetchval("SELECT id FROM units WHERE kind = 'province' LIMIT 1")
+    finally:
+        await conn.close()
+    return url, province
+
+
+async def _sample_tags(url: str, n: int) -> list[str]:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT tag FROM assets TABLESAMPLE SYSTEM (2) WHERE tag IS NOT NULL LIMIT $1", n)
+    finally:
+        await conn.close()
+    tags = [r["tag"] for r in rows]
+    random.Random(1).shuffle(tags)
+    return tags
+
+
+async def _bare_loop(url: str, tags: list[str], scope_unit: int, seconds: float,
+                     concurrency: int) -> dict[str, object]:
+    pool = await asyncpg.create_pool(url, min_size=POOL_SIZE, max_size=POOL_SIZE)
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            async with pool.acquire() as conn:
+                await conn.fetchrow(BY_TAG, tags[rng.randrange(len(tags))], scope_unit)
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    await pool.close()
+    return {"requests": len(latencies), "errors": 0, "seconds": elapsed,
+            "latencies": latencies}
+
+
+def _serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+         "--no-access-log", "--log-level", "warning"],
+        cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{app} did not start")
+
+
+def _load(port: int, paths_file: str, token: str, seconds: float, connections: int
+          ) -> dict[str, object]:
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "loadgen.py"), "--port", str(port),
+         "--paths", paths_file, "--token", token, "--seconds", str(seconds),
+         "--connections", str(connections)],
+        check=True, capture_output=True, text=True)
+    return json.loads(output.stdout)
+
+
+def _measure_http(app: str, env: dict[str, str], paths_file: str, token: str,
+                  seconds: float, connections: int) -> dict[str, object]:
+    port = _free_port()
+    server = _serve(app, port, env)
+    try:
+        _load(port, paths_file, token, min(2.0, seconds), connections)  # warm-up
+        return _load(port, paths_file, token, seconds, connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _row(name: str, result: dict[str, object]) -> tuple[str, float, float, float]:
+    latencies = result["latencies"]
+    assert isinstance(latencies, list) and latencies, f"{name}: no requests completed"
+    rps = len(latencies) / float(result["seconds"])  # type: ignore[arg-type]
+    if result.get("errors"):
+        print(f"warning: {name}: {result['errors']} non-200 answers "
+              f"{result.get('error_statuses')}")
+    return name, rps, _percentile(latencies, 0.50), _percentile(latencies, 0.99)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--communes", type=int, default=135)
+    parser.add_argument("--assets-per-commune", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args()
+
+    settings = Settings.from_env()
+    server = None
+    server_url = settings.database_url
+    if server_url is None:
+        server, server_url = embedded.start(settings.data_dir)
+    try:
+        url, province = asyncio.run(_prepare(server_url, args.communes,
+                                             args.assets_per_commune))
+        tags = asyncio.run(_sample_tags(url, 5000))
+        secret = secrets.token_urlsafe(32)
+        principal = Principal(user_id=0, login="bench", role=Role.AUDITOR, unit_id=province)
+        token, _ = tokens.issue(principal, secret, 3600)
+        env = {**os.environ, "INVENTORY_DATABASE_URL": url, "BENCH_DATABASE_URL": url,
+               "INVENTORY_SECRET_KEY": secret, "BENCH_SCOPE_UNIT": str(province),
+               "INVENTORY_POOL_MIN": str(POOL_SIZE), "INVENTORY_POOL_MAX": str(POOL_SIZE),
+               "PYTHONPATH": str(ROOT)}
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+            handle.write("\n".join(f"/api/v1/assets/by-tag/{tag}" for tag in tags))
+            paths_file = handle.name
+        print(f"{len(tags)} tags, {args.connections} connections, {args.seconds:.0f} s each, "
+              f"pool {POOL_SIZE}, one uvicorn worker per app, {os.cpu_count()} cores")
+        rows = [
+            _row("bare asyncpg loop", asyncio.run(_bare_loop(
+                url, tags, province, args.seconds, args.connections))),
+            _row("raw ASGI + asyncpg", _measure_http(
+                "bench.raw_asgi:app", env, paths_file, "", args.seconds, args.connections)),
+            _row("service (Litestar)", _measure_http(
+                "inventory.asgi:app", env, paths_file, token, args.seconds, args.connections)),
+        ]
+        os.unlink(paths_file)
+    finally:
+        if server is not None:
+            server.cleanup()  # type: ignore[attr-defined]
+
+    print(f"\n{'':22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, rps, p50, p99 in rows:
+        print(f"{name:22}{rps:10.0f}{p50:10.2f}{p99:10.2f}")
+    bare, raw, service = (r[1] for r in rows)
+    print(f"\nservice / raw ASGI:        {service / raw:.2f}x  (target >= 0.75x)")
+    print(f"service / bare asyncpg:    {service / bare:.2f}x")
+    print(f"raw ASGI / bare asyncpg:   {raw / bare:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
