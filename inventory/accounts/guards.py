@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import asyncpg
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -17,6 +16,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from inventory.accounts import tokens
 from inventory.accounts.principal import Principal, Role
+from inventory.db.dependencies import Conn
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 SESSION_KEY = "principal"
@@ -74,7 +74,7 @@ def allow(*roles: Role) -> Guard:
     return guard
 
 
-def current_principal(scope: Scope, conn: asyncpg.Connection) -> Principal:
+def current_principal(scope: Scope, conn: Conn) -> Principal:
     """Dependency: the caller (the route's guard has made sure there is one).
 
     It takes `conn` only to be resolved after it: Litestar resolves dependencies
