@@ -1,4 +1,4 @@
-"""QR symbols: encode a URL once, then turn the module matrix into packed 1-bit rows.
+"""QR symbols: encode a URL once, then turn the module matrix into a 1-bit raster.
 
 The matrix costs most of a label (qrcode picks the best of 8 masks in pure Python), so it
 is computed once per code and everything drawn from it is cheap integer work: a module is
@@ -10,6 +10,8 @@ from typing import Literal
 
 import qrcode
 from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
+
+from labels.raster import Bitmap
 
 ErrorCorrection = Literal["L", "M", "Q", "H"]
 
@@ -71,18 +73,18 @@ def make_qr(data: str, ec: ErrorCorrection = "Q") -> QrSymbol:
     )
 
 
-def packed_rows(symbol: QrSymbol, module_px: int, shift: int) -> tuple[bytes, ...]:
-    """One packed row per module row (bit 1 = white, as in Pillow's mode "1"), each module
-    `module_px` bits wide, preceded by `shift` white bits so the symbol can start at any
-    pixel of a byte-aligned row; the caller repeats each row `module_px` times.
-    """
-    dark, light = "0" * module_px, "1" * module_px
-    width = shift + symbol.size * module_px
+def qr_bitmap(symbol: QrSymbol, module_px: int) -> Bitmap:
+    """The symbol with each module a `module_px` pixel square, replicated, not resampled."""
+    width = symbol.size * module_px
     nbytes = (width + 7) // 8
-    lead, pad = "1" * shift, "1" * (nbytes * 8 - width)
-    return tuple(
-        int(lead + "".join([dark if module else light for module in row]) + pad, 2).to_bytes(
-            nbytes, "big"
-        )
-        for row in symbol.rows
+    # Module bytes 0/1 become runs of "1"/"0" bits and the marker 2 a row's white padding,
+    # one C-level pass each; then a single int conversion packs the whole symbol.
+    marked = b"\x02".join(symbol.rows) + b"\x02"
+    bits = (
+        marked.replace(b"\x00", b"1" * module_px)
+        .replace(b"\x01", b"0" * module_px)
+        .replace(b"\x02", b"1" * (nbytes * 8 - width))
     )
+    packed = int(bits, 2).to_bytes(nbytes * symbol.size, "big")
+    rows = (packed[at : at + nbytes] for at in range(0, len(packed), nbytes))
+    return Bitmap(width, width, b"".join(row * module_px for row in rows))

@@ -70,27 +70,66 @@ STOCKS: dict[str, Stock] = {
     stock.name: stock
     for stock in (
         SheetStock(
-            "a4-3x7", "A4, 3 x 7, 63.5 x 38.1 mm (Avery L7160)",
-            63.5, 38.1, columns=3, rows=7,
-            top_mm=15.15, left_mm=7.21, pitch_x_mm=66.04, pitch_y_mm=38.1,
+            name="a4-3x7",
+            title="A4, 3 x 7, 63.5 x 38.1 mm (Avery L7160)",
+            label_w_mm=63.5,
+            label_h_mm=38.1,
+            columns=3,
+            rows=7,
+            top_mm=15.15,
+            left_mm=7.21,
+            pitch_x_mm=66.04,
+            pitch_y_mm=38.1,
         ),
         SheetStock(
-            "a4-3x8", "A4, 3 x 8, 63.5 x 33.9 mm (Avery L7159)",
-            63.5, 33.9, columns=3, rows=8,
-            top_mm=12.9, left_mm=7.21, pitch_x_mm=66.04, pitch_y_mm=33.9,
+            name="a4-3x8",
+            title="A4, 3 x 8, 63.5 x 33.9 mm (Avery L7159)",
+            label_w_mm=63.5,
+            label_h_mm=33.9,
+            columns=3,
+            rows=8,
+            top_mm=12.9,
+            left_mm=7.21,
+            pitch_x_mm=66.04,
+            pitch_y_mm=33.9,
         ),
         SheetStock(
-            "a4-4x10", "A4, 4 x 10, 48.5 x 25.4 mm, no gaps (Avery 3657)",
-            48.5, 25.4, columns=4, rows=10,
-            top_mm=21.5, left_mm=8.0, pitch_x_mm=48.5, pitch_y_mm=25.4,
+            name="a4-4x10",
+            title="A4, 4 x 10, 48.5 x 25.4 mm, no gaps (Avery 3657)",
+            label_w_mm=48.5,
+            label_h_mm=25.4,
+            columns=4,
+            rows=10,
+            top_mm=21.5,  # (297 - 10 x 25.4) / 2
+            left_mm=8.0,  # (210 - 4 x 48.5) / 2
+            pitch_x_mm=48.5,
+            pitch_y_mm=25.4,
         ),
         SheetStock(
-            "a4-25mm", "A4, 7 x 10 squares, 25 x 25 mm, 3 mm gaps",
-            25.0, 25.0, columns=7, rows=10,
-            top_mm=10.0, left_mm=8.5, pitch_x_mm=28.0, pitch_y_mm=28.0,
+            name="a4-25mm",
+            title="A4, 7 x 10 squares, 25 x 25 mm, 3 mm gaps",
+            label_w_mm=25.0,
+            label_h_mm=25.0,
+            columns=7,
+            rows=10,
+            top_mm=10.0,  # (297 - 10 x 25 - 9 x 3) / 2
+            left_mm=8.5,  # (210 - 7 x 25 - 6 x 3) / 2
+            pitch_x_mm=28.0,
+            pitch_y_mm=28.0,
         ),
-        RollStock("roll-50x30", "Roll, 50 x 30 mm die-cut", 50.0, 30.0),
-        RollStock("roll-62", "Roll, 62 mm continuous, cut at 29 mm", 62.0, 29.0, continuous=True),
+        RollStock(
+            name="roll-50x30",
+            title="Roll, 50 x 30 mm die-cut",
+            label_w_mm=50.0,
+            label_h_mm=30.0,
+        ),
+        RollStock(
+            name="roll-62",
+            title="Roll, 62 mm continuous, cut at 29 mm",
+            label_w_mm=62.0,
+            label_h_mm=29.0,
+            continuous=True,
+        ),
     )
 }
 
