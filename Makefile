@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean-db
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint bench clean-db browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +17,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/inventory run
 
-test: $(STAMP)
+# tests/browser drive Debian's chromium through Playwright, which must not download a
+# browser of its own. Installed once, as root; without it those tests are skipped.
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+		echo "tests/browser need $(CHROMIUM): run 'sudo apt-get install chromium';" \
+		     "until then they are skipped"; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -52,8 +52,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
-async def _prepare(server_url: str, communes: int, per_commune: int) -> tuple[str, int]:
-    """A benchmark database with the demo province at scale (reused when it has it)."""
+async def _create_database(server_url: str) -> str:
     admin = await asyncpg.connect(server_url)
     try:
         exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DB_NAME)
@@ -61,8 +60,11 @@ async def _prepare(server_url: str, communes: int, per_commune: int) -> tuple[st
             await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
     finally:
         await admin.close()
-    url = embedded.with_database(server_url, DB_NAME)
-    upgrade(url)
+    return embedded.with_database(server_url, DB_NAME)
+
+
+async def _fill(url: str, communes: int, per_commune: int) -> int:
+    """The demo province at scale (kept between runs); returns the province's id."""
     conn = await asyncpg.connect(url)
     try:
         have = await conn.fetchval(
@@ -82,7 +84,7 @@ async def _prepare(server_url: str, communes: int, per_commune: int) -> tuple[st
         province = await conn.fetchval("SELECT id FROM units WHERE kind = 'province' LIMIT 1")
     finally:
         await conn.close()
-    return url, province
+    return province
 
 
 async def _sample_tags(url: str, n: int) -> list[str]:
@@ -181,8 +183,9 @@ def main() -> None:
     if server_url is None:
         server, server_url = embedded.start(settings.data_dir)
     try:
-        url, province = asyncio.run(_prepare(server_url, args.communes,
-                                             args.assets_per_commune))
+        url = asyncio.run(_create_database(server_url))
+        upgrade(url)  # alembic runs its own event loop
+        province = asyncio.run(_fill(url, args.communes, args.assets_per_commune))
         tags = asyncio.run(_sample_tags(url, 5000))
         secret = secrets.token_urlsafe(32)
         principal = Principal(user_id=0, login="bench", role=Role.AUDITOR, unit_id=province)

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import swagger_ui_bundle
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -19,9 +19,9 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from inventory import accounts, units
 from inventory.accounts.guards import authentication_middleware, current_principal
-from inventory.accounts.routes import auth_router, users_router
+from inventory.accounts.routes import auth_router, sign_in_router, users_router
+from inventory.accounts.throttle import sign_in_throttle
 from inventory.assets.routes import router as assets_router
 from inventory.categories.routes import router as categories_router
 from inventory.db.dependencies import provide_conn
@@ -32,19 +32,24 @@ from inventory.openapi import config as openapi_config
 from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
 from inventory.sites.routes import router as sites_router
+from inventory.tags.codes import check_prefix
+from inventory.tags.label_routes import router as labels_router
+from inventory.tags.printing import process_pool
+from inventory.tags.routes import router as tags_router
 from inventory.units.routes import router as units_router
 from inventory.web.routes import router as web_router
+from inventory.web.routes import sign_in_router as sign_in_page_router
+from inventory.web.tags import router as tag_pages_router
 
 WEB = Path(__file__).parent / "web"
 POOL_CLOSE_TIMEOUT = 10.0
-
-__all__ = ["accounts", "create_app", "units"]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     if settings.database_url is None:
         raise RuntimeError("INVENTORY_DATABASE_URL is not set (`inventory run` sets it)")
+    check_prefix(settings.tag_prefix)  # at start, not on the first asset created
     stores = {name: PostgresStore(name) for name in ("sessions", "rate_limit")}
 
     @asynccontextmanager
@@ -52,6 +57,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         pool = await create_pool(settings.database_url, min_size=settings.pool_min,
                                  max_size=settings.pool_max)
         app.state.pool = pool
+        # Label workers start on the first big print run, not before.
+        app.state.label_pool = process_pool()
         for store in stores.values():
             store.bind(pool)
         try:
@@ -59,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             import asyncio
 
+            app.state.label_pool.shutdown(wait=False, cancel_futures=True)
             await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT)
 
     sessions = ServerSideSessionConfig(
@@ -69,8 +77,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     return Litestar(
         route_handlers=[
+            Router(path="/", route_handlers=[sign_in_router, sign_in_page_router],
+                   middleware=[sign_in_throttle(settings)]),
             auth_router, users_router, units_router, web_router, PrometheusController,
-            categories_router, sites_router, rooms_router, assets_router,
+            categories_router, sites_router, rooms_router, assets_router, tags_router,
+            labels_router, tag_pages_router,
             create_static_files_router(path="/static", directories=[WEB / "static"],
                                        include_in_schema=False),
             create_static_files_router(path="/static/swagger",

@@ -1,4 +1,4 @@
-"""The `inventory` command line: run, serve, migrate, demo data, users."""
+"""The `inventory` command line: run, serve, migrate, demo data, users, labels."""
 
 from __future__ import annotations
 
@@ -92,6 +92,14 @@ def cmd_users_create(args: argparse.Namespace) -> None:
         asyncio.run(create_user(url, args.login, password, args.role, args.unit, args.name))
 
 
+def cmd_labels(args: argparse.Namespace) -> None:
+    from inventory.tags.cli import print_labels
+
+    settings = Settings.from_env()
+    with database(settings) as url:
+        print_labels(url, settings.public_base_url, args)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="inventory", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -110,6 +118,11 @@ def main(argv: list[str] | None = None) -> None:
                       help="how many communes (default: the Gia Lai units from the norms)")
     demo.add_argument("--assets-per-commune", type=int, default=300)
     demo.add_argument("--seed", type=int, default=2025)
+
+    from inventory.tags.cli import add_arguments as label_arguments
+
+    label_arguments(command("labels", cmd_labels,
+                            "print labels of assets or of a blank batch (PDF, PNG, ZPL)"))
 
     users = commands.add_parser("users", help="manage accounts")
     users_commands = users.add_subparsers(dest="users_command", required=True)

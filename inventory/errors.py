@@ -91,6 +91,8 @@ _CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {
     "categories_code_key": ("code", "a category with this code already exists"),
     "rooms_site_name_key": ("name", "this site already has a room with this name"),
     "assets_tag_key": ("tag", "this tag is already used"),
+    "assets_tag_immutable": ("tag", "an asset keeps its tag for life"),
+    "tags_asset_id_key": ("asset_id", "this asset already has a tag from a batch"),
     "rooms_site_id_fkey": ("site_id", "no such site"),
     "assets_category_id_fkey": ("category_id", "no such category"),
     "assets_site_id_fkey": ("site_id", "no such site"),

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 
+import asyncpg
 import msgspec
 from litestar.testing import TestClient
 
 from inventory.accounts import tokens
 from inventory.accounts.cli import create_user
 from inventory.accounts.principal import Principal, Role
+from inventory.app import create_app
 from tests.world import PASSWORD, Caller, World
 
 
@@ -97,3 +100,27 @@ def test_users_create_command(database_url: str, client: TestClient, sql) -> Non
 def test_token_expiry_is_in_the_future(client: TestClient, world: World) -> None:
     response = client.post("/api/v1/auth/token", json={"login": "admin", "password": PASSWORD})
     assert response.json()["expires_at"] > time.time()
+
+
+def test_sign_in_attempts_are_throttled_per_address_across_api_and_page(settings) -> None:
+    strict = dataclasses.replace(settings, login_rate_per_minute=3)
+    with TestClient(create_app(strict)) as client:
+        asyncio.run(_forget_attempts(settings.database_url))
+        answers = [client.post("/api/v1/auth/token",
+                               json={"login": "nobody", "password": "x"}).status_code
+                   for _ in range(3)]
+        assert answers == [401, 401, 401]
+        assert client.post("/api/v1/auth/token",
+                           json={"login": "admin", "password": PASSWORD}).status_code == 429
+        assert client.post("/login", data={"login": "admin", "password": PASSWORD}
+                           ).status_code == 429
+        assert client.get("/login").status_code == 200  # showing the form is not an attempt
+        asyncio.run(_forget_attempts(settings.database_url))
+
+
+async def _forget_attempts(url: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("DELETE FROM kv_store WHERE namespace = 'rate_limit'")
+    finally:
+        await conn.close()

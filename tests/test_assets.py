@@ -11,6 +11,7 @@ import pytest
 
 from inventory.assets.rules import derived_remaining_value, effective_remaining_value, placed_site
 from inventory.errors import Invalid
+from inventory.tags.codes import TagProblem, validate
 from tests.world import World
 
 PATH = "/api/v1/assets"
@@ -59,7 +60,7 @@ def _asset(world: World, unit: str = "A", **fields: object) -> dict:
 
 def test_officer_registers_an_asset_and_its_site_follows_the_room(world: World) -> None:
     body = {"name": "Máy tính xách tay Dell", "category_id": world.categories["MT"],
-            "holder_unit_id": world.units["A"], "tag": "ta-lap-01", "model": "Latitude 5440",
+            "holder_unit_id": world.units["A"], "model": "Latitude 5440",
             "serial": "CN-0X1Y2Z", "unit_of_measure": "chiếc", "quantity": 2,
             "acquisition_year": THIS_YEAR - 2, "original_cost": 10_000_000,
             "funding_source": "Ngân sách xã", "condition": "fair", "status": "in_storage",
@@ -68,14 +69,14 @@ def test_officer_registers_an_asset_and_its_site_follows_the_room(world: World) 
     created = world.officer_a.post(PATH, json=body)
     assert created.status_code == 201, created.text
     asset = created.json()
-    assert asset["tag"] == "TA-1AP-01"  # upper case, L read as 1
+    assert asset["tag"].startswith("52-") and validate(asset["tag"]) is TagProblem.VALID
     assert asset["site_id"] == world.sites["A"]
     assert (asset["remaining_value"], asset["remaining_value_given"]) == (7_142_000, False)
     assert (asset["category_name"], asset["holder_unit_name"], asset["site_name"],
             asset["room_name"]) == ("Máy tính", "Xã Ia Rbol", "Trụ sở UBND A",
                                     "Phòng Văn hóa - Xã hội")
-    same = {k: asset[k] for k in body if k not in ("tag", "room_id")}
-    assert same == {k: v for k, v in body.items() if k not in ("tag", "room_id")}
+    same = {k: asset[k] for k in body if k != "room_id"}
+    assert same == {k: v for k, v in body.items() if k != "room_id"}
     events = world.officer_a.get(f"{PATH}/{asset['id']}/history").json()
     assert [(e["action"], e["after"]["site_id"]) for e in events] == [
         ("create", world.sites["A"])]
@@ -151,13 +152,23 @@ def test_schema_errors_name_the_field(world: World) -> None:
                          ({"ownership": "rented"}, "ownership"),
                          ({"original_cost": 1.5}, "original_cost"),
                          ({"original_cost": -1}, "original_cost"),
-                         ({"tag": "bad tag"}, "tag"), ({"last_seen_by": 1}, "last_seen_by")]:
+                         ({"issue_tag": "no"}, "issue_tag"),
+                         ({"last_seen_by": 1}, "last_seen_by")]:
         response = world.officer_a.post(PATH, json={**base, **extra})
         assert response.status_code == 400, extra
         assert response.json()["field"] == field, extra
-    duplicate = world.officer_a.post(PATH, json={**base, "tag": "ta-test"})
-    assert duplicate.status_code == 409
-    assert (duplicate.json()["constraint"], duplicate.json()["field"]) == ("assets_tag_key", "tag")
+
+
+def test_a_client_cannot_choose_or_change_a_tag(world: World, sql) -> None:
+    base = {"name": "X", "category_id": world.categories["BG"],
+            "holder_unit_id": world.units["A"]}
+    chosen = world.officer_a.post(PATH, json={**base, "tag": "52-7K3QX9M"})
+    assert chosen.status_code == 400 and chosen.json()["field"] == "tag"
+    asset = _asset(world)
+    changed = world.officer_a.patch(f"{PATH}/{asset['id']}", json={"tag": "52-7K3QX9M"},
+                                    headers={"If-Match": '"1"'})
+    assert changed.status_code == 400 and changed.json()["field"] == "tag"
+    assert sql("SELECT tag FROM assets WHERE id = $1", asset["id"])[0][0] == asset["tag"]
 
 
 def test_by_tag_reads_one_scoped_asset(world: World) -> None:
@@ -169,8 +180,9 @@ def test_by_tag_reads_one_scoped_asset(world: World) -> None:
     assert found.headers["etag"] == f'"{asset["version"]}"'
     assert world.officer_b.get(f"{PATH}/by-tag/TA-TEST").status_code == 404
     assert world.admin.get(f"{PATH}/by-tag/NO-SUCH-TAG").status_code == 404
-    lookalike = _asset(world, "B", tag="52-K0Z1")  # stored as typed: 0 and 1 are canonical
-    assert world.officer_b.get(f"{PATH}/by-tag/52-koz1").json()["id"] == lookalike["id"]
+    issued = _asset(world, "B")
+    typed = issued["tag"].lower().translate(str.maketrans("012", "olz"))  # "5z-..." and so on
+    assert world.officer_b.get(f"{PATH}/by-tag/{typed}").json()["id"] == issued["id"]
 
 
 def test_another_units_asset_is_not_found(world: World) -> None:
@@ -184,17 +196,18 @@ def test_another_units_asset_is_not_found(world: World) -> None:
 
 
 def test_search_ignores_diacritics_and_finds_tags_and_serials(world: World) -> None:
-    tagged = _asset(world, "A", name="Tủ hồ sơ sắt", tag="52-7K3QX9M", serial="ABC/123-9")
+    tagged = _asset(world, "A", name="Tủ hồ sơ sắt", serial="ABC/123-9")
+    tag = tagged["tag"]
     for query, expected in [("may tinh", world.assets["A"]), ("MÁY TÍNH", world.assets["A"]),
                             ("dien quang", world.assets["A"]), ("Điện", world.assets["A"]),
                             ("may ti", world.assets["A"]), ("SN-A-001", world.assets["A"]),
-                            ("TA-TEST", world.assets["A"]), ("52-7K3QX9M", tagged["id"]),
-                            ("52-7k3", tagged["id"]), ("abc/123", tagged["id"]),
+                            ("TA-TEST", world.assets["A"]), (tag, tagged["id"]),
+                            (tag[:6].lower(), tagged["id"]), ("abc/123", tagged["id"]),
                             ("tu ho so", tagged["id"])]:
         ids = [a["id"] for a in world.officer_a.get(PATH, params={"q": query}).json()["items"]]
         assert expected in ids, query
         assert world.assets["B"] not in ids, query
-    assert world.officer_b.get(PATH, params={"q": "52-7K3QX9M"}).json()["items"] == []
+    assert world.officer_b.get(PATH, params={"q": tag}).json()["items"] == []
     assert world.officer_a.get(PATH, params={"q": "tinh may dien xyz"}).json()["items"] == []
 
 
@@ -223,7 +236,7 @@ def test_keyset_paging_with_ties_visits_every_asset_once(world: World) -> None:
     room = world.create("/api/v1/rooms", site_id=world.sites["A"],
                         name=f"Kho {secrets.token_hex(3)}")["id"]
     ids = {_asset(world, room_id=room, name="Ghế nhựa", original_cost=100_000 * (i % 3),
-                  tag=None if i % 2 else f"TT-{secrets.token_hex(3)}")["id"] for i in range(7)}
+                  issue_tag=i % 2 == 0)["id"] for i in range(7)}
     for sort in ("name", "-name", "original_cost", "-original_cost", "tag", "-tag", "id"):
         seen: list[int] = []
         cursor = None

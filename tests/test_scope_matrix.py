@@ -109,6 +109,7 @@ def _routes() -> list[Route]:
         if res.deletable:
             routes.append(Route(name, "DELETE", "/{id}", 204, 404, res.writers))
     routes.append(Route("assets", "GET", "/by-tag/{tag}", 200, 404))
+    routes.append(Route("assets", "POST", "/{id}/tag", 201, 404, REGISTRY_WRITERS))
     return routes
 
 
@@ -138,10 +139,12 @@ def test_the_matrix_covers_every_registry_route(client: TestClient) -> None:
 def test_role_and_scope(world: World, route: Route, login: str, unit: str) -> None:
     res = RESOURCES[route.resource]
     want = _expected(route, login, unit)
-    # Successful changes get a record of their own, so the seeded world stays as it is.
-    fresh = want == route.ok and route.method in ("PATCH", "DELETE")
-    record_id = world.create(res.path, **res.new(world, unit))["id"] if fresh else (
-        res.existing(world, unit))
+    # Successful changes get a record of their own, so the seeded world stays as it is;
+    # issuing a tag needs an untagged asset.
+    tagging = route.suffix == "/{id}/tag"
+    fresh = want == route.ok and (route.method in ("PATCH", "DELETE") or tagging)
+    body = {**res.new(world, unit), "issue_tag": False} if tagging else res.new(world, unit)
+    record_id = world.create(res.path, **body)["id"] if fresh else res.existing(world, unit)
     url = res.path + route.suffix.replace("{id}", str(record_id)).replace(
         "{tag}", f"t{unit.lower()}-test")
     caller = world.callers[login]
@@ -149,7 +152,7 @@ def test_role_and_scope(world: World, route: Route, login: str, unit: str) -> No
     if route.method == "GET":
         response = caller.get(url, params=res.selects(world, unit) if route.suffix == "" else None)
     elif route.method == "POST":
-        response = caller.post(url, json=res.new(world, unit))
+        response = caller.post(url) if tagging else caller.post(url, json=res.new(world, unit))
     elif route.method == "PATCH":
         response = caller.patch(url, json=res.change, headers=headers)
     else:

@@ -53,6 +53,12 @@ async def by_tag(conn: asyncpg.Connection, tag: str, scope_unit_id: int) -> asyn
     return await conn.fetchrow(BY_TAG, tag, scope_unit_id)
 
 
+async def set_tag(conn: asyncpg.Connection, asset_id: int, tag: str) -> None:
+    """Tag an untagged asset; the database refuses to change a tag once set."""
+    await conn.execute("UPDATE assets SET tag = $2, version = version + 1, updated_at = now()"
+                       " WHERE id = $1", asset_id, tag)
+
+
 async def delete(conn: asyncpg.Connection, asset_id: int) -> None:
     try:
         await conn.execute("DELETE FROM assets WHERE id = $1", asset_id)

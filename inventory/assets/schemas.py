@@ -9,12 +9,8 @@ from typing import Annotated
 import msgspec
 
 from inventory.sites.schemas import Condition, Year
-from inventory.tags.codes import normalize
 from inventory.units.schemas import Name
 
-Tag = Annotated[str, msgspec.Meta(
-    min_length=3, max_length=32, pattern=r"^[0-9A-Za-z][0-9A-Za-z-]*$",
-    description="stored upper-case with look-alikes mapped (O -> 0, I and L -> 1, ...)")]
 Short = Annotated[str, msgspec.Meta(max_length=100)]
 Text = Annotated[str, msgspec.Meta(max_length=200)]
 Measure = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
@@ -41,13 +37,14 @@ class AssetCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A new asset. Naming a room alone puts the asset in the room's site.
 
     Leave `remaining_value` out to have it derived from the original cost, the
-    acquisition year and the category's wear rate.
+    acquisition year and the category's wear rate. The server issues the asset's
+    tag; `issue_tag: false` leaves it untagged, to claim a pre-printed tag later.
     """
 
     name: Name
     category_id: int
     holder_unit_id: int
-    tag: Tag | None = None
+    issue_tag: bool = True
     model: Short = ""
     serial: Short = ""
     unit_of_measure: Measure = "cái"
@@ -64,18 +61,16 @@ class AssetCreate(msgspec.Struct, forbid_unknown_fields=True):
     ownership: Ownership = Ownership.OWN
     custodian: Text = ""
 
-    def __post_init__(self) -> None:
-        if self.tag is not None:
-            self.tag = normalize(self.tag)
-
 
 class AssetPatch(msgspec.Struct, forbid_unknown_fields=True):
-    """Changes to an asset; `remaining_value: null` goes back to the derived value."""
+    """Changes to an asset; `remaining_value: null` goes back to the derived value.
+
+    The tag is not here: it is the server's to issue and the asset's for life.
+    """
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
     category_id: int | msgspec.UnsetType = msgspec.UNSET
     holder_unit_id: int | msgspec.UnsetType = msgspec.UNSET
-    tag: Tag | None | msgspec.UnsetType = msgspec.UNSET
     model: Short | msgspec.UnsetType = msgspec.UNSET
     serial: Short | msgspec.UnsetType = msgspec.UNSET
     unit_of_measure: Measure | msgspec.UnsetType = msgspec.UNSET
@@ -91,10 +86,6 @@ class AssetPatch(msgspec.Struct, forbid_unknown_fields=True):
     origin_unit_id: int | None | msgspec.UnsetType = msgspec.UNSET
     ownership: Ownership | msgspec.UnsetType = msgspec.UNSET
     custodian: Text | msgspec.UnsetType = msgspec.UNSET
-
-    def __post_init__(self) -> None:
-        if isinstance(self.tag, str):
-            self.tag = normalize(self.tag)
 
 
 class AssetRead(msgspec.Struct):

@@ -35,10 +35,18 @@ def _check_symbol(text: str) -> str:
     return ALPHABET[total % BASE]
 
 
+def check_prefix(prefix: str) -> str:
+    """The prefix itself, if tags made with it can be validated (symbols of ALPHABET only)."""
+    if not prefix or any(c not in _VALUE for c in prefix):
+        raise ValueError(f"tag prefix {prefix!r}: use upper-case symbols of {ALPHABET}")
+    return prefix
+
+
 def encode(number: int, prefix: str) -> str:
     """The tag for the `number`-th code of a deployment (0 <= number < 31**6)."""
     if not 0 <= number < SPACE:
         raise ValueError("tag number out of range")
+    check_prefix(prefix)
     spread = (number * _SPREAD) % SPACE
     symbols = []
     for _ in range(BODY_LENGTH):

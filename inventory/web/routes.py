@@ -1,18 +1,16 @@
-"""Pages: sign in and out, and the home page. The phone page for a tag is in `tags`."""
+"""Pages: sign in and out, and the home page. The phone page for a tag is in `web.tags`."""
 
 from __future__ import annotations
 
 from litestar import Request, Router, get, post
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import SESSION_KEY
 from inventory.accounts.queries import authenticate
+from inventory.accounts.throttle import UNTHROTTLED
 from inventory.db.dependencies import Conn
-from inventory.web.i18n import texts
-
-login_rate_limit = RateLimitConfig(rate_limit=("minute", 20), store="rate_limit")
+from inventory.web.i18n import remember, texts
 
 
 def _safe_next(target: str | None) -> str:
@@ -24,17 +22,18 @@ def _safe_next(target: str | None) -> str:
 
 @get("/", include_in_schema=False)
 async def home(request: Request, lang: FromQuery[str | None] = None) -> Template:
-    return Template("home.html", context={"t": texts(request, lang), "user": request.user})
+    return Template("home.html", context={"t": texts(request, lang), "user": request.user},
+                    cookies=remember(lang))
 
 
-@get("/login", include_in_schema=False)
+@get("/login", include_in_schema=False, opt={UNTHROTTLED: True})
 async def login_form(request: Request, next: FromQuery[str | None] = None,
                      lang: FromQuery[str | None] = None) -> Template:
     return Template("login.html", context={"t": texts(request, lang), "next": _safe_next(next),
-                                           "error": False})
+                                           "error": False}, cookies=remember(lang))
 
 
-@post("/login", include_in_schema=False, middleware=[login_rate_limit.middleware])
+@post("/login", include_in_schema=False)
 async def login(request: Request, conn: Conn,
                 data: URLEncodedBody[dict[str, str]]
                 ) -> Template | Redirect:
@@ -55,4 +54,6 @@ async def logout(request: Request) -> Redirect:
     return Redirect("/login", status_code=303)
 
 
-router = Router(path="/", route_handlers=[home, login_form, login, logout])
+router = Router(path="/", route_handlers=[home, logout])
+# Throttled by the app (accounts.throttle), which wraps this router.
+sign_in_router = Router(path="/", route_handlers=[login_form, login])

@@ -1,0 +1,79 @@
+"""Asset writes shared by the asset routes and the tag claim: registering and tagging.
+
+Each runs inside the caller's transaction, after `begin_write`, and records its event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import asyncpg
+
+from inventory.accounts.principal import Principal
+from inventory.accounts.scope import require_unit
+from inventory.assets import queries, rules
+from inventory.categories import queries as categories
+from inventory.db import crud
+from inventory.errors import Conflict
+from inventory.history.record import record
+from inventory.rooms import queries as rooms
+from inventory.sites import queries as sites
+
+ENTITY = "asset"
+
+
+async def check_references(conn: asyncpg.Connection, principal: Principal,
+                           values: dict[str, Any], current: Mapping[str, Any] | None) -> None:
+    """Refuse units, category, site or room the caller cannot use; place the asset.
+
+    `values` are the columns being written (all of them on create); a room named
+    without a site brings its site into `values`.
+    """
+    for field in ("holder_unit_id", "origin_unit_id"):
+        await require_unit(conn, principal, values.get(field), field)
+    await categories.require(conn, values.get("category_id"), "category_id")
+    creating = current is None
+    site_given = values.get("site_id") is not None if creating else "site_id" in values
+    room_given = values.get("room_id") is not None if creating else "room_id" in values
+    if not (site_given or room_given):
+        return
+    current = current or {"site_id": None, "room_id": None}
+    site_id = values["site_id"] if site_given else current["site_id"]
+    if site_given:
+        await sites.require(conn, principal, site_id, "site_id")
+    room_id = values["room_id"] if room_given else current["room_id"]
+    if room_id is None:
+        room_site_id = None
+    elif room_given:
+        room_site_id = await rooms.require(conn, principal, room_id, "room_id")
+    else:  # the room stays, and the database keeps a room in its asset's site
+        room_site_id = current["site_id"]
+    values["site_id"] = rules.placed_site(site_id, room_site_id, site_given=site_given,
+                                          room_given=room_given)
+
+
+async def register(conn: asyncpg.Connection, principal: Principal, values: dict[str, Any]
+                   ) -> asyncpg.Record:
+    """Insert an asset held in the caller's scope; the new row as the asset routes read it."""
+    await check_references(conn, principal, values, None)
+    asset_id = await crud.insert(conn, "assets", values)
+    row = await queries.fetch(conn, asset_id, principal.unit_id)
+    await record(conn, principal, ENTITY, asset_id, "create", None, row)
+    return row
+
+
+def require_untagged(asset: asyncpg.Record) -> None:
+    if asset["tag"] is not None:
+        raise Conflict(f"asset {asset['id']} already has tag {asset['tag']}; a tag is for life",
+                       field="tag")
+
+
+async def attach_tag(conn: asyncpg.Connection, principal: Principal, before: asyncpg.Record,
+                     tag: str) -> asyncpg.Record:
+    """Give an untagged asset (`before`, read with its lock) its tag, for life."""
+    require_untagged(before)
+    await queries.set_tag(conn, before["id"], tag)
+    after = await queries.fetch(conn, before["id"], principal.unit_id)
+    await record(conn, principal, ENTITY, before["id"], "tag", before, after)
+    return after

@@ -1,0 +1,115 @@
+"""Label routes: print-ready labels for one asset, a selection of assets, or a blank batch.
+
+Rows are read on a connection held only for that, then the file is rendered in a
+worker thread (and, for big runs, the app's process pool): a render of hundreds
+of labels neither blocks the event loop nor keeps a database connection. So these
+handlers take neither `conn` nor `principal` (which is resolved after `conn`, and
+would keep it until the response is sent): the caller comes from the request.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import anyio
+import asyncpg
+from litestar import Request, Response, Router, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, FromQuery
+
+from inventory.accounts.guards import READERS, allow
+from inventory.accounts.principal import Principal
+from inventory.assets import queries as assets
+from inventory.assets.filters import AssetFilters, Filters, provide_filters
+from inventory.db.pool import ACQUIRE_TIMEOUT
+from inventory.errors import Conflict, Invalid, NotFound
+from inventory.openapi import BEARER, errors
+from inventory.tags import printing, queries
+from inventory.tags.printing import DEFAULT_STOCK, MAX_LABELS, LabelFormat, Options
+
+
+def _options(format: FromQuery[LabelFormat] = LabelFormat.PDF,
+             stock: FromQuery[str] = DEFAULT_STOCK, skip: FromQuery[int] = 0) -> Options:
+    return printing.options(format, stock, skip)
+
+
+LabelOptions = NamedDependency[Options]
+"""Handler parameter type for `format`, `stock` (a name from the labels registry) and `skip`."""
+
+
+def _responses(*codes: int) -> dict[int, ResponseSpec]:
+    """The file as the 200 answer (not the JSON string the return type would say), and errors."""
+    return {**errors(*codes), 200: ResponseSpec(
+        data_container=bytes, media_type="application/octet-stream", generate_examples=False,
+        description="application/pdf, image/png (one label), application/zip (a PNG per"
+                    " label) or ZPL as text/plain, as `format` asks; sent as an attachment")}
+
+
+def _caller(request: Request) -> Principal:
+    """The signed-in caller (the route's guard has made sure there is one)."""
+    return request.user
+
+
+async def _respond(state: State, rows: list[asyncpg.Record], options: Options, name: str
+                   ) -> Response[bytes]:
+    if not rows:
+        raise NotFound("no tagged asset in your scope matches")
+    if len(rows) > MAX_LABELS:
+        raise Invalid(f"more than {MAX_LABELS} labels: narrow the selection, or print them"
+                      " with `inventory labels`")
+    base_url = state.settings.public_base_url
+    labels = [printing.label(row, base_url) for row in rows]
+    output = await anyio.to_thread.run_sync(
+        partial(printing.render, labels, options, executor=state.label_pool))
+    return Response(output.content, media_type=output.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{output.extension}"'})
+
+
+@get("/assets/{asset_id:int}", guards=[allow(*READERS)], responses=_responses(404, 409, 422))
+async def asset_label(request: Request, state: State, asset_id: FromPath[int],
+                      options: LabelOptions) -> Response[bytes]:
+    """The label of one asset in your scope (409 while it has no tag)."""
+    principal = _caller(request)
+    async with state.pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
+        asset = await assets.fetch(conn, asset_id, principal.unit_id)
+        if asset is None:
+            raise NotFound(f"no asset {asset_id}")
+        if asset["tag"] is None:
+            raise Conflict(f"asset {asset_id} has no tag yet: POST /api/v1/assets/{asset_id}/tag")
+        rows = await queries.asset_labels(conn, principal.unit_id, AssetFilters(), [asset_id], 1)
+    return await _respond(state, rows, options, asset["tag"])
+
+
+@get("/assets", guards=[allow(*READERS)], responses=_responses(404, 422))
+async def selection_labels(request: Request, state: State, filters: Filters,
+                           options: LabelOptions, ids: FromQuery[list[int] | None] = None
+                           ) -> Response[bytes]:
+    """Labels of the tagged assets in your scope that `ids` and the asset list filters select,
+    room by room. Untagged assets are left out."""
+    principal = _caller(request)
+    async with state.pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
+        rows = await queries.asset_labels(conn, principal.unit_id, filters, ids, MAX_LABELS + 1)
+    return await _respond(state, rows, options, "labels")
+
+
+@get("/batches/{batch_id:int}", guards=[allow(*READERS)], responses=_responses(404, 422))
+async def batch_labels(request: Request, state: State, batch_id: FromPath[int],
+                       options: LabelOptions) -> Response[bytes]:
+    """Blank labels of a batch of a unit in your scope, in the order the codes were drawn."""
+    principal = _caller(request)
+    async with state.pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
+        if await queries.fetch_batch(conn, batch_id, principal.unit_id) is None:
+            raise NotFound(f"no tag batch {batch_id}")
+        rows = await queries.batch_labels(conn, batch_id)
+    return await _respond(state, rows, options, f"batch-{batch_id}")
+
+
+router = Router(
+    path="/api/v1/labels",
+    route_handlers=[asset_label, selection_labels, batch_labels],
+    dependencies={"filters": provide_filters, "options": Provide(_options, sync_to_thread=False)},
+    tags=["labels"],
+    security=BEARER,
+)
