@@ -34,6 +34,7 @@ from inventory.accounts.principal import Principal, Role  # noqa: E402
 from inventory.assets.queries import BY_TAG  # noqa: E402
 from inventory.db import embedded  # noqa: E402
 from inventory.db.migrate import upgrade  # noqa: E402
+from inventory.db.pool import create_pool  # noqa: E402
 from inventory.demo.load import load  # noqa: E402
 from inventory.settings import Settings  # noqa: E402
 
@@ -101,7 +102,7 @@ async def _sample_tags(url: str, n: int) -> list[str]:
 
 async def _bare_loop(url: str, tags: list[str], scope_unit: int, seconds: float,
                      concurrency: int) -> dict[str, object]:
-    pool = await asyncpg.create_pool(url, min_size=POOL_SIZE, max_size=POOL_SIZE)
+    pool = await create_pool(url, min_size=POOL_SIZE, max_size=POOL_SIZE)
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
 

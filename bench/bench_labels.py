@@ -89,7 +89,7 @@ def timed(work: Callable[[list[LabelData]], object], labels: list[LabelData]) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=int, default=1000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     n, runs = args.labels, args.repeats
     stock = get_stock("a4-3x7")

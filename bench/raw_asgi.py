@@ -1,6 +1,7 @@
 """Baseline: the same tag lookup as the service, as a bare ASGI app with an asyncpg pool.
 
 No framework, no auth, no validation: the floor the service is compared with.
+It uses the service's own pool set-up, so only the framework differs.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncpg
 import msgspec
 
 from inventory.assets.queries import BY_TAG
+from inventory.db.pool import create_pool
 
 _pool: asyncpg.Pool | None = None
 _SCOPE = int(os.environ.get("BENCH_SCOPE_UNIT", "0"))
@@ -23,7 +25,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                _pool = await asyncpg.create_pool(
+                _pool = await create_pool(
                     os.environ["BENCH_DATABASE_URL"],
                     min_size=int(os.environ.get("INVENTORY_POOL_MIN", "2")),
                     max_size=int(os.environ.get("INVENTORY_POOL_MAX", "10")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 
 import asyncpg
@@ -13,8 +14,14 @@ from inventory.db.pool import ACQUIRE_TIMEOUT
 
 async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
     """One pooled connection per request, returned when the response is built."""
-    async with state.pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
+    # asyncio.timeout rather than acquire(timeout=...): asyncpg implements the
+    # latter with wait_for, which spawns a task per request.
+    async with asyncio.timeout(ACQUIRE_TIMEOUT):
+        conn = await state.pool.acquire()
+    try:
         yield conn
+    finally:
+        await state.pool.release(conn)
 
 
 Conn = NamedDependency[asyncpg.Connection]
