@@ -8,8 +8,9 @@ matrices are identical). Targets: >= 0.9x the baseline's labels per second on on
 >= 1.7x with two worker processes.
 
 Every timed run gets its own fresh URLs and tags, so no run profits from another's caches;
-unit, asset and room names come from short lists, as in a commune's real inventory. Each
-figure is the best of --repeats runs.
+unit, asset and room names come from short lists, as in a commune's real inventory. The
+three contenders run in turn, --repeats rounds (default 5), and each figure is the best of
+its runs: on a shared machine the best is the one least disturbed by others.
 """
 
 import argparse
