@@ -6,22 +6,23 @@ import asyncio
 from collections.abc import AsyncGenerator
 
 import asyncpg
-from litestar.datastructures import State
+from litestar import Request
 from litestar.di import NamedDependency
 
 from inventory.db.pool import ACQUIRE_TIMEOUT
 
 
-async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+async def provide_conn(request: Request) -> AsyncGenerator[asyncpg.Connection, None]:
     """One pooled connection per request, returned when the response is built."""
+    pool: asyncpg.Pool = request.app.state.pool  # `state: State` would copy the state
     # asyncio.timeout rather than acquire(timeout=...): asyncpg implements the
     # latter with wait_for, which spawns a task per request.
     async with asyncio.timeout(ACQUIRE_TIMEOUT):
-        conn = await state.pool.acquire()
+        conn = await pool.acquire()
     try:
         yield conn
     finally:
-        await state.pool.release(conn)
+        await pool.release(conn)
 
 
 Conn = NamedDependency[asyncpg.Connection]
