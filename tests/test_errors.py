@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from litestar.testing import TestClient
 
 from inventory.app import create_app
@@ -39,6 +40,16 @@ def test_body_over_the_limit_is_413(world: World, settings) -> None:
 def test_not_found_route_is_a_problem(world: World) -> None:
     response = world.admin.get("/api/v1/units/999999999")
     assert response.status_code == 404 and _is_problem(response)
+
+
+@pytest.mark.parametrize(("path", "noun"), [
+    ("units", "unit"), ("sites", "site"), ("rooms", "room"), ("categories", "category"),
+    ("assets", "asset"), ("users", "user"), ("tags/batches", "tag batch")])
+def test_an_unknown_record_is_named_in_the_404(world: World, path: str, noun: str) -> None:
+    for suffix in ("", "/history"):
+        response = world.admin.get(f"/api/v1/{path}/999999999{suffix}")
+        assert response.status_code == 404 and _is_problem(response)
+        assert response.json()["detail"] == f"no {noun} 999999999"
 
 
 def test_database_outage_is_503_with_retry_after(settings) -> None:

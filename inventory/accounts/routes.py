@@ -18,13 +18,13 @@ from inventory.accounts.scope import in_scope, require_unit
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
-from inventory.errors import NotFound
+from inventory.db.records import Records, reader
 from inventory.history import queries as history
-from inventory.history.record import begin_write, record
 from inventory.openapi import BEARER, errors
-from inventory.versioning import check_version, etag, expected_version
+from inventory.versioning import expected_version
 
-ENTITY = "user"
+USERS = Records("user", reader(UserRead), queries.GET, queries.GET_FOR_UPDATE)
+
 
 @post("/token", responses=errors(), security=[], status_code=200)
 async def issue_token(conn: Conn, state: State, data: JSONBody[TokenRequest]) -> TokenRead:
@@ -43,23 +43,6 @@ async def whoami(principal: Me) -> Principal:
     return principal
 
 
-def _read(row: asyncpg.Record) -> UserRead:
-    return UserRead(**{k: row[k] for k in UserRead.__struct_fields__})
-
-
-async def _get(conn: asyncpg.Connection, principal: Principal, user_id: int,
-               *, lock: bool = False) -> asyncpg.Record:
-    row = await conn.fetchrow(queries.GET + (" FOR UPDATE" if lock else ""), user_id,
-                              principal.unit_id)
-    if row is None:
-        raise NotFound(f"no user {user_id}")
-    return row
-
-
-def _respond(row: asyncpg.Record, status: int = 200) -> Response[UserRead]:
-    return Response(_read(row), status_code=status, headers={"ETag": etag(row["version"])})
-
-
 @get("/", guards=[allow(*READERS)], responses=errors(422))
 async def list_users(conn: Conn, principal: Me, role: FromQuery[Role | None] = None,
                      unit_id: FromQuery[int | None] = None, sort: FromQuery[str] = "login",
@@ -73,20 +56,19 @@ async def list_users(conn: Conn, principal: Me, role: FromQuery[Role | None] = N
     if unit_id is not None:
         query.add("unit_id = {}", unit_id)
     sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "id")
-    return paginate(await conn.fetch(sql, *query.params), limit, _read)
+    return paginate(await conn.fetch(sql, *query.params), limit, USERS.read)
 
 
 @get("/{user_id:int}", guards=[allow(*READERS)], responses=errors(404))
 async def get_user(conn: Conn, principal: Me, user_id: FromPath[int]
                    ) -> Response[UserRead]:
-    return _respond(await _get(conn, principal, user_id))
+    return USERS.respond(await USERS.get(conn, principal, user_id))
 
 
 @get("/{user_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
 async def user_history(conn: Conn, principal: Me, user_id: FromPath[int]
                        ) -> list[history.EventRead]:
-    await _get(conn, principal, user_id)
-    return await history.for_entity(conn, ENTITY, user_id)
+    return await USERS.history(conn, principal, user_id)
 
 
 @post("/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED,
@@ -94,14 +76,13 @@ async def user_history(conn: Conn, principal: Me, user_id: FromPath[int]
 async def create_user(conn: Conn, principal: Me, data: JSONBody[UserCreate]
                       ) -> Response[UserRead]:
     """Create an account (admin). The password is stored only as an argon2 hash."""
-    async with conn.transaction():
-        await begin_write(conn, principal)
+
+    async def insert() -> int:
         await require_unit(conn, principal, data.unit_id, "unit_id")
-        user_id = await queries.create_user(conn, data.login, hash_password(data.password),
-                                            data.role, data.unit_id, data.full_name)
-        row = await _get(conn, principal, user_id)
-        await record(conn, principal, ENTITY, user_id, "create", None, row)
-    return _respond(row, HTTP_201_CREATED)
+        return await queries.create_user(conn, data.login, hash_password(data.password),
+                                         data.role, data.unit_id, data.full_name)
+
+    return await USERS.create(conn, principal, insert)
 
 
 @patch("/{user_id:int}", guards=[allow(Role.ADMIN)],
@@ -113,15 +94,12 @@ async def update_user(request: Request, conn: Conn, principal: Me,
     values = crud.given_fields(data)
     if "password" in values:
         values["password_hash"] = hash_password(values.pop("password"))
-    async with conn.transaction():
-        await begin_write(conn, principal)
-        before = await _get(conn, principal, user_id, lock=True)
-        check_version(before["version"], version)
+
+    async def change(_before: asyncpg.Record) -> None:
         await require_unit(conn, principal, values.get("unit_id"), "unit_id")
         await crud.update(conn, "users", user_id, values)
-        after = await _get(conn, principal, user_id)
-        await record(conn, principal, ENTITY, user_id, "update", before, after)
-    return _respond(after)
+
+    return await USERS.update(conn, principal, user_id, version, change)
 
 
 auth_router = Router(path="/api/v1/auth", route_handlers=[whoami], tags=["auth"])

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Principal, Role
+from inventory.accounts.principal import Role
 from inventory.accounts.scope import in_scope
 from inventory.assets import queries, rules
 from inventory.assets.filters import Filters, provide_filters
@@ -26,13 +26,14 @@ from inventory.assets.writes import (
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
+from inventory.db.records import Records
 from inventory.errors import NotFound
 from inventory.history import queries as history
-from inventory.history.record import begin_write, record
+from inventory.history.record import begin_write
 from inventory.openapi import BEARER, errors
 from inventory.tags import queries as tags
 from inventory.tags.codes import normalize
-from inventory.versioning import check_version, etag, expected_version
+from inventory.versioning import expected_version
 
 WRITERS = (Role.ADMIN, Role.OFFICER)
 VIETNAM = timezone(timedelta(hours=7))  # no daylight saving: the year turns at 17:00 UTC
@@ -43,25 +44,16 @@ def _this_year() -> int:
     return datetime.now(UTC).astimezone(VIETNAM).year
 
 
-def _read(row: asyncpg.Record, year: int) -> AssetRead:
+def _read(row: asyncpg.Record, year: int | None = None) -> AssetRead:
+    """The asset with its remaining value as of `year` (this year unless a list gives it once)."""
     fields = {k: row[k] for k in _DIRECT}
     fields["remaining_value"], fields["remaining_value_given"] = rules.effective_remaining_value(
         row["remaining_value"], row["original_cost"], row["wear_rate"], row["acquisition_year"],
-        year)
+        year or _this_year())
     return AssetRead(**fields)
 
 
-async def _get(conn: asyncpg.Connection, principal: Principal, asset_id: int,
-               *, lock: bool = False) -> asyncpg.Record:
-    row = await queries.fetch(conn, asset_id, principal.unit_id, lock=lock)
-    if row is None:
-        raise NotFound(f"no asset {asset_id}")
-    return row
-
-
-def _respond(row: asyncpg.Record, status: int = 200) -> Response[AssetRead]:
-    return Response(_read(row, _this_year()), status_code=status,
-                    headers={"ETag": etag(row["version"])})
+ASSETS = Records(ENTITY, _read, queries.GET, queries.GET_FOR_UPDATE)
 
 
 @get("/", guards=[allow(*READERS)], responses=errors())
@@ -84,21 +76,20 @@ async def get_asset_by_tag(conn: Conn, principal: Me, tag: FromPath[str]
     row = await queries.by_tag(conn, normalize(tag), principal.unit_id)
     if row is None:
         raise NotFound(f"no asset tagged {tag}")
-    return _respond(row)
+    return ASSETS.respond(row)
 
 
 @get("/{asset_id:int}", guards=[allow(*READERS)], responses=errors(404))
 async def get_asset(conn: Conn, principal: Me, asset_id: FromPath[int]) -> Response[AssetRead]:
     """One asset; its ETag is the version to send back in If-Match."""
-    return _respond(await _get(conn, principal, asset_id))
+    return ASSETS.respond(await ASSETS.get(conn, principal, asset_id))
 
 
 @get("/{asset_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
 async def asset_history(conn: Conn, principal: Me, asset_id: FromPath[int]
                         ) -> list[history.EventRead]:
     """Every recorded change to the asset, oldest first."""
-    await _get(conn, principal, asset_id)
-    return await history.for_entity(conn, ENTITY, asset_id)
+    return await ASSETS.history(conn, principal, asset_id)
 
 
 @post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED,
@@ -112,7 +103,7 @@ async def create_asset(conn: Conn, principal: Me, state: State, data: JSONBody[A
         if values.pop("issue_tag"):
             values["tag"] = await tags.next_code(conn, state.settings.tag_prefix)
         row = await register(conn, principal, values)
-    return _respond(row, HTTP_201_CREATED)
+    return ASSETS.respond(row, HTTP_201_CREATED)
 
 
 @post("/{asset_id:int}/tag", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED,
@@ -122,11 +113,11 @@ async def issue_tag(conn: Conn, principal: Me, state: State, asset_id: FromPath[
     """Issue a tag to an untagged asset in your scope (409 if it has one: tags are for life)."""
     async with conn.transaction():
         await begin_write(conn, principal)
-        before = await _get(conn, principal, asset_id, lock=True)
+        before = await ASSETS.get(conn, principal, asset_id, lock=True)
         require_untagged(before)
         tag = await tags.next_code(conn, state.settings.tag_prefix)
         after = await attach_tag(conn, principal, before, tag)
-    return _respond(after, HTTP_201_CREATED)
+    return ASSETS.respond(after, HTTP_201_CREATED)
 
 
 @patch("/{asset_id:int}", guards=[allow(*WRITERS)],
@@ -137,28 +128,19 @@ async def update_asset(request: Request, conn: Conn, principal: Me,
     """Change an asset in your scope; needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)
-    async with conn.transaction():
-        await begin_write(conn, principal)
-        before = await _get(conn, principal, asset_id, lock=True)
-        check_version(before["version"], version)
+
+    async def change(before: asyncpg.Record) -> None:
         await check_references(conn, principal, values, before)
         await crud.update(conn, "assets", asset_id, values)
-        after = await _get(conn, principal, asset_id)
-        await record(conn, principal, ENTITY, asset_id, "update", before, after)
-    return _respond(after)
+
+    return await ASSETS.update(conn, principal, asset_id, version, change)
 
 
 @delete("/{asset_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 428))
 async def delete_asset(request: Request, conn: Conn, principal: Me, asset_id: FromPath[int]
                        ) -> None:
     """Remove an asset entered by mistake; needs If-Match. (Disposal is a status.)"""
-    version = expected_version(request)
-    async with conn.transaction():
-        await begin_write(conn, principal)
-        before = await _get(conn, principal, asset_id, lock=True)
-        check_version(before["version"], version)
-        await queries.delete(conn, asset_id)
-        await record(conn, principal, ENTITY, asset_id, "delete", before, None)
+    await ASSETS.delete(conn, principal, asset_id, expected_version(request), queries.delete)
 
 
 router = Router(

@@ -21,11 +21,6 @@ SORT_KEYS: SortKeys = {
 }
 
 
-async def fetch(conn: asyncpg.Connection, category_id: int, *, lock: bool = False
-                ) -> asyncpg.Record | None:
-    return await conn.fetchrow(GET_FOR_UPDATE if lock else GET, category_id)
-
-
 async def require(conn: asyncpg.Connection, category_id: int | None, field: str) -> None:
     """Refuse a body naming a category that does not exist."""
     if category_id is None:

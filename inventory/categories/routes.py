@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import asyncpg
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
@@ -16,29 +15,14 @@ from inventory.categories.schemas import CategoryCreate, CategoryPatch, Category
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
-from inventory.errors import NotFound
+from inventory.db.records import Records, reader
 from inventory.history import queries as history
-from inventory.history.record import begin_write, record
 from inventory.openapi import BEARER, errors
-from inventory.versioning import check_version, etag, expected_version
+from inventory.versioning import expected_version
 
-ENTITY = "category"
-
-
-def _read(row: asyncpg.Record) -> CategoryRead:
-    return CategoryRead(**{k: row[k] for k in CategoryRead.__struct_fields__})
-
-
-async def _get(conn: asyncpg.Connection, category_id: int, *, lock: bool = False
-               ) -> asyncpg.Record:
-    row = await queries.fetch(conn, category_id, lock=lock)
-    if row is None:
-        raise NotFound(f"no category {category_id}")
-    return row
-
-
-def _respond(row: asyncpg.Record, status: int = 200) -> Response[CategoryRead]:
-    return Response(_read(row), status_code=status, headers={"ETag": etag(row["version"])})
+# The same for every unit: read without a caller, so without a scope.
+CATEGORIES = Records("category", reader(CategoryRead), queries.GET, queries.GET_FOR_UPDATE,
+                     scoped=False)
 
 
 @get("/", guards=[allow(*READERS)], responses=errors())
@@ -58,20 +42,19 @@ async def list_categories(
         query.add("(inventory_fold(name) LIKE '%' || inventory_fold({}) || '%' OR code = {})",
                   q, q)
     sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "id")
-    return paginate(await conn.fetch(sql, *query.params), limit, _read)
+    return paginate(await conn.fetch(sql, *query.params), limit, CATEGORIES.read)
 
 
 @get("/{category_id:int}", guards=[allow(*READERS)], responses=errors(404))
 async def get_category(conn: Conn, category_id: FromPath[int]) -> Response[CategoryRead]:
     """One category; its ETag is the version to send back in If-Match."""
-    return _respond(await _get(conn, category_id))
+    return CATEGORIES.respond(await CATEGORIES.get(conn, None, category_id))
 
 
 @get("/{category_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
 async def category_history(conn: Conn, category_id: FromPath[int]) -> list[history.EventRead]:
     """Every recorded change to the category, oldest first."""
-    await _get(conn, category_id)
-    return await history.for_entity(conn, ENTITY, category_id)
+    return await CATEGORIES.history(conn, None, category_id)
 
 
 @post("/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED,
@@ -79,12 +62,8 @@ async def category_history(conn: Conn, category_id: FromPath[int]) -> list[histo
 async def create_category(conn: Conn, principal: Me, data: JSONBody[CategoryCreate]
                           ) -> Response[CategoryRead]:
     """Add a category (admin)."""
-    async with conn.transaction():
-        await begin_write(conn, principal)
-        category_id = await crud.insert(conn, "categories", crud.given_fields(data))
-        row = await _get(conn, category_id)
-        await record(conn, principal, ENTITY, category_id, "create", None, row)
-    return _respond(row, HTTP_201_CREATED)
+    return await CATEGORIES.create(
+        conn, principal, lambda: crud.insert(conn, "categories", crud.given_fields(data)))
 
 
 @patch("/{category_id:int}", guards=[allow(Role.ADMIN)],
@@ -93,15 +72,9 @@ async def update_category(request: Request, conn: Conn, principal: Me,
                           category_id: FromPath[int], data: JSONBody[CategoryPatch]
                           ) -> Response[CategoryRead]:
     """Change a category (admin); needs If-Match."""
-    version = expected_version(request)
-    async with conn.transaction():
-        await begin_write(conn, principal)
-        before = await _get(conn, category_id, lock=True)
-        check_version(before["version"], version)
-        await crud.update(conn, "categories", category_id, crud.given_fields(data))
-        after = await _get(conn, category_id)
-        await record(conn, principal, ENTITY, category_id, "update", before, after)
-    return _respond(after)
+    return await CATEGORIES.update(
+        conn, principal, category_id, expected_version(request),
+        lambda _before: crud.update(conn, "categories", category_id, crud.given_fields(data)))
 
 
 @delete("/{category_id:int}", guards=[allow(Role.ADMIN)],
@@ -109,13 +82,8 @@ async def update_category(request: Request, conn: Conn, principal: Me,
 async def delete_category(request: Request, conn: Conn, principal: Me,
                           category_id: FromPath[int]) -> None:
     """Remove a category no asset uses (admin); needs If-Match."""
-    version = expected_version(request)
-    async with conn.transaction():
-        await begin_write(conn, principal)
-        before = await _get(conn, category_id, lock=True)
-        check_version(before["version"], version)
-        await queries.delete(conn, category_id)
-        await record(conn, principal, ENTITY, category_id, "delete", before, None)
+    await CATEGORIES.delete(conn, principal, category_id, expected_version(request),
+                            queries.delete)
 
 
 router = Router(

@@ -34,11 +34,6 @@ SITE_IN_SCOPE = (f"SELECT r.site_id FROM {FROM}"
                  f" WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}")
 
 
-async def fetch(conn: asyncpg.Connection, room_id: int, scope_unit_id: int,
-                *, lock: bool = False) -> asyncpg.Record | None:
-    return await conn.fetchrow(GET_FOR_UPDATE if lock else GET, room_id, scope_unit_id)
-
-
 async def require(conn: asyncpg.Connection, principal: Principal, room_id: int,
                   field: str) -> int:
     """The site of a room in the caller's scope; an unknown or foreign room is refused alike."""

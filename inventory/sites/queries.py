@@ -29,11 +29,6 @@ SORT_KEYS: SortKeys = {
 IN_SCOPE = f"SELECT 1 FROM sites WHERE id = $1 AND {in_scope('holder_unit_id', '$2')}"
 
 
-async def fetch(conn: asyncpg.Connection, site_id: int, scope_unit_id: int,
-                *, lock: bool = False) -> asyncpg.Record | None:
-    return await conn.fetchrow(GET_FOR_UPDATE if lock else GET, site_id, scope_unit_id)
-
-
 async def require(conn: asyncpg.Connection, principal: Principal, site_id: int | None,
                   field: str) -> None:
     """Refuse a body naming a site outside the caller's scope, exactly as an unknown one."""

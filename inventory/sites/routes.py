@@ -10,37 +10,20 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Principal, Role
+from inventory.accounts.principal import Role
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
-from inventory.errors import NotFound
+from inventory.db.records import Records, reader
 from inventory.history import queries as history
-from inventory.history.record import begin_write, record
 from inventory.openapi import BEARER, errors
 from inventory.sites import queries
 from inventory.sites.schemas import Condition, SiteCreate, SitePatch, SiteRead, SiteRole, SiteStatus
-from inventory.versioning import check_version, etag, expected_version
+from inventory.versioning import expected_version
 
-ENTITY = "site"
+SITES = Records("site", reader(SiteRead), queries.GET, queries.GET_FOR_UPDATE)
 WRITERS = (Role.ADMIN, Role.OFFICER)
-
-
-def _read(row: asyncpg.Record) -> SiteRead:
-    return SiteRead(**{k: row[k] for k in SiteRead.__struct_fields__})
-
-
-async def _get(conn: asyncpg.Connection, principal: Principal, site_id: int,
-               *, lock: bool = False) -> asyncpg.Record:
-    row = await queries.fetch(conn, site_id, principal.unit_id, lock=lock)
-    if row is None:
-        raise NotFound(f"no site {site_id}")
-    return row
-
-
-def _respond(row: asyncpg.Record, status: int = 200) -> Response[SiteRead]:
-    return Response(_read(row), status_code=status, headers={"ETag": etag(row["version"])})
 
 
 @get("/", guards=[allow(*READERS)], responses=errors())
@@ -69,21 +52,20 @@ async def list_sites(
     if q:
         query.add("inventory_fold(name) LIKE '%' || inventory_fold({}) || '%'", q)
     sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "id")
-    return paginate(await conn.fetch(sql, *query.params), limit, _read)
+    return paginate(await conn.fetch(sql, *query.params), limit, SITES.read)
 
 
 @get("/{site_id:int}", guards=[allow(*READERS)], responses=errors(404))
 async def get_site(conn: Conn, principal: Me, site_id: FromPath[int]) -> Response[SiteRead]:
     """One site; its ETag is the version to send back in If-Match."""
-    return _respond(await _get(conn, principal, site_id))
+    return SITES.respond(await SITES.get(conn, principal, site_id))
 
 
 @get("/{site_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
 async def site_history(conn: Conn, principal: Me, site_id: FromPath[int]
                        ) -> list[history.EventRead]:
     """Every recorded change to the site, oldest first."""
-    await _get(conn, principal, site_id)
-    return await history.for_entity(conn, ENTITY, site_id)
+    return await SITES.history(conn, principal, site_id)
 
 
 @post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED,
@@ -91,14 +73,13 @@ async def site_history(conn: Conn, principal: Me, site_id: FromPath[int]
 async def create_site(conn: Conn, principal: Me, data: JSONBody[SiteCreate]
                       ) -> Response[SiteRead]:
     """Register a site held by a unit in your scope."""
-    async with conn.transaction():
-        await begin_write(conn, principal)
+
+    async def insert() -> int:
         await require_unit(conn, principal, data.holder_unit_id, "holder_unit_id")
         await require_unit(conn, principal, data.origin_unit_id, "origin_unit_id")
-        site_id = await crud.insert(conn, "sites", crud.given_fields(data))
-        row = await _get(conn, principal, site_id)
-        await record(conn, principal, ENTITY, site_id, "create", None, row)
-    return _respond(row, HTTP_201_CREATED)
+        return await crud.insert(conn, "sites", crud.given_fields(data))
+
+    return await SITES.create(conn, principal, insert)
 
 
 @patch("/{site_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 412, 422, 428))
@@ -107,29 +88,20 @@ async def update_site(request: Request, conn: Conn, principal: Me,
     """Change a site in your scope; needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)
-    async with conn.transaction():
-        await begin_write(conn, principal)
-        before = await _get(conn, principal, site_id, lock=True)
-        check_version(before["version"], version)
+
+    async def change(_before: asyncpg.Record) -> None:
         for field in ("holder_unit_id", "origin_unit_id"):
             await require_unit(conn, principal, values.get(field), field)
         await crud.update(conn, "sites", site_id, values)
-        after = await _get(conn, principal, site_id)
-        await record(conn, principal, ENTITY, site_id, "update", before, after)
-    return _respond(after)
+
+    return await SITES.update(conn, principal, site_id, version, change)
 
 
 @delete("/{site_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 428))
 async def delete_site(request: Request, conn: Conn, principal: Me, site_id: FromPath[int]
                       ) -> None:
     """Remove a site with no rooms or assets left; needs If-Match."""
-    version = expected_version(request)
-    async with conn.transaction():
-        await begin_write(conn, principal)
-        before = await _get(conn, principal, site_id, lock=True)
-        check_version(before["version"], version)
-        await queries.delete(conn, site_id)
-        await record(conn, principal, ENTITY, site_id, "delete", before, None)
+    await SITES.delete(conn, principal, site_id, expected_version(request), queries.delete)
 
 
 router = Router(

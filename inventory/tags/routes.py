@@ -9,11 +9,11 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Principal, Role
+from inventory.accounts.principal import Role
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
-from inventory.errors import NotFound
+from inventory.db.records import Records, reader
 from inventory.history import queries as history
 from inventory.history.record import begin_write, record
 from inventory.openapi import BEARER, errors
@@ -22,19 +22,9 @@ from inventory.tags.claims import BATCH
 from inventory.tags.codes import normalize
 from inventory.tags.schemas import BatchCreate, BatchDetail, BatchRead, BatchTag, Claim, TagRead
 
+# Batches are never changed in place: no row lock, no version.
+BATCHES = Records(BATCH, reader(BatchRead), queries.GET_BATCH)
 WRITERS = (Role.ADMIN, Role.OFFICER)
-
-
-def _batch(row: asyncpg.Record) -> BatchRead:
-    return BatchRead(**{k: row[k] for k in BatchRead.__struct_fields__})
-
-
-async def _get_batch(conn: asyncpg.Connection, principal: Principal, batch_id: int
-                     ) -> asyncpg.Record:
-    row = await queries.fetch_batch(conn, batch_id, principal.unit_id)
-    if row is None:
-        raise NotFound(f"no tag batch {batch_id}")
-    return row
 
 
 async def _detail(conn: asyncpg.Connection, row: asyncpg.Record) -> BatchDetail:
@@ -52,7 +42,7 @@ async def create_batch(conn: Conn, principal: Me, state: State, data: JSONBody[B
         await require_unit(conn, principal, data.unit_id, "unit_id")
         batch_id = await queries.create_batch(conn, data.unit_id, data.size,
                                               principal.user_id, state.settings.tag_prefix)
-        detail = await _detail(conn, await _get_batch(conn, principal, batch_id))
+        detail = await _detail(conn, await BATCHES.get(conn, principal, batch_id))
         await record(conn, principal, BATCH, batch_id, "create", None,
                      await queries.batch_event(conn, batch_id))
     return detail
@@ -68,21 +58,20 @@ async def list_batches(conn: Conn, principal: Me, unit_id: FromQuery[int | None]
     if unit_id is not None:
         query.add("b.unit_id = {}", unit_id)
     sql = page_sql(query, queries.LIST_BATCHES, sort, queries.SORT_KEYS, cursor, limit, "b.id")
-    return paginate(await conn.fetch(sql, *query.params), limit, _batch)
+    return paginate(await conn.fetch(sql, *query.params), limit, BATCHES.read)
 
 
 @get("/batches/{batch_id:int}", guards=[allow(*READERS)], responses=errors(404))
 async def get_batch(conn: Conn, principal: Me, batch_id: FromPath[int]) -> BatchDetail:
     """One batch and its tags in printing order, each with the asset it was claimed for."""
-    return await _detail(conn, await _get_batch(conn, principal, batch_id))
+    return await _detail(conn, await BATCHES.get(conn, principal, batch_id))
 
 
 @get("/batches/{batch_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
 async def batch_history(conn: Conn, principal: Me, batch_id: FromPath[int]
                         ) -> list[history.EventRead]:
     """The batch's reservation and every claim of one of its tags, oldest first."""
-    await _get_batch(conn, principal, batch_id)
-    return await history.for_entity(conn, BATCH, batch_id)
+    return await BATCHES.history(conn, principal, batch_id)
 
 
 @get("/{code:str}", guards=[allow(*READERS)], responses=errors(404))

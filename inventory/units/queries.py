@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncpg
-
 from inventory.accounts.scope import in_scope
 
 COLUMNS = "id, code, name, kind, parent_id, merged_into_id, valid_from, valid_to, version"
@@ -35,8 +33,3 @@ MERGED_INTO = f"""
 SELECT t.id, t.code, t.name, t.kind FROM units u JOIN units t ON t.id = u.merged_into_id
 WHERE u.id = $1 AND {in_scope('t.id', '$2')}
 """
-
-
-async def fetch(conn: asyncpg.Connection, unit_id: int, scope_unit_id: int,
-                *, lock: bool = False) -> asyncpg.Record | None:
-    return await conn.fetchrow(GET_FOR_UPDATE if lock else GET, unit_id, scope_unit_id)

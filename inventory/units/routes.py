@@ -10,36 +10,19 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Principal, Role
+from inventory.accounts.principal import Role
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
-from inventory.errors import NotFound
+from inventory.db.records import Records, reader
 from inventory.history import queries as history
-from inventory.history.record import begin_write, record
 from inventory.openapi import BEARER, errors
 from inventory.units import queries
 from inventory.units.schemas import Lineage, UnitBrief, UnitCreate, UnitKind, UnitPatch, UnitRead
-from inventory.versioning import check_version, etag, expected_version
+from inventory.versioning import expected_version
 
-ENTITY = "unit"
-
-
-def _read(row: asyncpg.Record) -> UnitRead:
-    return UnitRead(**{k: row[k] for k in UnitRead.__struct_fields__})
-
-
-async def _get(conn: asyncpg.Connection, principal: Principal, unit_id: int,
-               *, lock: bool = False) -> asyncpg.Record:
-    row = await queries.fetch(conn, unit_id, principal.unit_id, lock=lock)
-    if row is None:
-        raise NotFound(f"no unit {unit_id}")
-    return row
-
-
-def _respond(row: asyncpg.Record, status: int = 200) -> Response[UnitRead]:
-    return Response(_read(row), status_code=status, headers={"ETag": etag(row["version"])})
+UNITS = Records("unit", reader(UnitRead), queries.GET, queries.GET_FOR_UPDATE)
 
 
 @get("/", guards=[allow(*READERS)], responses=errors(422))
@@ -66,20 +49,20 @@ async def list_units(
         query.add("(inventory_fold(name) LIKE '%' || inventory_fold({}) || '%' OR code = {})",
                   q, q)
     sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "id")
-    return paginate(await conn.fetch(sql, *query.params), limit, _read)
+    return paginate(await conn.fetch(sql, *query.params), limit, UNITS.read)
 
 
 @get("/{unit_id:int}", guards=[allow(*READERS)], responses=errors(404))
 async def get_unit(conn: Conn, principal: Me, unit_id: FromPath[int]
                    ) -> Response[UnitRead]:
     """One unit; its ETag is the version to send back in If-Match."""
-    return _respond(await _get(conn, principal, unit_id))
+    return UNITS.respond(await UNITS.get(conn, principal, unit_id))
 
 
 @get("/{unit_id:int}/lineage", guards=[allow(*READERS)], responses=errors(404))
 async def get_lineage(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Lineage:
     """What the unit was formed from, and (for a former unit) what it was merged into."""
-    row = await _get(conn, principal, unit_id)
+    row = await UNITS.get(conn, principal, unit_id)
     sources = await conn.fetch(queries.FORMED_FROM, unit_id, principal.unit_id)
     target = await conn.fetchrow(queries.MERGED_INTO, unit_id, principal.unit_id)
 
@@ -94,8 +77,7 @@ async def get_lineage(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Line
 async def unit_history(conn: Conn, principal: Me, unit_id: FromPath[int]
                        ) -> list[history.EventRead]:
     """Every recorded change to the unit, oldest first."""
-    await _get(conn, principal, unit_id)
-    return await history.for_entity(conn, ENTITY, unit_id)
+    return await UNITS.history(conn, principal, unit_id)
 
 
 @post("/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED,
@@ -103,14 +85,13 @@ async def unit_history(conn: Conn, principal: Me, unit_id: FromPath[int]
 async def create_unit(conn: Conn, principal: Me, data: JSONBody[UnitCreate]
                       ) -> Response[UnitRead]:
     """Register a unit (admin)."""
-    async with conn.transaction():
-        await begin_write(conn, principal)
+
+    async def insert() -> int:
         await require_unit(conn, principal, data.parent_id, "parent_id")
         await require_unit(conn, principal, data.merged_into_id, "merged_into_id")
-        unit_id = await crud.insert(conn, "units", crud.given_fields(data))
-        row = await _get(conn, principal, unit_id)
-        await record(conn, principal, ENTITY, unit_id, "create", None, row)
-    return _respond(row, HTTP_201_CREATED)
+        return await crud.insert(conn, "units", crud.given_fields(data))
+
+    return await UNITS.create(conn, principal, insert)
 
 
 @patch("/{unit_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
@@ -119,16 +100,13 @@ async def update_unit(request: Request, conn: Conn, principal: Me,
     """Change a unit (admin); needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)
-    async with conn.transaction():
-        await begin_write(conn, principal)
-        before = await _get(conn, principal, unit_id, lock=True)
-        check_version(before["version"], version)
+
+    async def change(_before: asyncpg.Record) -> None:
         for field in ("parent_id", "merged_into_id"):
             await require_unit(conn, principal, values.get(field), field)
         await crud.update(conn, "units", unit_id, values)
-        after = await _get(conn, principal, unit_id)
-        await record(conn, principal, ENTITY, unit_id, "update", before, after)
-    return _respond(after)
+
+    return await UNITS.update(conn, principal, unit_id, version, change)
 
 
 router = Router(
