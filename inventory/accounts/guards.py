@@ -21,6 +21,8 @@ from inventory.db.dependencies import Conn
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 SESSION_KEY = "principal"
 READERS = (Role.ADMIN, Role.OFFICER, Role.AUDITOR, Role.LEADER)
+WRITERS = (Role.ADMIN, Role.OFFICER)
+"""Roles that change the register (sites, rooms, assets, tags) within their scope."""
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
-
 import asyncpg
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Role
+from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
 from inventory.assets import queries, rules
 from inventory.assets.filters import Filters, provide_filters
@@ -23,6 +20,7 @@ from inventory.assets.writes import (
     register,
     require_untagged,
 )
+from inventory.clock import this_year
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
@@ -35,13 +33,7 @@ from inventory.tags import queries as tags
 from inventory.tags.codes import normalize
 from inventory.versioning import expected_version
 
-WRITERS = (Role.ADMIN, Role.OFFICER)
-VIETNAM = timezone(timedelta(hours=7))  # no daylight saving: the year turns at 17:00 UTC
 _DIRECT = tuple(f for f in AssetRead.__struct_fields__ if f != "remaining_value_given")
-
-
-def _this_year() -> int:
-    return datetime.now(UTC).astimezone(VIETNAM).year
 
 
 def _read(row: asyncpg.Record, year: int | None = None) -> AssetRead:
@@ -49,7 +41,7 @@ def _read(row: asyncpg.Record, year: int | None = None) -> AssetRead:
     fields = {k: row[k] for k in _DIRECT}
     fields["remaining_value"], fields["remaining_value_given"] = rules.effective_remaining_value(
         row["remaining_value"], row["original_cost"], row["wear_rate"], row["acquisition_year"],
-        year or _this_year())
+        year or this_year())
     return AssetRead(**fields)
 
 
@@ -65,7 +57,7 @@ async def list_assets(conn: Conn, principal: Me, filters: Filters, sort: FromQue
     query.add(in_scope("a.holder_unit_id", "{}"), principal.unit_id)
     filters.apply(query)
     sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "a.id")
-    year = _this_year()
+    year = this_year()
     return paginate(await conn.fetch(sql, *query.params), limit, lambda row: _read(row, year))
 
 

@@ -9,8 +9,7 @@ from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Role
+from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
 from inventory.db import crud
 from inventory.db.dependencies import Conn
@@ -24,7 +23,6 @@ from inventory.sites import queries as sites
 from inventory.versioning import expected_version
 
 ROOMS = Records("room", reader(RoomRead), queries.GET, queries.GET_FOR_UPDATE)
-WRITERS = (Role.ADMIN, Role.OFFICER)
 
 
 @get("/", guards=[allow(*READERS)], responses=errors())

@@ -8,8 +8,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Role
+from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
@@ -24,7 +23,6 @@ from inventory.tags.schemas import BatchCreate, BatchDetail, BatchRead, BatchTag
 
 # Batches are never changed in place: no row lock, no version.
 BATCHES = Records(BATCH, reader(BatchRead), queries.GET_BATCH)
-WRITERS = (Role.ADMIN, Role.OFFICER)
 
 
 async def _detail(conn: asyncpg.Connection, row: asyncpg.Record) -> BatchDetail:

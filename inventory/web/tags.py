@@ -7,7 +7,7 @@ mistyped) one not-found page that depends on nothing but the code typed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -17,9 +17,11 @@ from litestar import Request, Router, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from inventory.accounts.principal import Principal, Role
+from inventory.accounts.guards import WRITERS
+from inventory.accounts.principal import Principal
 from inventory.assets import queries as assets
 from inventory.assets.writes import ENTITY
+from inventory.clock import VIETNAM
 from inventory.db.dependencies import Conn
 from inventory.db.listing import tsquery
 from inventory.errors import Conflict, Invalid, NotFound
@@ -30,9 +32,7 @@ from inventory.tags.codes import TagProblem, normalize, validate
 from inventory.tags.schemas import Claim, TagState
 from inventory.web.i18n import remember, texts
 
-WRITERS = (Role.ADMIN, Role.OFFICER)
 UNTAGGED_SHOWN = 10
-VIETNAM = timezone(timedelta(hours=7))
 _MISSING_KIND = {TagProblem.TYPO: "typo", TagProblem.MALFORMED: "malformed",
                  TagProblem.VALID: "not_found"}
 _NOT_CHANGES = frozenset({"version", "updated_at"})
