@@ -68,8 +68,7 @@ async def _fill(url: str, communes: int, per_commune: int) -> int:
     """The demo province at scale (kept between runs); returns the province's id."""
     conn = await asyncpg.connect(url)
     try:
-        have = await conn.fetchval(
-            "SELECT count(*) FROM units WHERE kind IN ('commune', 'ward')")
+        have = await conn.fetchval("SELECT count(*) FROM units WHERE kind IN ('commune', 'ward')")
         assets = await conn.fetchval("SELECT count(*) FROM assets")
     finally:
         await conn.close()
@@ -92,7 +91,8 @@ async def _sample_tags(url: str, n: int) -> list[str]:
     conn = await asyncpg.connect(url)
     try:
         rows = await conn.fetch(
-            "SELECT tag FROM assets TABLESAMPLE SYSTEM (2) WHERE tag IS NOT NULL LIMIT $1", n)
+            "SELECT tag FROM assets TABLESAMPLE SYSTEM (2) WHERE tag IS NOT NULL LIMIT $1", n
+        )
     finally:
         await conn.close()
     tags = [r["tag"] for r in rows]
@@ -100,8 +100,9 @@ async def _sample_tags(url: str, n: int) -> list[str]:
     return tags
 
 
-async def _bare_loop(url: str, tags: list[str], scope_unit: int, seconds: float,
-                     concurrency: int) -> dict[str, object]:
+async def _bare_loop(
+    url: str, tags: list[str], scope_unit: int, seconds: float, concurrency: int
+) -> dict[str, object]:
     pool = await create_pool(url, min_size=POOL_SIZE, max_size=POOL_SIZE)
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
@@ -118,15 +119,27 @@ async def _bare_loop(url: str, tags: list[str], scope_unit: int, seconds: float,
     await asyncio.gather(*(worker(i) for i in range(concurrency)))
     elapsed = time.perf_counter() - started
     await pool.close()
-    return {"requests": len(latencies), "errors": 0, "seconds": elapsed,
-            "latencies": latencies}
+    return {"requests": len(latencies), "errors": 0, "seconds": elapsed, "latencies": latencies}
 
 
 def _serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -137,18 +150,34 @@ def _serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     raise SystemExit(f"{app} did not start")
 
 
-def _load(port: int, paths_file: str, token: str, seconds: float, connections: int
-          ) -> dict[str, object]:
+def _load(
+    port: int, paths_file: str, token: str, seconds: float, connections: int
+) -> dict[str, object]:
     output = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "loadgen.py"), "--port", str(port),
-         "--paths", paths_file, "--token", token, "--seconds", str(seconds),
-         "--connections", str(connections)],
-        check=True, capture_output=True, text=True)
+        [
+            sys.executable,
+            str(ROOT / "bench" / "loadgen.py"),
+            "--port",
+            str(port),
+            "--paths",
+            paths_file,
+            "--token",
+            token,
+            "--seconds",
+            str(seconds),
+            "--connections",
+            str(connections),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(output.stdout)
 
 
-def _measure_http(app: str, env: dict[str, str], paths_file: str, token: str,
-                  seconds: float, connections: int) -> dict[str, object]:
+def _measure_http(
+    app: str, env: dict[str, str], paths_file: str, token: str, seconds: float, connections: int
+) -> dict[str, object]:
     port = _free_port()
     server = _serve(app, port, env)
     try:
@@ -164,14 +193,14 @@ def _row(name: str, result: dict[str, object]) -> tuple[str, float, float, float
     assert isinstance(latencies, list) and latencies, f"{name}: no requests completed"
     rps = len(latencies) / float(result["seconds"])  # type: ignore[arg-type]
     if result.get("errors"):
-        print(f"warning: {name}: {result['errors']} non-200 answers "
-              f"{result.get('error_statuses')}")
+        print(f"warning: {name}: {result['errors']} non-200 answers {result.get('error_statuses')}")
     return name, rps, _percentile(latencies, 0.50), _percentile(latencies, 0.99)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--communes", type=int, default=135)
     parser.add_argument("--assets-per-commune", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -191,22 +220,40 @@ def main() -> None:
         secret = secrets.token_urlsafe(32)
         principal = Principal(user_id=0, login="bench", role=Role.AUDITOR, unit_id=province)
         token, _ = tokens.issue(principal, secret, 3600)
-        env = {**os.environ, "INVENTORY_DATABASE_URL": url, "BENCH_DATABASE_URL": url,
-               "INVENTORY_SECRET_KEY": secret, "BENCH_SCOPE_UNIT": str(province),
-               "INVENTORY_POOL_MIN": str(POOL_SIZE), "INVENTORY_POOL_MAX": str(POOL_SIZE),
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "INVENTORY_DATABASE_URL": url,
+            "BENCH_DATABASE_URL": url,
+            "INVENTORY_SECRET_KEY": secret,
+            "BENCH_SCOPE_UNIT": str(province),
+            "INVENTORY_POOL_MIN": str(POOL_SIZE),
+            "INVENTORY_POOL_MAX": str(POOL_SIZE),
+            "PYTHONPATH": str(ROOT),
+        }
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
             handle.write("\n".join(f"/api/v1/assets/by-tag/{tag}" for tag in tags))
             paths_file = handle.name
-        print(f"{len(tags)} tags, {args.connections} connections, {args.seconds:.0f} s each, "
-              f"pool {POOL_SIZE}, one uvicorn worker per app, {os.cpu_count()} cores")
+        print(
+            f"{len(tags)} tags, {args.connections} connections, {args.seconds:.0f} s each, "
+            f"pool {POOL_SIZE}, one uvicorn worker per app, {os.cpu_count()} cores"
+        )
         rows = [
-            _row("bare asyncpg loop", asyncio.run(_bare_loop(
-                url, tags, province, args.seconds, args.connections))),
-            _row("raw ASGI + asyncpg", _measure_http(
-                "bench.raw_asgi:app", env, paths_file, "", args.seconds, args.connections)),
-            _row("service (Litestar)", _measure_http(
-                "inventory.asgi:app", env, paths_file, token, args.seconds, args.connections)),
+            _row(
+                "bare asyncpg loop",
+                asyncio.run(_bare_loop(url, tags, province, args.seconds, args.connections)),
+            ),
+            _row(
+                "raw ASGI + asyncpg",
+                _measure_http(
+                    "bench.raw_asgi:app", env, paths_file, "", args.seconds, args.connections
+                ),
+            ),
+            _row(
+                "service (Litestar)",
+                _measure_http(
+                    "inventory.asgi:app", env, paths_file, token, args.seconds, args.connections
+                ),
+            ),
         ]
         os.unlink(paths_file)
     finally:

@@ -13,8 +13,16 @@ import random
 import time
 
 
-async def _connection(host: str, port: int, paths: list[str], token: str, deadline: float,
-                      latencies: list[float], errors: list[int], seed: int) -> None:
+async def _connection(
+    host: str,
+    port: int,
+    paths: list[str],
+    token: str,
+    deadline: float,
+    latencies: list[float],
+    errors: list[int],
+    seed: int,
+) -> None:
     rng = random.Random(seed)
     reader, writer = await asyncio.open_connection(host, port)
     auth = f"Authorization: Bearer {token}\r\n" if token else ""
@@ -38,18 +46,27 @@ async def _connection(host: str, port: int, paths: list[str], token: str, deadli
         writer.close()
 
 
-async def run(host: str, port: int, paths: list[str], token: str, connections: int,
-              seconds: float) -> dict[str, object]:
+async def run(
+    host: str, port: int, paths: list[str], token: str, connections: int, seconds: float
+) -> dict[str, object]:
     latencies: list[float] = []
     errors: list[int] = []
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(
-        _connection(host, port, paths, token, deadline, latencies, errors, seed)
-        for seed in range(connections)))
+    await asyncio.gather(
+        *(
+            _connection(host, port, paths, token, deadline, latencies, errors, seed)
+            for seed in range(connections)
+        )
+    )
     elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "errors": len(errors), "seconds": elapsed,
-            "error_statuses": sorted(set(errors))[:5], "latencies": latencies}
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "seconds": elapsed,
+        "error_statuses": sorted(set(errors))[:5],
+        "latencies": latencies,
+    }
 
 
 def main() -> None:
@@ -62,8 +79,9 @@ def main() -> None:
     args = parser.parse_args()
     with open(args.paths) as handle:
         paths = [line.strip() for line in handle if line.strip()]
-    result = asyncio.run(run("127.0.0.1", args.port, paths, args.token, args.connections,
-                             args.seconds))
+    result = asyncio.run(
+        run("127.0.0.1", args.port, paths, args.token, args.connections, args.seconds)
+    )
     print(json.dumps(result))
 
 

@@ -28,7 +28,8 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
                 _pool = await create_pool(
                     os.environ["BENCH_DATABASE_URL"],
                     min_size=int(os.environ.get("INVENTORY_POOL_MIN", "2")),
-                    max_size=int(os.environ.get("INVENTORY_POOL_MAX", "10")))
+                    max_size=int(os.environ.get("INVENTORY_POOL_MAX", "10")),
+                )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if _pool is not None:
@@ -41,7 +42,14 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         row = await conn.fetchrow(BY_TAG, tag, _SCOPE)
     status = 200 if row is not None else 404
     body = msgspec.json.encode(dict(row) if row is not None else {"status": 404})
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -54,8 +54,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
-        pool = await create_pool(settings.database_url, min_size=settings.pool_min,
-                                 max_size=settings.pool_max)
+        pool = await create_pool(
+            settings.database_url, min_size=settings.pool_min, max_size=settings.pool_max
+        )
         app.state.pool = pool
         # Label workers start on the first big print run, not before.
         app.state.label_pool = process_pool()
@@ -70,36 +71,62 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT)
 
     sessions = ServerSideSessionConfig(
-        store="sessions", key="inventory_session", max_age=settings.session_ttl_seconds,
-        secure=settings.secure_cookies, httponly=True, samesite="lax",
+        store="sessions",
+        key="inventory_session",
+        max_age=settings.session_ttl_seconds,
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
         # The API authenticates by bearer token alone: no session round trip there.
         exclude=["^/api/", "^/static/", "^/schema", "^/metrics"],
     )
     return Litestar(
         route_handlers=[
-            Router(path="/", route_handlers=[sign_in_router, sign_in_page_router],
-                   middleware=[sign_in_throttle(settings)]),
-            auth_router, users_router, units_router, web_router, PrometheusController,
-            categories_router, sites_router, rooms_router, assets_router, tags_router,
-            labels_router, tag_pages_router,
-            create_static_files_router(path="/static", directories=[WEB / "static"],
-                                       include_in_schema=False),
-            create_static_files_router(path="/static/swagger",
-                                       directories=[Path(swagger_ui_bundle.swagger_ui_path)],
-                                       include_in_schema=False, name="swagger"),
+            Router(
+                path="/",
+                route_handlers=[sign_in_router, sign_in_page_router],
+                middleware=[sign_in_throttle(settings)],
+            ),
+            auth_router,
+            users_router,
+            units_router,
+            web_router,
+            PrometheusController,
+            categories_router,
+            sites_router,
+            rooms_router,
+            assets_router,
+            tags_router,
+            labels_router,
+            tag_pages_router,
+            create_static_files_router(
+                path="/static", directories=[WEB / "static"], include_in_schema=False
+            ),
+            create_static_files_router(
+                path="/static/swagger",
+                directories=[Path(swagger_ui_bundle.swagger_ui_path)],
+                include_in_schema=False,
+                name="swagger",
+            ),
         ],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         stores=stores,
-        dependencies={"conn": Provide(provide_conn), "principal": Provide(current_principal,
-                                                                         sync_to_thread=False)},
+        dependencies={
+            "conn": Provide(provide_conn),
+            "principal": Provide(current_principal, sync_to_thread=False),
+        },
         middleware=[
             sessions.middleware,
             DefineMiddleware(authentication_middleware),
             PrometheusConfig(app_name="inventory", group_path=True).middleware,
         ],
-        csrf_config=CSRFConfig(secret=settings.secret_key, exclude=["/api/"],
-                               cookie_secure=settings.secure_cookies, cookie_httponly=False),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            exclude=["/api/"],
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=False,
+        ),
         plugins=[problem_details_plugin()],
         exception_handlers={RecursionError: recursion_handler},
         openapi_config=openapi_config(),

@@ -34,9 +34,15 @@ def _serve(settings: Settings, url: str) -> None:
     # Workers are separate processes: they read the database URL from the environment.
     os.environ["INVENTORY_DATABASE_URL"] = url
     os.environ.setdefault("INVENTORY_SECRET_KEY", settings.secret_key)
-    uvicorn.run("inventory.asgi:app", host=settings.host, port=settings.port,
-                workers=settings.workers if settings.workers > 1 else None,
-                log_level="info", access_log=False, proxy_headers=True)
+    uvicorn.run(
+        "inventory.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers if settings.workers > 1 else None,
+        log_level="info",
+        access_log=False,
+        proxy_headers=True,
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -79,8 +85,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
     settings = Settings.from_env()
     with database(settings) as url:
         upgrade(url)
-        asyncio.run(load(url, communes=args.communes, assets_per_commune=args.assets_per_commune,
-                         seed=args.seed, progress=True))
+        asyncio.run(
+            load(
+                url,
+                communes=args.communes,
+                assets_per_commune=args.assets_per_commune,
+                seed=args.seed,
+                progress=True,
+            )
+        )
 
 
 def cmd_users_create(args: argparse.Namespace) -> None:
@@ -104,8 +117,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="inventory", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, handler: Callable[[argparse.Namespace], None], help: str
-                ) -> argparse.ArgumentParser:
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], None], help: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help)
         sub.set_defaults(handler=handler)
         return sub
@@ -114,15 +128,20 @@ def main(argv: list[str] | None = None) -> None:
     command("serve", cmd_serve, "serve the app (no migrations)")
     command("migrate", cmd_migrate, "apply migrations").add_argument("--revision", default="head")
     demo = command("demo", cmd_demo, "load the demo province (or a larger one for benchmarks)")
-    demo.add_argument("--communes", type=int, default=None,
-                      help="how many communes (default: the Gia Lai units from the norms)")
+    demo.add_argument(
+        "--communes",
+        type=int,
+        default=None,
+        help="how many communes (default: the Gia Lai units from the norms)",
+    )
     demo.add_argument("--assets-per-commune", type=int, default=300)
     demo.add_argument("--seed", type=int, default=2025)
 
     from inventory.tags.cli import add_arguments as label_arguments
 
-    label_arguments(command("labels", cmd_labels,
-                            "print labels of assets or of a blank batch (PDF, PNG, ZPL)"))
+    label_arguments(
+        command("labels", cmd_labels, "print labels of assets or of a blank batch (PDF, PNG, ZPL)")
+    )
 
     users = commands.add_parser("users", help="manage accounts")
     users_commands = users.add_subparsers(dest="users_command", required=True)

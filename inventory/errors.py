@@ -36,11 +36,22 @@ class Problem(ProblemDetailsException):
     status: int = HTTP_400_BAD_REQUEST
     default_title: str = "Bad request"
 
-    def __init__(self, detail: str, *, field: str | None = None, title: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        field: str | None = None,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         extra = {"field": field} if field else None
-        super().__init__(detail=detail, status_code=self.status, title=title or self.default_title,
-                         extra=extra, headers=headers)
+        super().__init__(
+            detail=detail,
+            status_code=self.status,
+            title=title or self.default_title,
+            extra=extra,
+            headers=headers,
+        )
 
 
 class NotFound(Problem):
@@ -109,17 +120,31 @@ def _database_problem(exc: asyncpg.PostgresError) -> ProblemDetailsException:
     if field:
         extra["field"] = field
     if isinstance(exc, asyncpg.UniqueViolationError):
-        return ProblemDetailsException(status_code=HTTP_409_CONFLICT, title="Conflict",
-                                       detail=message or "duplicate value", extra=extra)
-    if isinstance(exc, asyncpg.ForeignKeyViolationError | asyncpg.CheckViolationError
-                  | asyncpg.NotNullViolationError):
-        return ProblemDetailsException(status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-                                       title="Invalid input",
-                                       detail=message or f"violates {constraint or 'a rule'}",
-                                       extra=extra)
+        return ProblemDetailsException(
+            status_code=HTTP_409_CONFLICT,
+            title="Conflict",
+            detail=message or "duplicate value",
+            extra=extra,
+        )
+    if isinstance(
+        exc,
+        asyncpg.ForeignKeyViolationError
+        | asyncpg.CheckViolationError
+        | asyncpg.NotNullViolationError,
+    ):
+        return ProblemDetailsException(
+            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
+            title="Invalid input",
+            detail=message or f"violates {constraint or 'a rule'}",
+            extra=extra,
+        )
     if isinstance(exc, asyncpg.DataError):
-        return ProblemDetailsException(status_code=HTTP_400_BAD_REQUEST, title="Bad request",
-                                       detail="a value is out of range", extra=extra)
+        return ProblemDetailsException(
+            status_code=HTTP_400_BAD_REQUEST,
+            title="Bad request",
+            detail="a value is out of range",
+            extra=extra,
+        )
     raise exc
 
 
@@ -137,14 +162,19 @@ def _validation_problem(exc: ValidationException) -> ProblemDetailsException:
         detail = (first.get("message") if isinstance(first, dict) else None) or str(exc.detail)
     else:
         detail = str(exc.detail)
-    return ProblemDetailsException(status_code=exc.status_code, title="Validation failed",
-                                   detail=detail, extra=extra)
+    return ProblemDetailsException(
+        status_code=exc.status_code, title="Validation failed", detail=detail, extra=extra
+    )
 
 
 def _http_problem(exc: HTTPException) -> ProblemDetailsException:
-    return ProblemDetailsException(status_code=exc.status_code, title=_title(exc.status_code),
-                                   detail=str(exc.detail), headers=exc.headers,
-                                   extra=exc.extra if isinstance(exc.extra, dict) else None)
+    return ProblemDetailsException(
+        status_code=exc.status_code,
+        title=_title(exc.status_code),
+        detail=str(exc.detail),
+        headers=exc.headers,
+        extra=exc.extra if isinstance(exc.extra, dict) else None,
+    )
 
 
 def _title(status: int) -> str:
@@ -157,21 +187,32 @@ def _title(status: int) -> str:
 
 
 def _unavailable(_exc: Exception) -> ProblemDetailsException:
-    return ProblemDetailsException(status_code=HTTP_503_SERVICE_UNAVAILABLE,
-                                   title="Service unavailable",
-                                   detail="the database cannot be reached; try again shortly",
-                                   headers={"Retry-After": RETRY_AFTER_SECONDS})
+    return ProblemDetailsException(
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        title="Service unavailable",
+        detail="the database cannot be reached; try again shortly",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
 
 
 def recursion_handler(request: Request, _exc: RecursionError) -> Response:
     """msgspec raises RecursionError on very deep JSON (msgspec#1033): that is bad input."""
-    return ProblemDetailsException(status_code=HTTP_400_BAD_REQUEST, title="Bad request",
-                                   detail="the JSON body is nested too deeply").to_response(request)
+    return ProblemDetailsException(
+        status_code=HTTP_400_BAD_REQUEST,
+        title="Bad request",
+        detail="the JSON body is nested too deeply",
+    ).to_response(request)
 
 
 def problem_details_plugin() -> ProblemDetailsPlugin:
-    unavailable = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError,
-                   asyncpg.InterfaceError, TimeoutError, asyncpg.AdminShutdownError)
+    unavailable = (
+        OSError,
+        asyncpg.CannotConnectNowError,
+        asyncpg.TooManyConnectionsError,
+        asyncpg.InterfaceError,
+        TimeoutError,
+        asyncpg.AdminShutdownError,
+    )
     mapping: dict[type[Exception], Any] = {
         ValidationException: _validation_problem,
         HTTPException: _http_problem,

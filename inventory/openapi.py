@@ -41,26 +41,34 @@ def errors(*codes: int) -> dict[int, ResponseSpec]:
     """Problem-details responses for `codes`, plus the ones every API route can give."""
     every = (400, 401, 403, 503)
     return {
-        code: ResponseSpec(data_container=ProblemDetails, description=_DESCRIPTIONS[code],
-                           media_type="application/problem+json")
+        code: ResponseSpec(
+            data_container=ProblemDetails,
+            description=_DESCRIPTIONS[code],
+            media_type="application/problem+json",
+        )
         for code in sorted({*every, *codes})
     }
 
 
 def config() -> OpenAPIConfig:
-    components: Any = Components(security_schemes={
-        "bearer": SecurityScheme(type="http", scheme="bearer",
-                                 description="POST /api/v1/auth/token to get one"),
-    })
+    components: Any = Components(
+        security_schemes={
+            "bearer": SecurityScheme(
+                type="http", scheme="bearer", description="POST /api/v1/auth/token to get one"
+            ),
+        }
+    )
     return OpenAPIConfig(
         title="Commune Inventory API",
         version="1",
         path="/schema",
         components=components,
-        render_plugins=[SwaggerRenderPlugin(
-            js_url="/static/swagger/swagger-ui-bundle.js",
-            css_url="/static/swagger/swagger-ui.css",
-            standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
-            favicon="<link rel='icon' href='/static/favicon.svg' type='image/svg+xml'>",
-        )],
+        render_plugins=[
+            SwaggerRenderPlugin(
+                js_url="/static/swagger/swagger-ui-bundle.js",
+                css_url="/static/swagger/swagger-ui.css",
+                standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+                favicon="<link rel='icon' href='/static/favicon.svg' type='image/svg+xml'>",
+            )
+        ],
     )

@@ -42,7 +42,9 @@ class Settings:
             # A random key per process would break sessions across workers, so
             # development derives a stable one from the data dir; production sets it.
             secret_key=env.get("INVENTORY_SECRET_KEY") or _dev_secret(data_dir),
-            public_base_url=env.get("INVENTORY_PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
+            public_base_url=env.get("INVENTORY_PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip(
+                "/"
+            ),
             tag_prefix=env.get("INVENTORY_TAG_PREFIX", "52"),
             token_ttl_seconds=int(env.get("INVENTORY_TOKEN_TTL", str(8 * 3600))),
             session_ttl_seconds=int(env.get("INVENTORY_SESSION_TTL", str(12 * 3600))),

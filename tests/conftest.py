@@ -58,11 +58,14 @@ def database_url(server_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return dataclasses.replace(Settings.from_env(), database_url=database_url,
-                               secret_key="test-secret-" + secrets.token_hex(8),
-                               public_base_url="http://127.0.0.1:8000",
-                               # Every test signs in; tests/test_accounts.py checks the limit.
-                               login_rate_per_minute=100_000)
+    return dataclasses.replace(
+        Settings.from_env(),
+        database_url=database_url,
+        secret_key="test-secret-" + secrets.token_hex(8),
+        public_base_url="http://127.0.0.1:8000",
+        # Every test signs in; tests/test_accounts.py checks the limit.
+        login_rate_per_minute=100_000,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -33,8 +33,12 @@ def test_me_reports_role_and_scope(world: World) -> None:
 
 
 def test_forged_or_expired_tokens_are_refused(client: TestClient, settings, world: World) -> None:
-    principal = Principal(user_id=world.users["officer_a"], login="officer_a",
-                          role=Role.ADMIN, unit_id=world.units["P"])
+    principal = Principal(
+        user_id=world.users["officer_a"],
+        login="officer_a",
+        role=Role.ADMIN,
+        unit_id=world.units["P"],
+    )
     forged, _ = tokens.issue(principal, "another-secret", 3600)
     assert Caller(client, forged).get("/api/v1/units").status_code == 401
     expired, _ = tokens.issue(principal, settings.secret_key, -1)
@@ -47,32 +51,52 @@ def test_forged_or_expired_tokens_are_refused(client: TestClient, settings, worl
     assert client.get("/api/v1/units", headers={"Authorization": "Bearer x"}).status_code == 401
 
 
-def test_admin_manages_accounts_and_a_disabled_one_cannot_write(client: TestClient,
-                                                                world: World) -> None:
-    created = world.admin.post("/api/v1/users", json={
-        "login": "officer.temp", "password": "long-enough-1", "role": "officer",
-        "unit_id": world.units["B"], "full_name": "Nguyễn Văn Tạm"})
+def test_admin_manages_accounts_and_a_disabled_one_cannot_write(
+    client: TestClient, world: World
+) -> None:
+    created = world.admin.post(
+        "/api/v1/users",
+        json={
+            "login": "officer.temp",
+            "password": "long-enough-1",
+            "role": "officer",
+            "unit_id": world.units["B"],
+            "full_name": "Nguyễn Văn Tạm",
+        },
+    )
     assert created.status_code == 201, created.text
     assert "password" not in created.text
     user = created.json()
-    token = client.post("/api/v1/auth/token",
-                        json={"login": "officer.temp", "password": "long-enough-1"}).json()
+    token = client.post(
+        "/api/v1/auth/token", json={"login": "officer.temp", "password": "long-enough-1"}
+    ).json()
     caller = Caller(client, token["access_token"])
-    disabled = world.admin.patch(f"/api/v1/users/{user['id']}", json={"active": False},
-                                 headers={"If-Match": created.headers["etag"]})
+    disabled = world.admin.patch(
+        f"/api/v1/users/{user['id']}",
+        json={"active": False},
+        headers={"If-Match": created.headers["etag"]},
+    )
     assert disabled.status_code == 200
-    patch = caller.patch(f"/api/v1/units/{world.units['B']}", json={"name": "X"},
-                         headers={"If-Match": '"1"'})
+    patch = caller.patch(
+        f"/api/v1/units/{world.units['B']}", json={"name": "X"}, headers={"If-Match": '"1"'}
+    )
     assert patch.status_code in (401, 403)
-    again = client.post("/api/v1/auth/token",
-                        json={"login": "officer.temp", "password": "long-enough-1"})
+    again = client.post(
+        "/api/v1/auth/token", json={"login": "officer.temp", "password": "long-enough-1"}
+    )
     assert again.status_code == 401
 
 
 def test_officer_cannot_manage_accounts_or_see_other_units_users(world: World) -> None:
-    response = world.officer_a.post("/api/v1/users", json={
-        "login": "x.y", "password": "long-enough-1", "role": "admin",
-        "unit_id": world.units["P"]})
+    response = world.officer_a.post(
+        "/api/v1/users",
+        json={
+            "login": "x.y",
+            "password": "long-enough-1",
+            "role": "admin",
+            "unit_id": world.units["P"],
+        },
+    )
     assert response.status_code == 403
     logins = {u["login"] for u in world.officer_a.get("/api/v1/users").json()["items"]}
     assert "officer_a" in logins and "officer_b" not in logins and "admin" not in logins
@@ -80,8 +104,10 @@ def test_officer_cannot_manage_accounts_or_see_other_units_users(world: World) -
 
 
 def test_admin_cannot_put_a_user_outside_the_province(world: World, sql) -> None:
-    response = world.admin.post("/api/v1/users", json={
-        "login": "x.z", "password": "long-enough-1", "role": "officer", "unit_id": 999999})
+    response = world.admin.post(
+        "/api/v1/users",
+        json={"login": "x.z", "password": "long-enough-1", "role": "officer", "unit_id": 999999},
+    )
     assert response.status_code == 422 and response.json()["field"] == "unit_id"
     assert not sql("SELECT 1 FROM users WHERE login = 'x.z'")
 
@@ -89,11 +115,14 @@ def test_admin_cannot_put_a_user_outside_the_province(world: World, sql) -> None
 def test_users_create_command(database_url: str, client: TestClient, sql) -> None:
     code = sql("SELECT code FROM units WHERE kind = 'commune' ORDER BY id LIMIT 1")[0][0]
     asyncio.run(create_user(database_url, "cli.officer", "cli-password-1", "officer", code))
-    token = client.post("/api/v1/auth/token",
-                        json={"login": "cli.officer", "password": "cli-password-1"})
+    token = client.post(
+        "/api/v1/auth/token", json={"login": "cli.officer", "password": "cli-password-1"}
+    )
     assert token.status_code == 200
-    events = sql("SELECT action FROM events e JOIN users u ON u.id = e.entity_id"
-                 " WHERE e.entity = 'user' AND u.login = 'cli.officer'")
+    events = sql(
+        "SELECT action FROM events e JOIN users u ON u.id = e.entity_id"
+        " WHERE e.entity = 'user' AND u.login = 'cli.officer'"
+    )
     assert [e[0] for e in events] == ["create"]
 
 
@@ -106,14 +135,20 @@ def test_sign_in_attempts_are_throttled_per_address_across_api_and_page(settings
     strict = dataclasses.replace(settings, login_rate_per_minute=3)
     with TestClient(create_app(strict)) as client:
         asyncio.run(_forget_attempts(settings.database_url))
-        answers = [client.post("/api/v1/auth/token",
-                               json={"login": "nobody", "password": "x"}).status_code
-                   for _ in range(3)]
+        answers = [
+            client.post("/api/v1/auth/token", json={"login": "nobody", "password": "x"}).status_code
+            for _ in range(3)
+        ]
         assert answers == [401, 401, 401]
-        assert client.post("/api/v1/auth/token",
-                           json={"login": "admin", "password": PASSWORD}).status_code == 429
-        assert client.post("/login", data={"login": "admin", "password": PASSWORD}
-                           ).status_code == 429
+        assert (
+            client.post(
+                "/api/v1/auth/token", json={"login": "admin", "password": PASSWORD}
+            ).status_code
+            == 429
+        )
+        assert (
+            client.post("/login", data={"login": "admin", "password": PASSWORD}).status_code == 429
+        )
         assert client.get("/login").status_code == 200  # showing the form is not an attempt
         asyncio.run(_forget_attempts(settings.database_url))
 

@@ -14,17 +14,25 @@ def _code() -> str:
 
 
 def test_admin_creates_changes_and_deletes_a_category_with_history(world: World, sql) -> None:
-    created = world.admin.post(PATH, json={"code": _code(), "name": "Máy chiếu",
-                                           "form_group": "C", "wear_rate": 0.1429,
-                                           "norm_item": "projector"})
+    created = world.admin.post(
+        PATH,
+        json={
+            "code": _code(),
+            "name": "Máy chiếu",
+            "form_group": "C",
+            "wear_rate": 0.1429,
+            "norm_item": "projector",
+        },
+    )
     assert created.status_code == 201, created.text
     category = created.json()
     assert (category["wear_rate"], category["form_group"], category["version"]) == (0.1429, "C", 1)
     assert created.headers["etag"] == '"1"'
     path = f"{PATH}/{category['id']}"
 
-    changed = world.admin.patch(path, json={"wear_rate": 0.2, "norm_item": None},
-                                headers={"If-Match": '"1"'})
+    changed = world.admin.patch(
+        path, json={"wear_rate": 0.2, "norm_item": None}, headers={"If-Match": '"1"'}
+    )
     assert changed.status_code == 200, changed.text
     assert (changed.json()["wear_rate"], changed.json()["norm_item"]) == (0.2, None)
     events = world.auditor.get(f"{path}/history").json()
@@ -33,8 +41,10 @@ def test_admin_creates_changes_and_deletes_a_category_with_history(world: World,
 
     assert world.admin.delete(path, headers={"If-Match": '"2"'}).status_code == 204
     assert world.admin.get(path).status_code == 404
-    actions = sql("SELECT action FROM events WHERE entity = 'category' AND entity_id = $1"
-                  " ORDER BY id", category["id"])
+    actions = sql(
+        "SELECT action FROM events WHERE entity = 'category' AND entity_id = $1 ORDER BY id",
+        category["id"],
+    )
     assert [r["action"] for r in actions] == ["create", "update", "delete"]
 
 
@@ -66,7 +76,9 @@ def test_duplicate_code_is_a_conflict(world: World) -> None:
     response = world.admin.post(PATH, json={"code": "MT", "name": "Dup", "form_group": "C"})
     assert response.status_code == 409
     assert (response.json()["constraint"], response.json()["field"]) == (
-        "categories_code_key", "code")
+        "categories_code_key",
+        "code",
+    )
 
 
 def test_a_category_in_use_cannot_be_deleted(world: World, sql) -> None:

@@ -88,21 +88,30 @@ def test_units_are_the_named_gia_lai_ones_with_their_lineage(demo_url: str) -> N
         assert new["valid_from"] == date(2025, 7, 1)
         formers = [u for u in units.values() if u["merged_into_id"] == new["id"]]
         assert len(formers) == len(commune.formers) >= 2
-        assert all(f["kind"] == "former_commune" and f["valid_to"] == date(2025, 6, 30)
-                   and f["code"].startswith(f"F{commune.code}-") for f in formers)
+        assert all(
+            f["kind"] == "former_commune"
+            and f["valid_to"] == date(2025, 6, 30)
+            and f["code"].startswith(f"F{commune.code}-")
+            for f in formers
+        )
     assert units["F24065-1"]["name"] == "Xã Chư Băh (cũ)"
     assert units["F24043-1"]["name"] == "Thị trấn Phú Thiện (cũ)"
     assert len(units) == 1 + COMMUNES + 2 + 2 + 4
     # The scope closure was rebuilt: a former unit is inside its new unit and the province.
-    scope = query(demo_url, "SELECT count(*) FROM unit_scope WHERE unit_id = $1"
-                  " AND ancestor_id = ANY($2::bigint[])", units["F24065-1"]["id"],
-                  [units["24065"]["id"], units["52"]["id"]])
+    scope = query(
+        demo_url,
+        "SELECT count(*) FROM unit_scope WHERE unit_id = $1 AND ancestor_id = ANY($2::bigint[])",
+        units["F24065-1"]["id"],
+        [units["24065"]["id"], units["52"]["id"]],
+    )
     assert scope[0][0] == 2
 
 
 def test_sites_and_rooms_look_real(demo_url: str) -> None:
-    sites = query(demo_url, "SELECT s.*, (SELECT count(*) FROM rooms r WHERE r.site_id = s.id)"
-                  " AS rooms FROM sites s")
+    sites = query(
+        demo_url,
+        "SELECT s.*, (SELECT count(*) FROM rooms r WHERE r.site_id = s.id) AS rooms FROM sites s",
+    )
     per_holder: dict[int, list[asyncpg.Record]] = {}
     for site in sites:
         per_holder.setdefault(site["holder_unit_id"], []).append(site)
@@ -116,8 +125,9 @@ def test_sites_and_rooms_look_real(demo_url: str) -> None:
     old = [s for s in sites if s["role"] == "secondary_hq"]
     for site in old:  # an old headquarters came from one of the holder's former units
         assert site["name"].endswith("(cũ)")
-        merged = query(demo_url, "SELECT merged_into_id FROM units WHERE id = $1",
-                       site["origin_unit_id"])
+        merged = query(
+            demo_url, "SELECT merged_into_id FROM units WHERE id = $1", site["origin_unit_id"]
+        )
         assert merged[0][0] == site["holder_unit_id"]
     rooms = query(demo_url, "SELECT name, purpose, area_m2, seats FROM rooms")
     assert all(12 <= r["area_m2"] <= 120 for r in rooms)
@@ -126,10 +136,13 @@ def test_sites_and_rooms_look_real(demo_url: str) -> None:
 
 
 def test_every_asset_is_tagged_placed_and_plausible(demo_url: str) -> None:
-    assets = query(demo_url, """
+    assets = query(
+        demo_url,
+        """
         SELECT a.*, s.holder_unit_id AS site_holder, r.site_id AS room_site, u.merged_into_id
         FROM assets a JOIN sites s ON s.id = a.site_id LEFT JOIN rooms r ON r.id = a.room_id
-        LEFT JOIN units u ON u.id = a.origin_unit_id""")
+        LEFT JOIN units u ON u.id = a.origin_unit_id""",
+    )
     assert len(assets) == COMMUNES * ASSETS
     prefix = Settings.from_env().tag_prefix
     assert all(codes.validate(a["tag"]) is codes.TagProblem.VALID for a in assets)
@@ -139,7 +152,8 @@ def test_every_asset_is_tagged_placed_and_plausible(demo_url: str) -> None:
         assert a["site_holder"] == a["holder_unit_id"]
         assert a["room_id"] is None or a["room_site"] == a["site_id"]
         assert a["origin_unit_id"] in (None, a["holder_unit_id"]) or (
-            a["merged_into_id"] == a["holder_unit_id"])
+            a["merged_into_id"] == a["holder_unit_id"]
+        )
         assert 2008 <= a["acquisition_year"] <= 2025
         assert a["original_cost"] > 0 and a["original_cost"] % 1000 == 0
         assert a["unit_of_measure"] in ("cái", "bộ", "chiếc")
@@ -155,15 +169,22 @@ def test_every_asset_is_tagged_placed_and_plausible(demo_url: str) -> None:
 
 
 def test_names_keep_their_diacritics(demo_url: str) -> None:
-    names = [r[0] for r in query(demo_url, "SELECT name FROM units UNION ALL SELECT name FROM"
-                                 " sites UNION ALL SELECT name FROM rooms UNION ALL"
-                                 " (SELECT name FROM assets LIMIT 50) UNION ALL"
-                                 " (SELECT custodian FROM assets LIMIT 50)")]
+    names = [
+        r[0]
+        for r in query(
+            demo_url,
+            "SELECT name FROM units UNION ALL SELECT name FROM"
+            " sites UNION ALL SELECT name FROM rooms UNION ALL"
+            " (SELECT name FROM assets LIMIT 50) UNION ALL"
+            " (SELECT custodian FROM assets LIMIT 50)",
+        )
+    ]
     assert sum(any(ord(ch) > 127 for ch in n) for n in names) > 0.5 * len(names)
     assert "Trụ sở UBND xã Ia Rbol" in names
     # And the diacritic-blind search column was generated from them.
-    hits = query(demo_url, "SELECT count(*) FROM assets WHERE search @@ to_tsquery('simple',"
-                 " 'may & tinh')")
+    hits = query(
+        demo_url, "SELECT count(*) FROM assets WHERE search @@ to_tsquery('simple', 'may & tinh')"
+    )
     assert hits[0][0] > 0
 
 
@@ -177,8 +198,17 @@ def test_categories_cover_form_02_groups_with_wear_rates(demo_url: str) -> None:
     assert float(rows["B-OTO"]["wear_rate"]) == 0.0667
     assert rows["C-MTDB"]["norm_item"] == "computer"
     assert {r["norm_item"] for r in rows.values()} >= {
-        "computer", "printer", "desk_set", "cabinet", "phone", "meeting_set", "scanner",
-        "shredder", "photocopier", "document_shelf"}
+        "computer",
+        "printer",
+        "desk_set",
+        "cabinet",
+        "phone",
+        "meeting_set",
+        "scanner",
+        "shredder",
+        "photocopier",
+        "document_shelf",
+    }
 
 
 def test_each_demo_user_signs_in_with_the_shared_password(demo_url: str) -> None:
@@ -190,8 +220,9 @@ def test_each_demo_user_signs_in_with_the_shared_password(demo_url: str) -> None
                 principal = await authenticate(conn, login, DEMO_PASSWORD)
                 assert principal is not None, login
                 assert await authenticate(conn, login, DEMO_PASSWORD + "x") is None
-                code = await conn.fetchval("SELECT code FROM units WHERE id = $1",
-                                           principal.unit_id)
+                code = await conn.fetchval(
+                    "SELECT code FROM units WHERE id = $1", principal.unit_id
+                )
                 out[login] = (principal.role.value, code)
             return out
         finally:
@@ -205,11 +236,14 @@ def test_each_demo_user_signs_in_with_the_shared_password(demo_url: str) -> None
 
 
 def test_history_has_one_event_per_batch_and_the_chain_holds(demo_url: str) -> None:
-    events = query(demo_url, """
+    events = query(
+        demo_url,
+        """
         SELECT id, entity, action, after, hash, convert_to(concat_ws('|', id,
             to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), actor_id, entity,
             entity_id, action, before::text, after::text), 'UTF8') AS payload
-        FROM events ORDER BY id""")
+        FROM events ORDER BY id""",
+    )
     assert len(events) == 1 + COMMUNES
     assert {(e["entity"], e["action"]) for e in events} == {("import", "demo")}
     digest = hashlib.sha256(b"").digest()
@@ -221,30 +255,44 @@ def test_history_has_one_event_per_batch_and_the_chain_holds(demo_url: str) -> N
 
 
 def test_a_second_load_is_refused_and_changes_nothing(demo_url: str) -> None:
-    before = query(demo_url, "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM"
-                   " assets), (SELECT count(*) FROM events)")[0]
+    before = query(
+        demo_url,
+        "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM"
+        " assets), (SELECT count(*) FROM events)",
+    )[0]
     with pytest.raises(NotEmpty, match="already has units"):
         run(load(demo_url, communes=1, assets_per_commune=1))
-    after = query(demo_url, "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM"
-                  " assets), (SELECT count(*) FROM events)")[0]
+    after = query(
+        demo_url,
+        "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM"
+        " assets), (SELECT count(*) FROM events)",
+    )[0]
     assert tuple(before) == tuple(after)
 
 
 def _schema(url: str) -> list[str]:
-    return [r[0] for r in query(url, """
+    return [
+        r[0]
+        for r in query(
+            url,
+            """
         SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'assets'::regclass
         UNION ALL
         SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'assets'::regclass
-        ORDER BY 1""")]
+        ORDER BY 1""",
+        )
+    ]
 
 
 def test_the_loader_leaves_the_assets_indexes_and_keys_as_migrated(
-        demo_url: str, fresh_database: Any) -> None:
+    demo_url: str, fresh_database: Any
+) -> None:
     assert _schema(demo_url) == _schema(fresh_database())
 
 
-def test_a_failure_half_way_leaves_nothing_behind(fresh_database: Any,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_half_way_leaves_nothing_behind(
+    fresh_database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = fresh_database()
     schema = _schema(url)
     rows = Generator.rows
@@ -256,9 +304,12 @@ def test_a_failure_half_way_leaves_nothing_behind(fresh_database: Any,
     monkeypatch.setattr(Generator, "rows", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         run(load(url, communes=2, assets_per_commune=20))
-    counts = query(url, "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM categories),"
-                   " (SELECT count(*) FROM users), (SELECT count(*) FROM assets),"
-                   " (SELECT count(*) FROM events)")[0]
+    counts = query(
+        url,
+        "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM categories),"
+        " (SELECT count(*) FROM users), (SELECT count(*) FROM assets),"
+        " (SELECT count(*) FROM events)",
+    )[0]
     assert tuple(counts) == (0, 0, 0, 0, 0)
     assert _schema(url) == schema
     assert run(is_empty(url))
@@ -266,10 +317,10 @@ def test_a_failure_half_way_leaves_nothing_behind(fresh_database: Any,
 
 def test_invented_communes_extend_the_named_ones_deterministically() -> None:
     many = province.communes(40, seed=3)
-    assert many[:len(province.NAMED)] == province.NAMED
+    assert many[: len(province.NAMED)] == province.NAMED
     assert province.communes(20, seed=3) == many[:20]
     assert province.communes(None, seed=3) == province.NAMED
-    invented = many[len(province.NAMED):]
+    invented = many[len(province.NAMED) :]
     assert [c.code for c in invented] == [str(90001 + i) for i in range(len(invented))]
     assert all(2 <= len(c.formers) <= 4 for c in invented)
     codes_ = [c.code for c in many] + [f.code for c in many for f in c.formers]

@@ -13,27 +13,34 @@ from tests.world import World
 
 def _is_problem(response) -> bool:
     body = response.json()
-    return (response.headers["content-type"].startswith("application/problem+json")
-            and body["status"] == response.status_code and body["title"] and "detail" in body)
+    return (
+        response.headers["content-type"].startswith("application/problem+json")
+        and body["status"] == response.status_code
+        and body["title"]
+        and "detail" in body
+    )
 
 
 def test_malformed_json_is_400(world: World) -> None:
-    response = world.admin.post("/api/v1/units", content=b'{"code": ',
-                                headers={"Content-Type": "application/json"})
+    response = world.admin.post(
+        "/api/v1/units", content=b'{"code": ', headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and _is_problem(response)
 
 
 def test_deeply_nested_json_is_400_not_500(world: World) -> None:
     body = b'{"code": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
-    response = world.admin.post("/api/v1/units", content=body,
-                                headers={"Content-Type": "application/json"})
+    response = world.admin.post(
+        "/api/v1/units", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and _is_problem(response)
 
 
 def test_body_over_the_limit_is_413(world: World, settings) -> None:
     big = b'{"name": "' + b"x" * (settings.max_body_bytes + 10) + b'"}'
-    response = world.admin.post("/api/v1/units", content=big,
-                                headers={"Content-Type": "application/json"})
+    response = world.admin.post(
+        "/api/v1/units", content=big, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413 and _is_problem(response)
 
 
@@ -42,9 +49,18 @@ def test_not_found_route_is_a_problem(world: World) -> None:
     assert response.status_code == 404 and _is_problem(response)
 
 
-@pytest.mark.parametrize(("path", "noun"), [
-    ("units", "unit"), ("sites", "site"), ("rooms", "room"), ("categories", "category"),
-    ("assets", "asset"), ("users", "user"), ("tags/batches", "tag batch")])
+@pytest.mark.parametrize(
+    ("path", "noun"),
+    [
+        ("units", "unit"),
+        ("sites", "site"),
+        ("rooms", "room"),
+        ("categories", "category"),
+        ("assets", "asset"),
+        ("users", "user"),
+        ("tags/batches", "tag batch"),
+    ],
+)
 def test_an_unknown_record_is_named_in_the_404(world: World, path: str, noun: str) -> None:
     for suffix in ("", "/history"):
         response = world.admin.get(f"/api/v1/{path}/999999999{suffix}")
@@ -53,8 +69,9 @@ def test_an_unknown_record_is_named_in_the_404(world: World, path: str, noun: st
 
 
 def test_database_outage_is_503_with_retry_after(settings) -> None:
-    down = dataclasses.replace(settings, database_url="postgresql://postgres@127.0.0.1:1/none",
-                               pool_min=0)
+    down = dataclasses.replace(
+        settings, database_url="postgresql://postgres@127.0.0.1:1/none", pool_min=0
+    )
     with TestClient(create_app(down)) as client:
         response = client.post("/api/v1/auth/token", json={"login": "a", "password": "b"})
     assert response.status_code == 503 and _is_problem(response)

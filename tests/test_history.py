@@ -10,8 +10,9 @@ from tests.world import World
 
 
 def test_events_refuse_update_and_delete(database_url: str, world: World) -> None:
-    world.admin.post("/api/v1/units", json={"code": "T-H1", "name": "Xã Lịch Sử",
-                                            "kind": "commune"})
+    world.admin.post(
+        "/api/v1/units", json={"code": "T-H1", "name": "Xã Lịch Sử", "kind": "commune"}
+    )
     with pytest.raises(asyncpg.PostgresError, match="append-only"):
         run_sql(database_url, "UPDATE events SET action = 'forged'")
     with pytest.raises(asyncpg.PostgresError, match="append-only"):
@@ -21,8 +22,7 @@ def test_events_refuse_update_and_delete(database_url: str, world: World) -> Non
 
 
 def test_chain_links_every_event_in_order(sql, world: World) -> None:
-    world.admin.post("/api/v1/units", json={"code": "T-H2", "name": "Xã Chuỗi",
-                                            "kind": "commune"})
+    world.admin.post("/api/v1/units", json={"code": "T-H2", "name": "Xã Chuỗi", "kind": "commune"})
     ids = [r[0] for r in sql("SELECT id FROM events ORDER BY id")]
     assert ids == list(range(1, len(ids) + 1))
     # Recompute the chain the way the trigger does; any edit would break it.
@@ -37,5 +37,6 @@ def test_chain_links_every_event_in_order(sql, world: World) -> None:
             FROM chain c JOIN events e ON e.id = c.id + 1
         )
         SELECT count(*) FROM chain c JOIN events e USING (id) WHERE c.hash <> e.hash
-        """)
+        """
+    )
     assert rows[0][0] == 0

@@ -29,12 +29,21 @@ def test_login_page_is_vietnamese_first_with_english(settings) -> None:
 def test_session_login_logout_and_safe_redirect(settings, world) -> None:
     with TestClient(create_app(settings)) as client:
         token = _csrf(client, "/login")
-        bad = client.post("/login", data={"login": "officer_a", "password": "wrong",
-                                          "_csrf_token": token, "next": "/"})
+        bad = client.post(
+            "/login",
+            data={"login": "officer_a", "password": "wrong", "_csrf_token": token, "next": "/"},
+        )
         assert bad.status_code == 401 and "Sai tên đăng nhập" in bad.text
-        ok = client.post("/login", data={"login": "officer_a", "password": PASSWORD,
-                                         "_csrf_token": token, "next": "//evil.example/x"},
-                         follow_redirects=False)
+        ok = client.post(
+            "/login",
+            data={
+                "login": "officer_a",
+                "password": PASSWORD,
+                "_csrf_token": token,
+                "next": "//evil.example/x",
+            },
+            follow_redirects=False,
+        )
         assert ok.status_code == 303 and ok.headers["location"] == "/"
         assert "officer_a" in client.get("/").text
         client.post("/logout", data={"_csrf_token": _csrf(client, "/")})
@@ -51,8 +60,7 @@ def test_forms_need_a_csrf_token(settings, world) -> None:
 def test_api_ignores_the_session_cookie(settings, world) -> None:
     with TestClient(create_app(settings)) as client:
         token = _csrf(client, "/login")
-        client.post("/login", data={"login": "admin", "password": PASSWORD,
-                                    "_csrf_token": token})
+        client.post("/login", data={"login": "admin", "password": PASSWORD, "_csrf_token": token})
         assert client.get("/api/v1/units").status_code == 401
 
 

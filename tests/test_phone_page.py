@@ -25,9 +25,11 @@ def _csrf(page: str) -> str:
 
 def _sign_in(client: TestClient, login: str, next_path: str = "/") -> None:
     token = _csrf(client.get("/login").text)
-    response = client.post("/login", data={"login": login, "password": PASSWORD,
-                                           "_csrf_token": token, "next": next_path},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"login": login, "password": PASSWORD, "_csrf_token": token, "next": next_path},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
 
 
@@ -64,9 +66,16 @@ def _blank(world: World, unit: str = "A") -> str:
 
 
 def _asset(world: World, unit: str = "A", **fields: object) -> dict:
-    return world.create("/api/v1/assets", **{
-        "name": f"Máy hủy tài liệu {secrets.token_hex(3)}", "category_id": world.categories["MT"],
-        "holder_unit_id": world.units[unit], "room_id": world.rooms[unit], **fields})
+    return world.create(
+        "/api/v1/assets",
+        **{
+            "name": f"Máy hủy tài liệu {secrets.token_hex(3)}",
+            "category_id": world.categories["MT"],
+            "holder_unit_id": world.units[unit],
+            "room_id": world.rooms[unit],
+            **fields,
+        },
+    )
 
 
 def _without_tokens(html: str) -> str:
@@ -81,9 +90,16 @@ def test_signing_in_comes_back_to_the_scanned_tag(browser: TestClient, world: Wo
     assert first.headers["location"] == f"/login?next=%2FT%2F{asset['tag']}"
     login = browser.get(first.headers["location"])
     assert f'name="next" value="{path}"' in login.text
-    response = browser.post("/login", data={"login": "officer_a", "password": PASSWORD,
-                                            "_csrf_token": _csrf(login.text), "next": path},
-                            follow_redirects=False)
+    response = browser.post(
+        "/login",
+        data={
+            "login": "officer_a",
+            "password": PASSWORD,
+            "_csrf_token": _csrf(login.text),
+            "next": path,
+        },
+        follow_redirects=False,
+    )
     assert response.headers["location"] == path
     assert asset["name"] in browser.get(path).text
 
@@ -95,16 +111,27 @@ def test_upper_and_lower_case_paths_are_the_same_page(officer: TestClient, world
     assert upper.status_code == lower.status_code == 200
     assert _without_tokens(upper.text) == _without_tokens(lower.text)
     unknown = encode(886_000_000, "52")
-    assert (officer.get(f"/T/{unknown}").status_code, officer.get(f"/t/{unknown.lower()}")
-            .status_code) == (404, 404)
+    assert (
+        officer.get(f"/T/{unknown}").status_code,
+        officer.get(f"/t/{unknown.lower()}").status_code,
+    ) == (404, 404)
 
 
-def test_the_asset_page_shows_what_the_role_may_do(officer: TestClient, leader: TestClient,
-                                                    world: World) -> None:
+def test_the_asset_page_shows_what_the_role_may_do(
+    officer: TestClient, leader: TestClient, world: World
+) -> None:
     asset = _asset(world, condition="needs_repair", status="in_storage")
     page = officer.get(f"/t/{asset['tag']}").text
-    for text in (asset["name"], "Máy tính", "Xã Ia Rbol", "Trụ sở UBND A",
-                 "Phòng Văn hóa - Xã hội", "Cần sửa chữa", "Trong kho", "Chưa ghi nhận"):
+    for text in (
+        asset["name"],
+        "Máy tính",
+        "Xã Ia Rbol",
+        "Trụ sở UBND A",
+        "Phòng Văn hóa - Xã hội",
+        "Cần sửa chữa",
+        "Trong kho",
+        "Chưa ghi nhận",
+    ):
         assert text in page, text
     for action in ("move", "damage", "stocktake", "history"):
         assert f'href="/t/{asset["tag"]}/{action}"' in page, action
@@ -119,19 +146,24 @@ def test_english_is_one_switch_away_and_remembered(browser: TestClient, world: W
     asset = _asset(world, condition="needs_repair", status="in_storage")
     login = browser.get("/login", params={"lang": "en"})
     assert "Sign in" in login.text
-    response = browser.post("/login", data={"login": "officer_a", "password": PASSWORD,
-                                            "_csrf_token": _csrf(login.text)})
+    response = browser.post(
+        "/login",
+        data={"login": "officer_a", "password": PASSWORD, "_csrf_token": _csrf(login.text)},
+    )
     english = browser.get(f"/t/{asset['tag']}").text  # the switch is remembered
     assert response.status_code == 200 and 'lang="en"' in english
     assert "Needs repair" in english and "In storage" in english and "Holder unit" in english
     assert "Tình trạng" in browser.get(f"/t/{asset['tag']}", params={"lang": "vi"}).text
 
 
-def test_the_page_is_small_server_rendered_and_escapes_user_text(officer: TestClient,
-                                                                  world: World) -> None:
+def test_the_page_is_small_server_rendered_and_escapes_user_text(
+    officer: TestClient, world: World
+) -> None:
     asset = _asset(world, name='<script>alert("x")</script> Tủ')
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Tủ" in officer.get(
-        f"/t/{asset['tag']}").text
+    assert (
+        "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Tủ"
+        in officer.get(f"/t/{asset['tag']}").text
+    )
     for path in (f"/t/{asset['tag']}", f"/t/{_blank(world)}"):
         page = officer.get(path)
         assert "<script" not in page.text  # no JavaScript at all, and user text escaped
@@ -148,10 +180,18 @@ def test_claim_a_blank_tag_by_creating_an_asset(officer: TestClient, world: Worl
     assert form.status_code == 200 and "Tem chưa gắn" in form.text
     assert "Trụ sở UBND A" in form.text and "Trụ sở UBND B" not in form.text  # A's rooms only
     name = f"Tủ lạnh {secrets.token_hex(3)}"
-    done = officer.post(f"/t/{code}/claim", follow_redirects=False, data={
-        "_csrf_token": _csrf(form.text), "action": "create", "name": name,
-        "category_id": str(world.categories["BG"]), "room_id": str(world.rooms["A"]),
-        "condition": "fair"})
+    done = officer.post(
+        f"/t/{code}/claim",
+        follow_redirects=False,
+        data={
+            "_csrf_token": _csrf(form.text),
+            "action": "create",
+            "name": name,
+            "category_id": str(world.categories["BG"]),
+            "room_id": str(world.rooms["A"]),
+            "condition": "fair",
+        },
+    )
     assert done.status_code == 303 and done.headers["location"] == f"/t/{code}?claimed=1"
     page = officer.get(done.headers["location"]).text
     assert name in page and "Đã gắn tem" in page and "Khá" in page
@@ -166,38 +206,58 @@ def test_claim_a_blank_tag_by_binding_a_found_asset(officer: TestClient, world: 
     assert f'value="{untagged["id"]}"' in found.text
     nothing = officer.get(f"/t/{code}", params={"q": "khong co gi nhu vay"})
     assert "Không có tài sản chưa gắn tem nào khớp" in nothing.text
-    done = officer.post(f"/t/{code}/claim", follow_redirects=False, data={
-        "_csrf_token": _csrf(found.text), "action": "bind", "asset_id": str(untagged["id"])})
+    done = officer.post(
+        f"/t/{code}/claim",
+        follow_redirects=False,
+        data={"_csrf_token": _csrf(found.text), "action": "bind", "asset_id": str(untagged["id"])},
+    )
     assert done.status_code == 303
     assert world.officer_a.get(f"/api/v1/assets/{untagged['id']}").json()["tag"] == code
 
 
-def test_claim_form_errors_and_csrf(officer: TestClient, leader: TestClient,
-                                    world: World) -> None:
+def test_claim_form_errors_and_csrf(officer: TestClient, leader: TestClient, world: World) -> None:
     code = _blank(world)
     token = _csrf(officer.get(f"/t/{code}").text)
     no_csrf = officer.post(f"/t/{code}/claim", data={"action": "create", "name": "X"})
     assert no_csrf.status_code == 403
-    empty = officer.post(f"/t/{code}/claim", data={
-        "_csrf_token": token, "action": "create", "name": " ",
-        "category_id": str(world.categories["BG"])})
+    empty = officer.post(
+        f"/t/{code}/claim",
+        data={
+            "_csrf_token": token,
+            "action": "create",
+            "name": " ",
+            "category_id": str(world.categories["BG"]),
+        },
+    )
     assert empty.status_code == 422 and "Thông tin chưa hợp lệ" in empty.text
-    foreign_room = officer.post(f"/t/{code}/claim", data={
-        "_csrf_token": token, "action": "create", "name": "Bàn",
-        "category_id": str(world.categories["BG"]), "room_id": str(world.rooms["B"])})
+    foreign_room = officer.post(
+        f"/t/{code}/claim",
+        data={
+            "_csrf_token": token,
+            "action": "create",
+            "name": "Bàn",
+            "category_id": str(world.categories["BG"]),
+            "room_id": str(world.rooms["B"]),
+        },
+    )
     assert foreign_room.status_code == 422
     assert world.officer_a.get(f"/api/v1/tags/{code}").json()["state"] == "blank"
 
     page = leader.get(f"/t/{code}").text
     assert "Chỉ cán bộ của đơn vị mới gắn được tem" in page and "/claim" not in page
-    refused = leader.post(f"/t/{code}/claim", data={
-        "_csrf_token": _csrf(page), "action": "create", "name": "Bàn",
-        "category_id": str(world.categories["BG"])})
+    refused = leader.post(
+        f"/t/{code}/claim",
+        data={
+            "_csrf_token": _csrf(page),
+            "action": "create",
+            "name": "Bàn",
+            "category_id": str(world.categories["BG"]),
+        },
+    )
     assert refused.status_code == 403 and "Bạn không có quyền gắn tem" in refused.text
 
 
-def test_unknown_and_other_units_tags_get_the_same_page(officer: TestClient,
-                                                         world: World) -> None:
+def test_unknown_and_other_units_tags_get_the_same_page(officer: TestClient, world: World) -> None:
     other_blank, other_asset = _blank(world, "B"), _asset(world, "B")["tag"]
     unknown = encode(885_000_000, "52")
     pages = {code: officer.get(f"/t/{code}") for code in (unknown, other_blank, other_asset)}
@@ -205,9 +265,15 @@ def test_unknown_and_other_units_tags_get_the_same_page(officer: TestClient,
     bodies = {_without_tokens(p.text).replace(code, "CODE") for code, p in pages.items()}
     assert len(bodies) == 1
     assert "Không tìm thấy tem" in next(iter(bodies))
-    claim = officer.post(f"/t/{other_blank}/claim", data={
-        "_csrf_token": _csrf(pages[unknown].text), "action": "create", "name": "Bàn",
-        "category_id": str(world.categories["BG"])})
+    claim = officer.post(
+        f"/t/{other_blank}/claim",
+        data={
+            "_csrf_token": _csrf(pages[unknown].text),
+            "action": "create",
+            "name": "Bàn",
+            "category_id": str(world.categories["BG"]),
+        },
+    )
     assert claim.status_code == 404 and "Không tìm thấy tem" in claim.text
     assert officer.get(f"/t/{other_asset}/history").status_code == 404
 
@@ -225,8 +291,10 @@ def test_mistyped_and_malformed_codes_say_so(officer: TestClient, world: World) 
 
 def test_a_retired_tag_says_it_is_never_used_again(officer: TestClient, world: World) -> None:
     code = _blank(world)
-    claimed = world.officer_a.post(f"/api/v1/tags/{code}/claim", json={"asset": {
-        "name": "Ghế", "category_id": world.categories["BG"]}}).json()
+    claimed = world.officer_a.post(
+        f"/api/v1/tags/{code}/claim",
+        json={"asset": {"name": "Ghế", "category_id": world.categories["BG"]}},
+    ).json()
     world.officer_a.delete(f"/api/v1/assets/{claimed['asset_id']}", headers={"If-Match": '"1"'})
     page = officer.get(f"/t/{code}")
     assert page.status_code == 410 and "không bao giờ được dùng lại" in page.text

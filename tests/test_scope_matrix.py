@@ -46,33 +46,78 @@ class Resource:
 
 RESOURCES = {
     "units": Resource(
-        "/api/v1/units", "unit_id", ADMIN, lambda w, u: w.units[u],
-        lambda w, u: {"code": f"M{_token()}", "name": "Văn phòng", "kind": "agency",
-                      "parent_id": w.units["P"]},
-        {"name": "Văn phòng HĐND"}, lambda w, u: {"q": "T24065" if u == "A" else "T24073"},
-        deletable=False, extra=("lineage",)),
+        "/api/v1/units",
+        "unit_id",
+        ADMIN,
+        lambda w, u: w.units[u],
+        lambda w, u: {
+            "code": f"M{_token()}",
+            "name": "Văn phòng",
+            "kind": "agency",
+            "parent_id": w.units["P"],
+        },
+        {"name": "Văn phòng HĐND"},
+        lambda w, u: {"q": "T24065" if u == "A" else "T24073"},
+        deletable=False,
+        extra=("lineage",),
+    ),
     "users": Resource(
-        "/api/v1/users", "user_id", ADMIN, lambda w, u: w.users[_OFFICER_OF[u]],
-        lambda w, u: {"login": f"m.{_token()}", "password": "long-enough-1",
-                      "role": "officer", "unit_id": w.units[u]},
-        {"full_name": "Cán bộ mới"}, lambda w, u: {"unit_id": w.units[u]}, deletable=False),
+        "/api/v1/users",
+        "user_id",
+        ADMIN,
+        lambda w, u: w.users[_OFFICER_OF[u]],
+        lambda w, u: {
+            "login": f"m.{_token()}",
+            "password": "long-enough-1",
+            "role": "officer",
+            "unit_id": w.units[u],
+        },
+        {"full_name": "Cán bộ mới"},
+        lambda w, u: {"unit_id": w.units[u]},
+        deletable=False,
+    ),
     "categories": Resource(
-        "/api/v1/categories", "category_id", ADMIN, lambda w, u: w.categories["MT"],
+        "/api/v1/categories",
+        "category_id",
+        ADMIN,
+        lambda w, u: w.categories["MT"],
         lambda w, u: {"code": f"M{_token()}", "name": "Quạt", "form_group": "D"},
-        {"wear_rate": 0.125}, lambda w, u: {"q": "MT"}, scoped=False),
+        {"wear_rate": 0.125},
+        lambda w, u: {"q": "MT"},
+        scoped=False,
+    ),
     "sites": Resource(
-        "/api/v1/sites", "site_id", REGISTRY_WRITERS, lambda w, u: w.sites[u],
+        "/api/v1/sites",
+        "site_id",
+        REGISTRY_WRITERS,
+        lambda w, u: w.sites[u],
         lambda w, u: {"holder_unit_id": w.units[u], "name": f"Trụ sở {_token()}"},
-        {"status": "idle"}, lambda w, u: {"holder_unit_id": w.units[u]}),
+        {"status": "idle"},
+        lambda w, u: {"holder_unit_id": w.units[u]},
+    ),
     "rooms": Resource(
-        "/api/v1/rooms", "room_id", REGISTRY_WRITERS, lambda w, u: w.rooms[u],
+        "/api/v1/rooms",
+        "room_id",
+        REGISTRY_WRITERS,
+        lambda w, u: w.rooms[u],
         lambda w, u: {"site_id": w.sites[u], "name": f"Phòng {_token()}"},
-        {"seats": 6}, lambda w, u: {"holder_unit_id": w.units[u]}),
+        {"seats": 6},
+        lambda w, u: {"holder_unit_id": w.units[u]},
+    ),
     "assets": Resource(
-        "/api/v1/assets", "asset_id", REGISTRY_WRITERS, lambda w, u: w.assets[u],
-        lambda w, u: {"name": f"Quạt {_token()}", "category_id": w.categories["BG"],
-                      "holder_unit_id": w.units[u], "room_id": w.rooms[u]},
-        {"custodian": "Thủ kho"}, lambda w, u: {"holder_unit_id": w.units[u]}),
+        "/api/v1/assets",
+        "asset_id",
+        REGISTRY_WRITERS,
+        lambda w, u: w.assets[u],
+        lambda w, u: {
+            "name": f"Quạt {_token()}",
+            "category_id": w.categories["BG"],
+            "holder_unit_id": w.units[u],
+            "room_id": w.rooms[u],
+        },
+        {"custodian": "Thủ kho"},
+        lambda w, u: {"holder_unit_id": w.units[u]},
+    ),
 }
 
 
@@ -100,11 +145,13 @@ class Route:
 def _routes() -> list[Route]:
     routes = []
     for name, res in RESOURCES.items():
-        routes += [Route(name, "GET", "", 200, 200),
-                   Route(name, "GET", "/{id}", 200, 404),
-                   Route(name, "GET", "/{id}/history", 200, 404),
-                   Route(name, "POST", "", 201, 422, res.writers),
-                   Route(name, "PATCH", "/{id}", 200, 404, res.writers)]
+        routes += [
+            Route(name, "GET", "", 200, 200),
+            Route(name, "GET", "/{id}", 200, 404),
+            Route(name, "GET", "/{id}/history", 200, 404),
+            Route(name, "POST", "", 201, 422, res.writers),
+            Route(name, "PATCH", "/{id}", 200, 404, res.writers),
+        ]
         routes += [Route(name, "GET", f"/{{id}}/{extra}", 200, 404) for extra in res.extra]
         if res.deletable:
             routes.append(Route(name, "DELETE", "/{id}", 204, 404, res.writers))
@@ -127,9 +174,13 @@ def _expected(route: Route, login: str, unit: str) -> int:
 
 def test_the_matrix_covers_every_registry_route(client: TestClient) -> None:
     prefixes = tuple(res.path for res in RESOURCES.values())
-    served = {f"{method} {route.path}" for route in client.app.routes
-              if route.path.startswith(prefixes)
-              for method in getattr(route, "methods", ()) if method not in ("HEAD", "OPTIONS")}
+    served = {
+        f"{method} {route.path}"
+        for route in client.app.routes
+        if route.path.startswith(prefixes)
+        for method in getattr(route, "methods", ())
+        if method not in ("HEAD", "OPTIONS")
+    }
     assert served == {str(route) for route in ROUTES}
 
 
@@ -146,7 +197,8 @@ def test_role_and_scope(world: World, route: Route, login: str, unit: str) -> No
     body = {**res.new(world, unit), "issue_tag": False} if tagging else res.new(world, unit)
     record_id = world.create(res.path, **body)["id"] if fresh else res.existing(world, unit)
     url = res.path + route.suffix.replace("{id}", str(record_id)).replace(
-        "{tag}", f"t{unit.lower()}-test")
+        "{tag}", f"t{unit.lower()}-test"
+    )
     caller = world.callers[login]
     headers = {"If-Match": '"1"'}
     if route.method == "GET":
@@ -168,7 +220,9 @@ def test_role_and_scope(world: World, route: Route, login: str, unit: str) -> No
 def test_anonymous_callers_are_refused(client: TestClient, world: World, route: Route) -> None:
     res = RESOURCES[route.resource]
     url = res.path + route.suffix.replace("{id}", str(res.existing(world, "A"))).replace(
-        "{tag}", "ta-test")
-    response = client.request(route.method, url, json={} if route.method in ("POST",
-                                                                               "PATCH") else None)
+        "{tag}", "ta-test"
+    )
+    response = client.request(
+        route.method, url, json={} if route.method in ("POST", "PATCH") else None
+    )
     assert response.status_code == 401

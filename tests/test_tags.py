@@ -16,21 +16,31 @@ ASSETS = "/api/v1/assets"
 
 
 def _batch(world: World, unit: str = "A", size: int = 3, caller: str = "officer_a") -> dict:
-    response = world.callers[caller].post(f"{TAGS}/batches",
-                                          json={"unit_id": world.units[unit], "size": size})
+    response = world.callers[caller].post(
+        f"{TAGS}/batches", json={"unit_id": world.units[unit], "size": size}
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
 
 def _untagged(world: World, unit: str = "A") -> dict:
-    return world.create(ASSETS, name=f"Tủ {secrets.token_hex(3)}", issue_tag=False,
-                        category_id=world.categories["BG"], holder_unit_id=world.units[unit],
-                        room_id=world.rooms[unit])
+    return world.create(
+        ASSETS,
+        name=f"Tủ {secrets.token_hex(3)}",
+        issue_tag=False,
+        category_id=world.categories["BG"],
+        holder_unit_id=world.units[unit],
+        room_id=world.rooms[unit],
+    )
 
 
 def _new_asset(world: World, unit: str = "A") -> dict:
-    return {"name": f"Quạt trần {secrets.token_hex(3)}", "category_id": world.categories["BG"],
-            "room_id": world.rooms[unit], "condition": "fair"}
+    return {
+        "name": f"Quạt trần {secrets.token_hex(3)}",
+        "category_id": world.categories["BG"],
+        "room_id": world.rooms[unit],
+        "condition": "fair",
+    }
 
 
 def test_the_prefix_must_be_symbols_of_the_alphabet() -> None:
@@ -42,8 +52,12 @@ def test_the_prefix_must_be_symbols_of_the_alphabet() -> None:
 
 
 def test_assets_get_a_tag_when_created_unless_told_not_to(world: World) -> None:
-    tagged = world.create(ASSETS, name="Máy chiếu", category_id=world.categories["MT"],
-                          holder_unit_id=world.units["A"])
+    tagged = world.create(
+        ASSETS,
+        name="Máy chiếu",
+        category_id=world.categories["MT"],
+        holder_unit_id=world.units["A"],
+    )
     assert tagged["tag"].startswith("52-") and validate(tagged["tag"]) is TagProblem.VALID
     untagged = _untagged(world)
     assert untagged["tag"] is None
@@ -78,7 +92,8 @@ def test_reserve_a_batch_then_claim_by_binding_an_existing_asset(world: World) -
     assert [t["asset_id"] for t in again["tags"]] == [asset["id"], None, None]
     listed = world.officer_a.get(f"{TAGS}/batches", params={"unit_id": world.units["A"]})
     assert {"id": batch["id"], "claimed": 1}.items() <= next(
-        b for b in listed.json()["items"] if b["id"] == batch["id"]).items()
+        b for b in listed.json()["items"] if b["id"] == batch["id"]
+    ).items()
     events = world.officer_a.get(f"{TAGS}/batches/{batch['id']}/history").json()
     assert [e["action"] for e in events] == ["create", "claim"]
     assert events[0]["after"]["codes"] == codes
@@ -93,15 +108,21 @@ def test_claim_by_creating_an_asset_on_the_spot(world: World) -> None:
     claimed = world.officer_a.post(f"{TAGS}/{code}/claim", json={"asset": new})
     assert claimed.status_code == 200, claimed.text
     asset = world.officer_a.get(f"{ASSETS}/{claimed.json()['asset_id']}").json()
-    assert (asset["tag"], asset["name"], asset["holder_unit_id"], asset["room_id"],
-            asset["site_id"], asset["condition"]) == (
-        code, new["name"], world.units["A"], world.rooms["A"], world.sites["A"], "fair")
+    assert (
+        asset["tag"],
+        asset["name"],
+        asset["holder_unit_id"],
+        asset["room_id"],
+        asset["site_id"],
+        asset["condition"],
+    ) == (code, new["name"], world.units["A"], world.rooms["A"], world.sites["A"], "fair")
 
 
 def test_claims_that_cannot_be(world: World, sql) -> None:
     code, other = (t["code"] for t in _batch(world, size=2)["tags"])
-    tagged = world.create(ASSETS, name="Bàn", category_id=world.categories["BG"],
-                          holder_unit_id=world.units["A"])
+    tagged = world.create(
+        ASSETS, name="Bàn", category_id=world.categories["BG"], holder_unit_id=world.units["A"]
+    )
     claim = f"{TAGS}/{code}/claim"
     events = sql("SELECT count(*) FROM events")[0][0]
     for body, status, field in [
@@ -110,7 +131,8 @@ def test_claims_that_cannot_be(world: World, sql) -> None:
         ({"asset_id": 999_999_999}, 422, "asset_id"),
         ({"asset": {**_new_asset(world), "room_id": world.rooms["B"]}}, 422, "asset.room_id"),
         ({"asset": {**_new_asset(world), "category_id": 999_999_999}}, 422, "category_id"),
-        ({}, 400, None), ({"asset_id": 1, "asset": _new_asset(world)}, 400, None),
+        ({}, 400, None),
+        ({"asset_id": 1, "asset": _new_asset(world)}, 400, None),
     ]:
         response = world.officer_a.post(claim, json=body)
         assert response.status_code == status, (body, response.text)
@@ -123,26 +145,34 @@ def test_claims_that_cannot_be(world: World, sql) -> None:
     assert twice.status_code == 409 and twice.json()["field"] == "code"
     # Read-only roles see tags but do not claim them.
     assert world.leader_a.get(f"{TAGS}/{other}").status_code == 200
-    assert world.leader_a.post(f"{TAGS}/{other}/claim",
-                               json={"asset_id": _untagged(world)["id"]}).status_code == 403
-    assert world.auditor.post(f"{TAGS}/batches", json={"unit_id": world.units["A"],
-                                                        "size": 1}).status_code == 403
+    assert (
+        world.leader_a.post(
+            f"{TAGS}/{other}/claim", json={"asset_id": _untagged(world)["id"]}
+        ).status_code
+        == 403
+    )
+    assert (
+        world.auditor.post(
+            f"{TAGS}/batches", json={"unit_id": world.units["A"], "size": 1}
+        ).status_code
+        == 403
+    )
 
 
 def test_batch_size_and_unit_are_checked(world: World) -> None:
     for size in (0, 1001):
-        response = world.officer_a.post(f"{TAGS}/batches",
-                                        json={"unit_id": world.units["A"], "size": size})
+        response = world.officer_a.post(
+            f"{TAGS}/batches", json={"unit_id": world.units["A"], "size": size}
+        )
         assert response.status_code == 400 and response.json()["field"] == "size"
-    foreign = world.officer_a.post(f"{TAGS}/batches",
-                                   json={"unit_id": world.units["B"], "size": 1})
+    foreign = world.officer_a.post(f"{TAGS}/batches", json={"unit_id": world.units["B"], "size": 1})
     assert foreign.status_code == 422 and foreign.json()["field"] == "unit_id"
 
 
-def test_a_tag_is_the_assets_for_life_in_the_database(world: World, database_url: str,
-                                                        sql) -> None:
-    asset = world.create(ASSETS, name="Máy in", category_id=world.categories["MT"],
-                         holder_unit_id=world.units["A"])
+def test_a_tag_is_the_assets_for_life_in_the_database(world: World, database_url: str, sql) -> None:
+    asset = world.create(
+        ASSETS, name="Máy in", category_id=world.categories["MT"], holder_unit_id=world.units["A"]
+    )
 
     async def set_tag(value: str | None) -> None:
         conn = await asyncpg.connect(database_url)
@@ -164,16 +194,22 @@ def test_a_tag_is_the_assets_for_life_in_the_database(world: World, database_url
 
 def test_moving_an_asset_to_another_unit_keeps_its_tag(world: World) -> None:
     code = _batch(world, size=1)["tags"][0]["code"]
-    asset_id = world.officer_a.post(f"{TAGS}/{code}/claim",
-                                    json={"asset": _new_asset(world)}).json()["asset_id"]
-    moved = world.admin.patch(f"{ASSETS}/{asset_id}", headers={"If-Match": '"1"'},
-                              json={"holder_unit_id": world.units["B"], "room_id": None,
-                                    "site_id": None})
+    asset_id = world.officer_a.post(
+        f"{TAGS}/{code}/claim", json={"asset": _new_asset(world)}
+    ).json()["asset_id"]
+    moved = world.admin.patch(
+        f"{ASSETS}/{asset_id}",
+        headers={"If-Match": '"1"'},
+        json={"holder_unit_id": world.units["B"], "room_id": None, "site_id": None},
+    )
     assert moved.status_code == 200, moved.text
     assert moved.json()["tag"] == code
     seen_by_b = world.officer_b.get(f"{TAGS}/{code}").json()
     assert (seen_by_b["state"], seen_by_b["unit_id"], seen_by_b["asset_id"]) == (
-        "bound", world.units["B"], asset_id)
+        "bound",
+        world.units["B"],
+        asset_id,
+    )
     assert world.officer_a.get(f"{TAGS}/{code}").status_code == 404
 
 
@@ -181,8 +217,9 @@ def test_tags_are_never_reused(world: World, sql) -> None:
     code = _batch(world, size=1)["tags"][0]["code"]
     claimed = world.officer_a.post(f"{TAGS}/{code}/claim", json={"asset": _new_asset(world)})
     asset_id = claimed.json()["asset_id"]
-    direct = world.create(ASSETS, name="Ghế", category_id=world.categories["BG"],
-                          holder_unit_id=world.units["A"])
+    direct = world.create(
+        ASSETS, name="Ghế", category_id=world.categories["BG"], holder_unit_id=world.units["A"]
+    )
     for gone in (asset_id, direct["id"]):
         deleted = world.officer_a.delete(f"{ASSETS}/{gone}", headers={"If-Match": '"1"'})
         assert deleted.status_code == 204, deleted.text
@@ -191,11 +228,16 @@ def test_tags_are_never_reused(world: World, sql) -> None:
     again = world.officer_a.post(f"{TAGS}/{code}/claim", json={"asset": _new_asset(world)})
     assert again.status_code == 409
     fresh = {t["code"] for t in _batch(world, size=20)["tags"]} | {
-        world.create(ASSETS, name="Ghế", category_id=world.categories["BG"],
-                     holder_unit_id=world.units["A"])["tag"] for _ in range(5)}
+        world.create(
+            ASSETS, name="Ghế", category_id=world.categories["BG"], holder_unit_id=world.units["A"]
+        )["tag"]
+        for _ in range(5)
+    }
     assert code not in fresh and direct["tag"] not in fresh
-    issued = sql("SELECT code FROM tags UNION ALL SELECT tag FROM assets WHERE tag IS NOT NULL"
-                 " AND tag NOT IN (SELECT code FROM tags)")
+    issued = sql(
+        "SELECT code FROM tags UNION ALL SELECT tag FROM assets WHERE tag IS NOT NULL"
+        " AND tag NOT IN (SELECT code FROM tags)"
+    )
     assert len(issued) == len({r[0] for r in issued})
 
 
@@ -210,7 +252,8 @@ def test_another_units_batches_and_blank_tags_are_not_found(world: World) -> Non
         hidden, missing = api.get(f"{TAGS}/{code}"), api.get(f"{TAGS}/{unknown}")
         assert hidden.status_code == missing.status_code == 404
         assert hidden.json()["detail"].replace(code, "?") == missing.json()["detail"].replace(
-            unknown, "?")
+            unknown, "?"
+        )
         ids = [b["id"] for b in api.get(f"{TAGS}/batches", params={"limit": 200}).json()["items"]]
         assert batch["id"] not in ids
     claim = world.officer_a.post(f"{TAGS}/{code}/claim", json={"asset": _new_asset(world)})

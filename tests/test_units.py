@@ -6,9 +6,15 @@ from tests.world import World
 
 
 def test_admin_creates_and_reads_a_unit_with_history(world: World) -> None:
-    created = world.admin.post("/api/v1/units", json={
-        "code": "T24043", "name": "Xã Phú Thiện", "kind": "commune",
-        "parent_id": world.units["P"]})
+    created = world.admin.post(
+        "/api/v1/units",
+        json={
+            "code": "T24043",
+            "name": "Xã Phú Thiện",
+            "kind": "commune",
+            "parent_id": world.units["P"],
+        },
+    )
     assert created.status_code == 201, created.text
     unit = created.json()
     assert created.headers["etag"] == '"1"'
@@ -36,8 +42,9 @@ def test_another_units_record_is_not_found(world: World) -> None:
 
 def test_search_ignores_diacritics(world: World) -> None:
     for query in ("ia rbol", "IA RBOL", "Ia Rbol", "chu bah"):
-        names = [u["name"] for u in world.admin.get("/api/v1/units", params={"q": query})
-                 .json()["items"]]
+        names = [
+            u["name"] for u in world.admin.get("/api/v1/units", params={"q": query}).json()["items"]
+        ]
         assert names, query
 
 
@@ -58,19 +65,22 @@ def test_validation_names_the_field_and_writes_nothing(world: World, sql) -> Non
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == "kind" and body["title"] and body["detail"]
-    unknown = world.admin.post("/api/v1/units", json={"code": "T1", "name": "X",
-                                                       "kind": "commune", "colour": "red"})
+    unknown = world.admin.post(
+        "/api/v1/units", json={"code": "T1", "name": "X", "kind": "commune", "colour": "red"}
+    )
     assert unknown.status_code == 400 and unknown.json()["field"] == "colour"
-    outside = world.officer_a.post("/api/v1/units", json={"code": "T1", "name": "X",
-                                                          "kind": "commune"})
+    outside = world.officer_a.post(
+        "/api/v1/units", json={"code": "T1", "name": "X", "kind": "commune"}
+    )
     assert outside.status_code == 403
     assert sql("SELECT count(*) FROM events")[0][0] == before
     assert not sql("SELECT 1 FROM units WHERE code = 'T1'")
 
 
 def test_duplicate_code_is_a_conflict_naming_the_constraint(world: World) -> None:
-    response = world.admin.post("/api/v1/units", json={"code": "T24065", "name": "Dup",
-                                                       "kind": "commune"})
+    response = world.admin.post(
+        "/api/v1/units", json={"code": "T24065", "name": "Dup", "kind": "commune"}
+    )
     assert response.status_code == 409
     assert response.json()["constraint"] == "units_code_key"
     assert response.json()["field"] == "code"

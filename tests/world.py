@@ -77,12 +77,23 @@ async def seed_world(database_url: str, client: TestClient) -> World:
     try:
         units: dict[str, int] = {}
 
-        async def unit(key: str, code: str, name: str, kind: str, parent: str | None = None,
-                       merged_into: str | None = None) -> None:
+        async def unit(
+            key: str,
+            code: str,
+            name: str,
+            kind: str,
+            parent: str | None = None,
+            merged_into: str | None = None,
+        ) -> None:
             units[key] = await conn.fetchval(
                 "INSERT INTO units (code, name, kind, parent_id, merged_into_id)"
                 " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                code, name, kind, units.get(parent or ""), units.get(merged_into or ""))
+                code,
+                name,
+                kind,
+                units.get(parent or ""),
+                units.get(merged_into or ""),
+            )
 
         await unit("P", "T52", "Tỉnh Thử Nghiệm", "province")
         await unit("A", "T24065", "Xã Ia Rbol", "commune", "P")
@@ -97,32 +108,56 @@ async def seed_world(database_url: str, client: TestClient) -> World:
             users[login] = await conn.fetchval(
                 "INSERT INTO users (login, password_hash, role, unit_id, full_name)"
                 " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                login, password_hash, role, units[unit_key], login.replace("_", " ").title())
+                login,
+                password_hash,
+                role,
+                units[unit_key],
+                login.replace("_", " ").title(),
+            )
 
         categories = {}
-        for code, name, group, rate in [("MT", "Máy tính", "C", 0.1429),
-                                        ("BG", "Bàn ghế", "D", 0.10),
-                                        ("OTO", "Xe ô tô", "B", 0.0667)]:
+        for code, name, group, rate in [
+            ("MT", "Máy tính", "C", 0.1429),
+            ("BG", "Bàn ghế", "D", 0.10),
+            ("OTO", "Xe ô tô", "B", 0.0667),
+        ]:
             categories[code] = await conn.fetchval(
                 "INSERT INTO categories (code, name, form_group, wear_rate)"
-                " VALUES ($1, $2, $3, $4) RETURNING id", code, name, group, rate)
+                " VALUES ($1, $2, $3, $4) RETURNING id",
+                code,
+                name,
+                group,
+                rate,
+            )
 
         sites, rooms, assets = {}, {}, {}
         for key in ("A", "B"):
             sites[key] = await conn.fetchval(
                 "INSERT INTO sites (holder_unit_id, origin_unit_id, name, address, role)"
                 " VALUES ($1, $2, $3, $4, 'main_hq') RETURNING id",
-                units[key], units[f"{key}1"], f"Trụ sở UBND {key}", f"Thôn 1, xã {key}")
+                units[key],
+                units[f"{key}1"],
+                f"Trụ sở UBND {key}",
+                f"Thôn 1, xã {key}",
+            )
             rooms[key] = await conn.fetchval(
                 "INSERT INTO rooms (site_id, name, floor, area_m2, purpose, seats)"
                 " VALUES ($1, 'Phòng Văn hóa - Xã hội', 1, 24.5, 'office', 4) RETURNING id",
-                sites[key])
+                sites[key],
+            )
             assets[key] = await conn.fetchval(
                 "INSERT INTO assets (tag, name, category_id, serial, quantity, acquisition_year,"
                 " original_cost, holder_unit_id, site_id, room_id, origin_unit_id)"
                 " VALUES ($1, $2, $3, $4, 1, 2021, 18500000, $5, $6, $7, $8) RETURNING id",
-                f"T{key}-TEST", "Máy tính để bàn Điện Quang", categories["MT"], f"SN-{key}-001",
-                units[key], sites[key], rooms[key], units[f"{key}1"])
+                f"T{key}-TEST",
+                "Máy tính để bàn Điện Quang",
+                categories["MT"],
+                f"SN-{key}-001",
+                units[key],
+                sites[key],
+                rooms[key],
+                units[f"{key}1"],
+            )
     finally:
         await conn.close()
 
@@ -131,5 +166,12 @@ async def seed_world(database_url: str, client: TestClient) -> World:
         response = client.post("/api/v1/auth/token", json={"login": login, "password": PASSWORD})
         response.raise_for_status()
         callers[login] = Caller(client, response.json()["access_token"])
-    return World(units=units, users=users, callers=callers, sites=sites, rooms=rooms,
-                 categories=categories, assets=assets)
+    return World(
+        units=units,
+        users=users,
+        callers=callers,
+        sites=sites,
+        rooms=rooms,
+        categories=categories,
+        assets=assets,
+    )

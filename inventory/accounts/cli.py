@@ -9,8 +9,9 @@ from inventory.db.pool import connect
 from inventory.history.record import record
 
 
-async def create_user(url: str, login: str, password: str, role: str, unit_code: str,
-                      full_name: str = "") -> int:
+async def create_user(
+    url: str, login: str, password: str, role: str, unit_code: str, full_name: str = ""
+) -> int:
     if len(password) < 8:
         raise SystemExit("the password must have at least 8 characters")
     conn = await connect(url)
@@ -21,11 +22,14 @@ async def create_user(url: str, login: str, password: str, role: str, unit_code:
                 raise SystemExit(f"no unit with code {unit_code}")
             if await conn.fetchval("SELECT 1 FROM users WHERE lower(login) = lower($1)", login):
                 raise SystemExit(f"the login {login} is taken")
-            user_id = await insert_user(conn, login, hash_password(password), Role(role),
-                                        unit_id, full_name)
+            user_id = await insert_user(
+                conn, login, hash_password(password), Role(role), unit_id, full_name
+            )
             row = await conn.fetchrow(
                 "SELECT id, login, full_name, role, unit_id, active, version FROM users"
-                " WHERE id = $1", user_id)
+                " WHERE id = $1",
+                user_id,
+            )
             await record(conn, None, "user", user_id, "create", None, row)
     finally:
         await conn.close()

@@ -19,12 +19,22 @@ SELECT id, login, role, unit_id, password_hash, active FROM users WHERE lower(lo
 """
 
 
-async def create_user(conn: asyncpg.Connection, login: str, password_hash: str, role: Role,
-                      unit_id: int, full_name: str = "") -> int:
+async def create_user(
+    conn: asyncpg.Connection,
+    login: str,
+    password_hash: str,
+    role: Role,
+    unit_id: int,
+    full_name: str = "",
+) -> int:
     return await conn.fetchval(
         "INSERT INTO users (login, password_hash, role, unit_id, full_name)"
         " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        login, password_hash, role.value, unit_id, full_name,
+        login,
+        password_hash,
+        role.value,
+        unit_id,
+        full_name,
     )
 
 
@@ -36,5 +46,6 @@ async def authenticate(conn: asyncpg.Connection, login: str, password: str) -> P
     ok = verify_password(row["password_hash"] if row else None, password)
     if not ok or row is None or not row["active"]:
         return None
-    return Principal(user_id=row["id"], login=row["login"], role=Role(row["role"]),
-                     unit_id=row["unit_id"])
+    return Principal(
+        user_id=row["id"], login=row["login"], role=Role(row["role"]), unit_id=row["unit_id"]
+    )

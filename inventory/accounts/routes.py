@@ -44,10 +44,15 @@ async def whoami(principal: Me) -> Principal:
 
 
 @get("/", guards=[allow(*READERS)], responses=errors(422))
-async def list_users(conn: Conn, principal: Me, role: FromQuery[Role | None] = None,
-                     unit_id: FromQuery[int | None] = None, sort: FromQuery[str] = "login",
-                     cursor: FromQuery[str | None] = None, limit: FromQuery[int] = 50
-                     ) -> Page[UserRead]:
+async def list_users(
+    conn: Conn,
+    principal: Me,
+    role: FromQuery[Role | None] = None,
+    unit_id: FromQuery[int | None] = None,
+    sort: FromQuery[str] = "login",
+    cursor: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 50,
+) -> Page[UserRead]:
     """Users whose unit is in your scope."""
     query = ListQuery()
     query.add(in_scope("unit_id", "{}"), principal.unit_id)
@@ -60,35 +65,36 @@ async def list_users(conn: Conn, principal: Me, role: FromQuery[Role | None] = N
 
 
 @get("/{user_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_user(conn: Conn, principal: Me, user_id: FromPath[int]
-                   ) -> Response[UserRead]:
+async def get_user(conn: Conn, principal: Me, user_id: FromPath[int]) -> Response[UserRead]:
     return USERS.respond(await USERS.get(conn, principal, user_id))
 
 
 @get("/{user_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
-async def user_history(conn: Conn, principal: Me, user_id: FromPath[int]
-                       ) -> list[history.EventRead]:
+async def user_history(
+    conn: Conn, principal: Me, user_id: FromPath[int]
+) -> list[history.EventRead]:
     return await USERS.history(conn, principal, user_id)
 
 
-@post("/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED,
-      responses=errors(409, 413, 422))
-async def create_user(conn: Conn, principal: Me, data: JSONBody[UserCreate]
-                      ) -> Response[UserRead]:
+@post(
+    "/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422)
+)
+async def create_user(conn: Conn, principal: Me, data: JSONBody[UserCreate]) -> Response[UserRead]:
     """Create an account (admin). The password is stored only as an argon2 hash."""
 
     async def insert() -> int:
         await require_unit(conn, principal, data.unit_id, "unit_id")
-        return await queries.create_user(conn, data.login, hash_password(data.password),
-                                         data.role, data.unit_id, data.full_name)
+        return await queries.create_user(
+            conn, data.login, hash_password(data.password), data.role, data.unit_id, data.full_name
+        )
 
     return await USERS.create(conn, principal, insert)
 
 
-@patch("/{user_id:int}", guards=[allow(Role.ADMIN)],
-       responses=errors(404, 409, 412, 422, 428))
-async def update_user(request: Request, conn: Conn, principal: Me,
-                      user_id: FromPath[int], data: JSONBody[UserPatch]) -> Response[UserRead]:
+@patch("/{user_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
+async def update_user(
+    request: Request, conn: Conn, principal: Me, user_id: FromPath[int], data: JSONBody[UserPatch]
+) -> Response[UserRead]:
     """Change role, scope, name, password or disable an account (admin); needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)

@@ -17,5 +17,8 @@ UNTHROTTLED = "unthrottled"
 
 
 def sign_in_throttle(settings: Settings) -> Middleware:
-    return RateLimitConfig(rate_limit=("minute", settings.login_rate_per_minute),
-                           store="rate_limit", exclude_opt_key=UNTHROTTLED).middleware
+    return RateLimitConfig(
+        rate_limit=("minute", settings.login_rate_per_minute),
+        store="rate_limit",
+        exclude_opt_key=UNTHROTTLED,
+    ).middleware

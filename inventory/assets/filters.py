@@ -30,13 +30,19 @@ class AssetFilters:
 
     def apply(self, query: ListQuery) -> None:
         """Add a WHERE clause per filter given, over `assets a` (scope is the caller's job)."""
-        for column, value in (("a.holder_unit_id", self.holder_unit_id),
-                              ("a.site_id", self.site_id), ("a.room_id", self.room_id),
-                              ("a.category_id", self.category_id)):
+        for column, value in (
+            ("a.holder_unit_id", self.holder_unit_id),
+            ("a.site_id", self.site_id),
+            ("a.room_id", self.room_id),
+            ("a.category_id", self.category_id),
+        ):
             if value is not None:
                 query.add(f"{column} = {{}}", value)
-        for column, choice in (("a.status", self.status), ("a.condition", self.condition),
-                               ("a.ownership", self.ownership)):
+        for column, choice in (
+            ("a.status", self.status),
+            ("a.condition", self.condition),
+            ("a.ownership", self.ownership),
+        ):
             if choice is not None:
                 query.add(f"{column} = {{}}", choice.value)
         words = tsquery(self.q) if self.q else None
@@ -52,12 +58,16 @@ def _filters(
     status: FromQuery[AssetStatus | None] = None,
     condition: FromQuery[Condition | None] = None,
     ownership: FromQuery[Ownership | None] = None,
-    q: Annotated[str | None, QueryParameter(
-        description="words of the name, model, tag or serial (prefixes, diacritics ignored)")
+    q: Annotated[
+        str | None,
+        QueryParameter(
+            description="words of the name, model, tag or serial (prefixes, diacritics ignored)"
+        ),
     ] = None,
 ) -> AssetFilters:
-    return AssetFilters(holder_unit_id, site_id, room_id, category_id, status, condition,
-                        ownership, q)
+    return AssetFilters(
+        holder_unit_id, site_id, room_id, category_id, status, condition, ownership, q
+    )
 
 
 provide_filters = Provide(_filters, sync_to_thread=False)

@@ -44,8 +44,9 @@ SORT_KEYS: SortKeys = {
 }
 
 
-async def fetch(conn: asyncpg.Connection, asset_id: int, scope_unit_id: int,
-                *, lock: bool = False) -> asyncpg.Record | None:
+async def fetch(
+    conn: asyncpg.Connection, asset_id: int, scope_unit_id: int, *, lock: bool = False
+) -> asyncpg.Record | None:
     return await conn.fetchrow(GET_FOR_UPDATE if lock else GET, asset_id, scope_unit_id)
 
 
@@ -55,13 +56,17 @@ async def by_tag(conn: asyncpg.Connection, tag: str, scope_unit_id: int) -> asyn
 
 async def set_tag(conn: asyncpg.Connection, asset_id: int, tag: str) -> None:
     """Tag an untagged asset; the database refuses to change a tag once set."""
-    await conn.execute("UPDATE assets SET tag = $2, version = version + 1, updated_at = now()"
-                       " WHERE id = $1", asset_id, tag)
+    await conn.execute(
+        "UPDATE assets SET tag = $2, version = version + 1, updated_at = now() WHERE id = $1",
+        asset_id,
+        tag,
+    )
 
 
 async def delete(conn: asyncpg.Connection, asset_id: int) -> None:
     try:
         await conn.execute("DELETE FROM assets WHERE id = $1", asset_id)
     except asyncpg.ForeignKeyViolationError as exc:
-        raise InUse(f"other records still refer to asset {asset_id}",
-                    constraint=exc.constraint_name or "") from exc
+        raise InUse(
+            f"other records still refer to asset {asset_id}", constraint=exc.constraint_name or ""
+        ) from exc

@@ -40,8 +40,12 @@ def _read(row: asyncpg.Record, year: int | None = None) -> AssetRead:
     """The asset with its remaining value as of `year` (this year unless a list gives it once)."""
     fields = {k: row[k] for k in _DIRECT}
     fields["remaining_value"], fields["remaining_value_given"] = rules.effective_remaining_value(
-        row["remaining_value"], row["original_cost"], row["wear_rate"], row["acquisition_year"],
-        year or this_year())
+        row["remaining_value"],
+        row["original_cost"],
+        row["wear_rate"],
+        row["acquisition_year"],
+        year or this_year(),
+    )
     return AssetRead(**fields)
 
 
@@ -49,9 +53,14 @@ ASSETS = Records(ENTITY, _read, queries.GET, queries.GET_FOR_UPDATE)
 
 
 @get("/", guards=[allow(*READERS)], responses=errors())
-async def list_assets(conn: Conn, principal: Me, filters: Filters, sort: FromQuery[str] = "name",
-                      cursor: FromQuery[str | None] = None, limit: FromQuery[int] = 50
-                      ) -> Page[AssetRead]:
+async def list_assets(
+    conn: Conn,
+    principal: Me,
+    filters: Filters,
+    sort: FromQuery[str] = "name",
+    cursor: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 50,
+) -> Page[AssetRead]:
     """Assets held by units in your scope."""
     query = ListQuery()
     query.add(in_scope("a.holder_unit_id", "{}"), principal.unit_id)
@@ -62,8 +71,7 @@ async def list_assets(conn: Conn, principal: Me, filters: Filters, sort: FromQue
 
 
 @get("/by-tag/{tag:str}", guards=[allow(*READERS)], responses=errors(404))
-async def get_asset_by_tag(conn: Conn, principal: Me, tag: FromPath[str]
-                           ) -> Response[AssetRead]:
+async def get_asset_by_tag(conn: Conn, principal: Me, tag: FromPath[str]) -> Response[AssetRead]:
     """The asset bearing a tag, as typed or scanned (case and look-alikes forgiven)."""
     row = await queries.by_tag(conn, normalize(tag), principal.unit_id)
     if row is None:
@@ -78,16 +86,17 @@ async def get_asset(conn: Conn, principal: Me, asset_id: FromPath[int]) -> Respo
 
 
 @get("/{asset_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
-async def asset_history(conn: Conn, principal: Me, asset_id: FromPath[int]
-                        ) -> list[history.EventRead]:
+async def asset_history(
+    conn: Conn, principal: Me, asset_id: FromPath[int]
+) -> list[history.EventRead]:
     """Every recorded change to the asset, oldest first."""
     return await ASSETS.history(conn, principal, asset_id)
 
 
-@post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED,
-      responses=errors(409, 413, 422))
-async def create_asset(conn: Conn, principal: Me, state: State, data: JSONBody[AssetCreate]
-                       ) -> Response[AssetRead]:
+@post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422))
+async def create_asset(
+    conn: Conn, principal: Me, state: State, data: JSONBody[AssetCreate]
+) -> Response[AssetRead]:
     """Register an asset held by a unit in your scope, with a new tag unless told not to."""
     values = crud.given_fields(data)
     async with conn.transaction():
@@ -98,10 +107,15 @@ async def create_asset(conn: Conn, principal: Me, state: State, data: JSONBody[A
     return ASSETS.respond(row, HTTP_201_CREATED)
 
 
-@post("/{asset_id:int}/tag", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED,
-      responses=errors(404, 409))
-async def issue_tag(conn: Conn, principal: Me, state: State, asset_id: FromPath[int]
-                    ) -> Response[AssetRead]:
+@post(
+    "/{asset_id:int}/tag",
+    guards=[allow(*WRITERS)],
+    status_code=HTTP_201_CREATED,
+    responses=errors(404, 409),
+)
+async def issue_tag(
+    conn: Conn, principal: Me, state: State, asset_id: FromPath[int]
+) -> Response[AssetRead]:
     """Issue a tag to an untagged asset in your scope (409 if it has one: tags are for life)."""
     async with conn.transaction():
         await begin_write(conn, principal)
@@ -112,11 +126,10 @@ async def issue_tag(conn: Conn, principal: Me, state: State, asset_id: FromPath[
     return ASSETS.respond(after, HTTP_201_CREATED)
 
 
-@patch("/{asset_id:int}", guards=[allow(*WRITERS)],
-       responses=errors(404, 409, 412, 422, 428))
-async def update_asset(request: Request, conn: Conn, principal: Me,
-                       asset_id: FromPath[int], data: JSONBody[AssetPatch]
-                       ) -> Response[AssetRead]:
+@patch("/{asset_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 422, 428))
+async def update_asset(
+    request: Request, conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetPatch]
+) -> Response[AssetRead]:
     """Change an asset in your scope; needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)
@@ -129,16 +142,25 @@ async def update_asset(request: Request, conn: Conn, principal: Me,
 
 
 @delete("/{asset_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 428))
-async def delete_asset(request: Request, conn: Conn, principal: Me, asset_id: FromPath[int]
-                       ) -> None:
+async def delete_asset(
+    request: Request, conn: Conn, principal: Me, asset_id: FromPath[int]
+) -> None:
     """Remove an asset entered by mistake; needs If-Match. (Disposal is a status.)"""
     await ASSETS.delete(conn, principal, asset_id, expected_version(request), queries.delete)
 
 
 router = Router(
     path="/api/v1/assets",
-    route_handlers=[list_assets, get_asset_by_tag, get_asset, asset_history, create_asset,
-                    issue_tag, update_asset, delete_asset],
+    route_handlers=[
+        list_assets,
+        get_asset_by_tag,
+        get_asset,
+        asset_history,
+        create_asset,
+        issue_tag,
+        update_asset,
+        delete_asset,
+    ],
     dependencies={"filters": provide_filters},
     tags=["assets"],
     security=BEARER,

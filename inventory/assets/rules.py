@@ -7,8 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from inventory.errors import Invalid
 
 
-def derived_remaining_value(original_cost: int, wear_rate: Decimal,
-                            acquisition_year: int | None, current_year: int) -> int | None:
+def derived_remaining_value(
+    original_cost: int, wear_rate: Decimal, acquisition_year: int | None, current_year: int
+) -> int | None:
     """Straight-line wear: max(0, cost - cost * rate * years used), to the whole VND.
 
     Years used count from the acquisition year (a future year counts as none);
@@ -22,18 +23,22 @@ def derived_remaining_value(original_cost: int, wear_rate: Decimal,
     return max(0, int(remaining))
 
 
-def effective_remaining_value(given: int | None, original_cost: int, wear_rate: Decimal,
-                              acquisition_year: int | None, current_year: int
-                              ) -> tuple[int | None, bool]:
+def effective_remaining_value(
+    given: int | None,
+    original_cost: int,
+    wear_rate: Decimal,
+    acquisition_year: int | None,
+    current_year: int,
+) -> tuple[int | None, bool]:
     """The remaining value to show, and whether it was given rather than derived."""
     if given is not None:
         return given, True
-    return derived_remaining_value(original_cost, wear_rate, acquisition_year,
-                                   current_year), False
+    return derived_remaining_value(original_cost, wear_rate, acquisition_year, current_year), False
 
 
-def placed_site(site_id: int | None, room_site_id: int | None, *,
-                site_given: bool, room_given: bool) -> int | None:
+def placed_site(
+    site_id: int | None, room_site_id: int | None, *, site_given: bool, room_given: bool
+) -> int | None:
     """The site an asset stands in after a write.
 
     `room_site_id` is the site of the asset's room (None without a room). A room
@@ -44,6 +49,8 @@ def placed_site(site_id: int | None, room_site_id: int | None, *,
     if room_given and not site_given:
         return room_site_id
     if site_id != room_site_id:
-        raise Invalid(f"the room is in site {room_site_id}, not site {site_id};"
-                      " name both, or the room alone", field="room_id" if room_given else "site_id")
+        raise Invalid(
+            f"the room is in site {room_site_id}, not site {site_id}; name both, or the room alone",
+            field="room_id" if room_given else "site_id",
+        )
     return site_id

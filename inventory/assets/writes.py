@@ -23,8 +23,12 @@ from inventory.sites import queries as sites
 ENTITY = "asset"
 
 
-async def check_references(conn: asyncpg.Connection, principal: Principal,
-                           values: dict[str, Any], current: Mapping[str, Any] | None) -> None:
+async def check_references(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    values: dict[str, Any],
+    current: Mapping[str, Any] | None,
+) -> None:
     """Refuse units, category, site or room the caller cannot use; place the asset.
 
     `values` are the columns being written (all of them on create); a room named
@@ -49,12 +53,14 @@ async def check_references(conn: asyncpg.Connection, principal: Principal,
         room_site_id = await rooms.require(conn, principal, room_id, "room_id")
     else:  # the room stays, and the database keeps a room in its asset's site
         room_site_id = current["site_id"]
-    values["site_id"] = rules.placed_site(site_id, room_site_id, site_given=site_given,
-                                          room_given=room_given)
+    values["site_id"] = rules.placed_site(
+        site_id, room_site_id, site_given=site_given, room_given=room_given
+    )
 
 
-async def register(conn: asyncpg.Connection, principal: Principal, values: dict[str, Any]
-                   ) -> asyncpg.Record:
+async def register(
+    conn: asyncpg.Connection, principal: Principal, values: dict[str, Any]
+) -> asyncpg.Record:
     """Insert an asset held in the caller's scope; the new row as the asset routes read it."""
     await check_references(conn, principal, values, None)
     asset_id = await crud.insert(conn, "assets", values)
@@ -65,12 +71,14 @@ async def register(conn: asyncpg.Connection, principal: Principal, values: dict[
 
 def require_untagged(asset: asyncpg.Record) -> None:
     if asset["tag"] is not None:
-        raise Conflict(f"asset {asset['id']} already has tag {asset['tag']}; a tag is for life",
-                       field="tag")
+        raise Conflict(
+            f"asset {asset['id']} already has tag {asset['tag']}; a tag is for life", field="tag"
+        )
 
 
-async def attach_tag(conn: asyncpg.Connection, principal: Principal, before: asyncpg.Record,
-                     tag: str) -> asyncpg.Record:
+async def attach_tag(
+    conn: asyncpg.Connection, principal: Principal, before: asyncpg.Record, tag: str
+) -> asyncpg.Record:
     """Give an untagged asset (`before`, read with its lock) its tag, for life."""
     require_untagged(before)
     await queries.set_tag(conn, before["id"], tag)

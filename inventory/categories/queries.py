@@ -33,5 +33,6 @@ async def delete(conn: asyncpg.Connection, category_id: int) -> None:
     try:
         await conn.execute("DELETE FROM categories WHERE id = $1", category_id)
     except asyncpg.ForeignKeyViolationError as exc:
-        raise InUse(f"category {category_id} still has assets",
-                    constraint=exc.constraint_name or "") from exc
+        raise InUse(
+            f"category {category_id} still has assets", constraint=exc.constraint_name or ""
+        ) from exc

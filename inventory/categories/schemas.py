@@ -13,8 +13,12 @@ import msgspec
 
 from inventory.units.schemas import Code, Name
 
-WearRate = Annotated[float, msgspec.Meta(
-    ge=0, le=1, description="yearly wear as a fraction (0.1429 = 14.29 % a year), 4 decimals")]
+WearRate = Annotated[
+    float,
+    msgspec.Meta(
+        ge=0, le=1, description="yearly wear as a fraction (0.1429 = 14.29 % a year), 4 decimals"
+    ),
+]
 NormItem = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 

@@ -29,13 +29,12 @@ async def insert(conn: asyncpg.Connection, table: str, values: dict[str, Any]) -
     )
 
 
-async def update(conn: asyncpg.Connection, table: str, row_id: int, values: dict[str, Any]
-                 ) -> None:
+async def update(conn: asyncpg.Connection, table: str, row_id: int, values: dict[str, Any]) -> None:
     assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(values, start=2))
     if assignments:
         assignments += ", "
     await conn.execute(
-        f"UPDATE {table} SET {assignments}version = version + 1, updated_at = now()"
-        " WHERE id = $1",
-        row_id, *values.values(),
+        f"UPDATE {table} SET {assignments}version = version + 1, updated_at = now() WHERE id = $1",
+        row_id,
+        *values.values(),
     )

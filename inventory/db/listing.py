@@ -71,13 +71,21 @@ def sort_clause(sort: str, keys: SortKeys) -> tuple[str, str, bool]:
     descending = sort.startswith("-")
     expression, sql_type = keys.get(sort.removeprefix("-"), (None, ""))
     if expression is None:
-        raise Problem(f"sort by one of: {', '.join(sorted(keys))} (prefix - for descending)",
-                      field="sort")
+        raise Problem(
+            f"sort by one of: {', '.join(sorted(keys))} (prefix - for descending)", field="sort"
+        )
     return expression, sql_type, descending
 
 
-def page_sql(query: ListQuery, select: str, sort: str, keys: SortKeys,
-             cursor: str | None, limit: int, id_column: str) -> str:
+def page_sql(
+    query: ListQuery,
+    select: str,
+    sort: str,
+    keys: SortKeys,
+    cursor: str | None,
+    limit: int,
+    id_column: str,
+) -> str:
     """Finish `select` (which has a `{where}` slot) with keyset paging on (sort key, id).
 
     The select must return the sort value as its column `sort_key`, so that
@@ -89,12 +97,17 @@ def page_sql(query: ListQuery, select: str, sort: str, keys: SortKeys,
     if cursor:
         after_value, after_id = decode_cursor(cursor)
         op = "<" if descending else ">"
-        query.add(f"({expression}, {id_column}) {op} ({{}}::text::{sql_type}, {{}}::bigint)",
-                  str(after_value), int(after_id))
+        query.add(
+            f"({expression}, {id_column}) {op} ({{}}::text::{sql_type}, {{}}::bigint)",
+            str(after_value),
+            int(after_id),
+        )
     direction = "DESC" if descending else "ASC"
-    return (select.format(where=query.where_sql(), sort_key=expression)
-            + f" ORDER BY {expression} {direction}, {id_column} {direction}"
-            + f" LIMIT {query.param(limit + 1)}")
+    return (
+        select.format(where=query.where_sql(), sort_key=expression)
+        + f" ORDER BY {expression} {direction}, {id_column} {direction}"
+        + f" LIMIT {query.param(limit + 1)}"
+    )
 
 
 class Page(msgspec.Struct, Generic[T]):

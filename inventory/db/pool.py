@@ -16,8 +16,11 @@ def _encode_json(value: object) -> str:
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for kind in ("json", "jsonb"):
         await conn.set_type_codec(
-            kind, encoder=_encode_json, decoder=msgspec.json.decode,
-            schema="pg_catalog", format="text",
+            kind,
+            encoder=_encode_json,
+            decoder=msgspec.json.decode,
+            schema="pg_catalog",
+            format="text",
         )
 
 

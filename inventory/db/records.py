@@ -57,8 +57,14 @@ class Records(Generic[R]):
     select_for_update: str | None = None
     scoped: bool = True
 
-    async def get(self, conn: asyncpg.Connection, principal: Principal | None, row_id: int,
-                  *, lock: bool = False) -> asyncpg.Record:
+    async def get(
+        self,
+        conn: asyncpg.Connection,
+        principal: Principal | None,
+        row_id: int,
+        *,
+        lock: bool = False,
+    ) -> asyncpg.Record:
         """The row, or 404; `principal` may be None only for an unscoped table."""
         sql = self.select_for_update if lock else self.select
         assert sql is not None, f"{self.entity} rows are never locked"
@@ -75,14 +81,16 @@ class Records(Generic[R]):
         """The row with its version as ETag, for the client to send back in If-Match."""
         return Response(self.read(row), status_code=status, headers={"ETag": etag(row["version"])})
 
-    async def history(self, conn: asyncpg.Connection, principal: Principal | None, row_id: int
-                      ) -> list[EventRead]:
+    async def history(
+        self, conn: asyncpg.Connection, principal: Principal | None, row_id: int
+    ) -> list[EventRead]:
         """Every recorded change to a row the caller may read, oldest first."""
         await self.get(conn, principal, row_id)
         return await for_entity(conn, self.entity, row_id)
 
-    async def create(self, conn: asyncpg.Connection, principal: Principal,
-                     insert: Callable[[], Awaitable[int]]) -> Response[R]:
+    async def create(
+        self, conn: asyncpg.Connection, principal: Principal, insert: Callable[[], Awaitable[int]]
+    ) -> Response[R]:
         """Run `insert` (the domain's checks and INSERT, giving the new id); answer 201."""
         async with conn.transaction():
             await begin_write(conn, principal)
@@ -91,9 +99,14 @@ class Records(Generic[R]):
             await record(conn, principal, self.entity, row_id, "create", None, row)
         return self.respond(row, HTTP_201_CREATED)
 
-    async def update(self, conn: asyncpg.Connection, principal: Principal, row_id: int,
-                     version: int, change: Callable[[asyncpg.Record], Awaitable[None]]
-                     ) -> Response[R]:
+    async def update(
+        self,
+        conn: asyncpg.Connection,
+        principal: Principal,
+        row_id: int,
+        version: int,
+        change: Callable[[asyncpg.Record], Awaitable[None]],
+    ) -> Response[R]:
         """Run `change` (the domain's checks and UPDATE) on the row as it was, if still
         at `version`; answer with the row as it is now."""
         async with conn.transaction():
@@ -103,17 +116,23 @@ class Records(Generic[R]):
             await record(conn, principal, self.entity, row_id, "update", before, after)
         return self.respond(after)
 
-    async def delete(self, conn: asyncpg.Connection, principal: Principal, row_id: int,
-                     version: int, remove: Callable[[asyncpg.Connection, int], Awaitable[None]]
-                     ) -> None:
+    async def delete(
+        self,
+        conn: asyncpg.Connection,
+        principal: Principal,
+        row_id: int,
+        version: int,
+        remove: Callable[[asyncpg.Connection, int], Awaitable[None]],
+    ) -> None:
         """Run `remove` (the domain's DELETE, refusing rows still in use) if still at `version`."""
         async with conn.transaction():
             before = await self._lock(conn, principal, row_id, version)
             await remove(conn, row_id)
             await record(conn, principal, self.entity, row_id, "delete", before, None)
 
-    async def _lock(self, conn: asyncpg.Connection, principal: Principal, row_id: int,
-                    version: int) -> asyncpg.Record:
+    async def _lock(
+        self, conn: asyncpg.Connection, principal: Principal, row_id: int, version: int
+    ) -> asyncpg.Record:
         await begin_write(conn, principal)
         before = await self.get(conn, principal, row_id, lock=True)
         check_version(before["version"], version)

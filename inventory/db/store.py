@@ -40,8 +40,9 @@ class PostgresStore(NamespacedStore):
             raise RuntimeError("PostgresStore used before the app started")
         return self.pool
 
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
-                  ) -> None:
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
         data = value.encode() if isinstance(value, str) else value
         await self._pool().execute(
             """
@@ -50,7 +51,11 @@ class PostgresStore(NamespacedStore):
             ON CONFLICT (namespace, key)
             DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
             """,
-            self.namespace, key, data, _seconds(expires_in), timeout=ACQUIRE_TIMEOUT,
+            self.namespace,
+            key,
+            data,
+            _seconds(expires_in),
+            timeout=ACQUIRE_TIMEOUT,
         )
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
@@ -62,27 +67,39 @@ class PostgresStore(NamespacedStore):
                 WHERE namespace = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > now())
                 RETURNING value
                 """,
-                self.namespace, key, renew, timeout=ACQUIRE_TIMEOUT,
+                self.namespace,
+                key,
+                renew,
+                timeout=ACQUIRE_TIMEOUT,
             )
         return await self._pool().fetchval(
             "SELECT value FROM kv_store WHERE namespace = $1 AND key = $2"
             " AND (expires_at IS NULL OR expires_at > now())",
-            self.namespace, key, timeout=ACQUIRE_TIMEOUT,
+            self.namespace,
+            key,
+            timeout=ACQUIRE_TIMEOUT,
         )
 
     async def delete(self, key: str) -> None:
-        await self._pool().execute("DELETE FROM kv_store WHERE namespace = $1 AND key = $2",
-                                   self.namespace, key, timeout=ACQUIRE_TIMEOUT)
+        await self._pool().execute(
+            "DELETE FROM kv_store WHERE namespace = $1 AND key = $2",
+            self.namespace,
+            key,
+            timeout=ACQUIRE_TIMEOUT,
+        )
 
     async def delete_all(self) -> None:
         # Child namespaces go too, as NamespacedStore promises.
         await self._pool().execute(
             "DELETE FROM kv_store WHERE namespace = $1 OR starts_with(namespace, $1 || '_')",
-            self.namespace, timeout=ACQUIRE_TIMEOUT)
+            self.namespace,
+            timeout=ACQUIRE_TIMEOUT,
+        )
 
     async def delete_expired(self) -> None:
-        await self._pool().execute("DELETE FROM kv_store WHERE expires_at <= now()",
-                                   timeout=ACQUIRE_TIMEOUT)
+        await self._pool().execute(
+            "DELETE FROM kv_store WHERE expires_at <= now()", timeout=ACQUIRE_TIMEOUT
+        )
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None
@@ -91,6 +108,8 @@ class PostgresStore(NamespacedStore):
         seconds = await self._pool().fetchval(
             "SELECT extract(epoch FROM expires_at - now())::int FROM kv_store"
             " WHERE namespace = $1 AND key = $2",
-            self.namespace, key, timeout=ACQUIRE_TIMEOUT,
+            self.namespace,
+            key,
+            timeout=ACQUIRE_TIMEOUT,
         )
         return seconds

@@ -16,13 +16,34 @@ from itertools import accumulate
 from inventory.demo.catalog import CARS, ITEMS, MOTORBIKES, ROOM_ITEMS, SERIAL_PREFIX
 
 COLUMNS = (
-    "tag", "name", "category_id", "model", "serial", "unit_of_measure", "quantity",
-    "acquisition_year", "original_cost", "remaining_value", "funding_source", "condition",
-    "status", "holder_unit_id", "site_id", "room_id", "origin_unit_id", "ownership", "custodian",
+    "tag",
+    "name",
+    "category_id",
+    "model",
+    "serial",
+    "unit_of_measure",
+    "quantity",
+    "acquisition_year",
+    "original_cost",
+    "remaining_value",
+    "funding_source",
+    "condition",
+    "status",
+    "holder_unit_id",
+    "site_id",
+    "room_id",
+    "origin_unit_id",
+    "ownership",
+    "custodian",
 )
 
-FUNDING = ["Ngân sách nhà nước", "Ngân sách xã", "Chương trình MTQG xây dựng nông thôn mới",
-           "Nguồn viện trợ, tài trợ", "Quỹ phát triển hoạt động sự nghiệp"]
+FUNDING = [
+    "Ngân sách nhà nước",
+    "Ngân sách xã",
+    "Chương trình MTQG xây dựng nông thôn mới",
+    "Nguồn viện trợ, tài trợ",
+    "Quỹ phát triển hoạt động sự nghiệp",
+]
 _FUNDING_CUM = list(accumulate([70, 14, 9, 4, 3]))
 _LAST_YEAR = 2025
 # How often a thing in a site came from the unit the site came from.
@@ -63,9 +84,14 @@ class _Model:
 
 
 def _room_weight(room: Room) -> float:
-    return {"office": 2 + 3 * room.seats, "meeting": 6 + room.seats / 10,
-            "reception": 4 + room.seats, "archive": 5, "storage": 4, "server": 6}.get(
-        room.purpose, 3)
+    return {
+        "office": 2 + 3 * room.seats,
+        "meeting": 6 + room.seats / 10,
+        "reception": 4 + room.seats,
+        "archive": 5,
+        "storage": 4,
+        "server": 6,
+    }.get(room.purpose, 3)
 
 
 class Generator:
@@ -87,12 +113,23 @@ class Generator:
             serial = tuple(brands[:1]) or item.serial
             # Only cheap things come in counted lots (chairs, fans), never a director's chair.
             lot = item.lot if price < 2 else 1
-            out.append(_Model(category_id, rate, f"{item.stem} {suffix}", model,
-                              int(price * 1_000_000), item.unit, serial, lot))
+            out.append(
+                _Model(
+                    category_id,
+                    rate,
+                    f"{item.stem} {suffix}",
+                    model,
+                    int(price * 1_000_000),
+                    item.unit,
+                    serial,
+                    lot,
+                )
+            )
         return out
 
-    def rows(self, rng: random.Random, holder: Holder, count: int,
-             tags: Iterator[str]) -> Iterator[tuple]:
+    def rows(
+        self, rng: random.Random, holder: Holder, count: int, tags: Iterator[str]
+    ) -> Iterator[tuple]:
         """`count` rows in COLUMNS order, each taking the next tag."""
         vehicles = list(self._vehicles(rng, holder, count, tags))
         yield from vehicles
@@ -119,8 +156,11 @@ class Generator:
             r = random_()
             if r > 0.95:
                 ownership = "surplus" if r < 0.98 else "not_own"
-            funding = "" if ownership == "not_own" else FUNDING[
-                choices(range(5), cum_weights=_FUNDING_CUM)[0]]
+            funding = (
+                ""
+                if ownership == "not_own"
+                else FUNDING[choices(range(5), cum_weights=_FUNDING_CUM)[0]]
+            )
             if year == _LAST_YEAR and random_() < 0.5:
                 origin = unit_id  # bought by the new unit itself
             elif room.site_origin_id and random_() < _KEEPS_ORIGIN[room.site_role]:
@@ -130,15 +170,32 @@ class Generator:
             remaining = None
             if random_() < 0.05:  # the giver's declared value; usually the app derives it
                 remaining = max(0, int(cost * (1 - model.wear_rate * age))) // 1000 * 1000
-            serial = (f"{rng.choice(model.serial)}{rng.getrandbits(32):08X}"
-                      if model.serial else "")
-            yield (next(tags), model.name, model.category_id, model.model, serial, model.unit,
-                   quantity, year, cost, remaining, funding, condition, status, unit_id,
-                   room.site_id, room.id, origin, ownership,
-                   custodians[index] if random_() < 0.85 else rng.choice(staff))
+            serial = f"{rng.choice(model.serial)}{rng.getrandbits(32):08X}" if model.serial else ""
+            yield (
+                next(tags),
+                model.name,
+                model.category_id,
+                model.model,
+                serial,
+                model.unit,
+                quantity,
+                year,
+                cost,
+                remaining,
+                funding,
+                condition,
+                status,
+                unit_id,
+                room.site_id,
+                room.id,
+                origin,
+                ownership,
+                custodians[index] if random_() < 0.85 else rng.choice(staff),
+            )
 
-    def _vehicles(self, rng: random.Random, holder: Holder, count: int,
-                  tags: Iterator[str]) -> Iterator[tuple]:
+    def _vehicles(
+        self, rng: random.Random, holder: Holder, count: int, tags: Iterator[str]
+    ) -> Iterator[tuple]:
         if count < 100:
             return
         cars = rng.choices([0, 1, 2], [3, 5, 2])[0]
@@ -150,16 +207,35 @@ class Generator:
                 year = rng.randint(2010, 2022)
                 cost = int(price * 1_000_000 * rng.uniform(0.95, 1.05)) // 1_000_000 * 1_000_000
                 province = "81" if rng.random() < 0.8 else "77"  # Gia Lai, former Bình Định
-                plate = (f"{province}A-{rng.randint(0, 999):03d}.{rng.randint(0, 99):02d}"
-                         if kind is CARS else
-                         f"{province}-B1 {rng.randint(0, 999):03d}.{rng.randint(0, 99):02d}")
+                plate = (
+                    f"{province}A-{rng.randint(0, 999):03d}.{rng.randint(0, 99):02d}"
+                    if kind is CARS
+                    else f"{province}-B1 {rng.randint(0, 999):03d}.{rng.randint(0, 99):02d}"
+                )
                 serial = "RL" + "".join(rng.choices("0123456789ABCDEFGHJKLMNPRSTUVWXYZ", k=15))
                 condition, status = _state(rng.random, 2025 - year, "")
                 origin = rng.choice(holder.former_ids) if holder.former_ids else None
-                yield (next(tags), name, category_id, f"{model}, BKS {plate}", serial, "chiếc",
-                       1, year, cost, None, FUNDING[0], condition, status, holder.unit_id,
-                       holder.main_site_id, None, origin, "own", rng.choice(holder.staff))
-
+                yield (
+                    next(tags),
+                    name,
+                    category_id,
+                    f"{model}, BKS {plate}",
+                    serial,
+                    "chiếc",
+                    1,
+                    year,
+                    cost,
+                    None,
+                    FUNDING[0],
+                    condition,
+                    status,
+                    holder.unit_id,
+                    holder.main_site_id,
+                    None,
+                    origin,
+                    "own",
+                    rng.choice(holder.staff),
+                )
 
 
 def _state(random_, age: int, purpose: str) -> tuple[str, str]:
@@ -167,8 +243,9 @@ def _state(random_, age: int, purpose: str) -> tuple[str, str]:
     worn = min(0.45, age * 0.025)
     r = random_()
     if r < worn * 0.3:
-        return "broken", ("to_dispose", "to_dispose", "in_storage", "under_repair",
-                          "in_use")[int(random_() * 5)]
+        return "broken", ("to_dispose", "to_dispose", "in_storage", "under_repair", "in_use")[
+            int(random_() * 5)
+        ]
     if r < worn:
         return "needs_repair", "under_repair" if random_() < 0.3 else "in_use"
     condition = "fair" if r < worn + 0.15 + age * 0.02 else "good"

@@ -33,8 +33,7 @@ from inventory.demo.users import ACCOUNTS, DEMO_PASSWORD, DEMO_USERS
 from inventory.settings import Settings
 from inventory.tags.codes import encode
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "NotEmpty", "allocate_tag_numbers", "is_empty",
-           "load"]
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "NotEmpty", "allocate_tag_numbers", "is_empty", "load"]
 
 COPY_CHUNK = 50_000
 TAG_SEQUENCE = "tag_seq"
@@ -61,13 +60,17 @@ async def allocate_tag_numbers(conn: asyncpg.Connection, n: int) -> list[int]:
     """
     if await conn.fetchval("SELECT to_regclass($1) IS NULL", TAG_SEQUENCE):
         await conn.execute(f"CREATE SEQUENCE IF NOT EXISTS {TAG_SEQUENCE} START 1")
-    rows = await conn.fetch(
-        f"SELECT nextval('{TAG_SEQUENCE}') FROM generate_series(1, $1::int)", n)
+    rows = await conn.fetch(f"SELECT nextval('{TAG_SEQUENCE}') FROM generate_series(1, $1::int)", n)
     return [row[0] for row in rows]
 
 
-async def load(url: str, communes: int | None = None, assets_per_commune: int = 300,
-               seed: int = 2025, progress: bool = False) -> None:
+async def load(
+    url: str,
+    communes: int | None = None,
+    assets_per_commune: int = 300,
+    seed: int = 2025,
+    progress: bool = False,
+) -> None:
     """Load the demo province (all named Gia Lai units by default; more are invented
     when `communes` exceeds them). Same seed, same data (tags aside)."""
     if assets_per_commune < 0:
@@ -80,26 +83,36 @@ async def load(url: str, communes: int | None = None, assets_per_commune: int = 
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('inventory.demo'))")
             if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM units)"):
-                raise NotEmpty("the database already has units: the demo loads only into an"
-                               " empty database (use a new one)")
+                raise NotEmpty(
+                    "the database already has units: the demo loads only into an"
+                    " empty database (use a new one)"
+                )
             units = await _insert_units(conn, chosen)
             categories, added = await _insert_categories(conn)
             users = await _insert_users(conn, units, password_hash)
-            events: list[tuple[int, dict[str, Any]]] = [(units[province.PROVINCE_CODE], {
-                "units": len(units), "categories_added": added, "users": users, "seed": seed})]
+            events: list[tuple[int, dict[str, Any]]] = [
+                (
+                    units[province.PROVINCE_CODE],
+                    {"units": len(units), "categories_added": added, "users": users, "seed": seed},
+                )
+            ]
             say(f"units {len(units)}, categories added {added}, users {len(users)}")
 
             plans = {c.code: _plan(c, seed) for c in chosen}
             holders, counts = await _insert_premises(conn, chosen, units, plans)
-            say(f"sites {sum(c[0] for c in counts.values())},"
-                f" rooms {sum(c[1] for c in counts.values())}")
+            say(
+                f"sites {sum(c[0] for c in counts.values())},"
+                f" rooms {sum(c[1] for c in counts.values())}"
+            )
 
-            events += await _insert_assets(conn, chosen, holders, counts, categories,
-                                           assets_per_commune, seed, say)
+            events += await _insert_assets(
+                conn, chosen, holders, counts, categories, assets_per_commune, seed, say
+            )
             await conn.executemany(
                 "INSERT INTO events (entity, entity_id, action, after)"
                 " VALUES ('import', $1, 'demo', $2::jsonb)",
-                [(unit_id, json.dumps(after, ensure_ascii=False)) for unit_id, after in events])
+                [(unit_id, json.dumps(after, ensure_ascii=False)) for unit_id, after in events],
+            )
             await conn.execute("ANALYZE units, sites, rooms, assets")
             say("committing")
     finally:
@@ -108,9 +121,14 @@ async def load(url: str, communes: int | None = None, assets_per_commune: int = 
 
 
 async def _insert_assets(
-    conn: asyncpg.Connection, chosen: list[province.Commune], holders: dict[str, Holder],
-    counts: dict[str, tuple[int, int]], categories: dict[str, tuple[int, float]],
-    per_commune: int, seed: int, say: _Progress,
+    conn: asyncpg.Connection,
+    chosen: list[province.Commune],
+    holders: dict[str, Holder],
+    counts: dict[str, tuple[int, int]],
+    categories: dict[str, tuple[int, float]],
+    per_commune: int,
+    seed: int,
+    say: _Progress,
 ) -> list[tuple[int, dict[str, Any]]]:
     """Each commune's assets by COPY, tagged from the sequence; one event per commune."""
     prefix = Settings.from_env().tag_prefix
@@ -121,18 +139,29 @@ async def _insert_assets(
     for done, commune in enumerate(chosen, 1):
         holder = holders[commune.code]
         numbers = await allocate_tag_numbers(conn, per_commune)
-        rows = generator.rows(random.Random(f"{seed}/{commune.code}/assets"),  # noqa: S311
-                              holder, per_commune, (encode(n, prefix) for n in numbers))
+        rows = generator.rows(
+            random.Random(f"{seed}/{commune.code}/assets"),  # noqa: S311
+            holder,
+            per_commune,
+            (encode(n, prefix) for n in numbers),
+        )
         for _ in range(0, per_commune, COPY_CHUNK):
             await conn.copy_records_to_table(
-                "assets", records=islice(rows, COPY_CHUNK), columns=COLUMNS)
+                "assets", records=islice(rows, COPY_CHUNK), columns=COLUMNS
+            )
         written += per_commune
         sites, rooms = counts[commune.code]
-        events.append((holder.unit_id, {"commune": commune.code, "sites": sites,
-                                        "rooms": rooms, "assets": per_commune}))
+        events.append(
+            (
+                holder.unit_id,
+                {"commune": commune.code, "sites": sites, "rooms": rooms, "assets": per_commune},
+            )
+        )
         rate = written / max(time.monotonic() - started, 1e-9)
-        say(f"communes {done}/{len(chosen)}, assets {written:,} ({rate:,.0f}/s)",
-            force=done == len(chosen))
+        say(
+            f"communes {done}/{len(chosen)}, assets {written:,} ({rate:,.0f}/s)",
+            force=done == len(chosen),
+        )
     if deferred:
         say(f"restoring {len(deferred)} indexes and foreign keys on assets")
         await conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -158,12 +187,16 @@ async def _defer_checks(conn: asyncpg.Connection, table: str) -> list[str]:
         "SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS restore"
         " FROM pg_index i WHERE i.indrelid = $1::regclass"
         " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
-        " ORDER BY i.indexrelid", table)
+        " ORDER BY i.indexrelid",
+        table,
+    )
     foreign_keys = await conn.fetch(
         "SELECT format('%I', conname) AS name,"
         " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname,"
         " pg_get_constraintdef(oid)) AS restore"
-        " FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY oid", table)
+        " FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY oid",
+        table,
+    )
     for row in indexes:
         await conn.execute(f"DROP INDEX {row['name']}")
     for row in foreign_keys:
@@ -190,18 +223,27 @@ def _plan(commune: province.Commune, seed: int) -> tuple[list[SitePlan], list[st
     return sites, names.people(rng, rng.randint(25, 40))
 
 
-async def _insert_units(conn: asyncpg.Connection, chosen: list[province.Commune]
-                        ) -> dict[str, int]:
+async def _insert_units(conn: asyncpg.Connection, chosen: list[province.Commune]) -> dict[str, int]:
     """Province, new units, former units: three statements. Returns code -> id."""
-    ids = {province.PROVINCE_CODE: await conn.fetchval(
-        "INSERT INTO units (code, name, kind, valid_from) VALUES ($1, $2, 'province', $3)"
-        " RETURNING id", province.PROVINCE_CODE, province.PROVINCE_NAME, province.MERGER_DAY)}
+    ids = {
+        province.PROVINCE_CODE: await conn.fetchval(
+            "INSERT INTO units (code, name, kind, valid_from) VALUES ($1, $2, 'province', $3)"
+            " RETURNING id",
+            province.PROVINCE_CODE,
+            province.PROVINCE_NAME,
+            province.MERGER_DAY,
+        )
+    }
     rows = await conn.fetch(
         "INSERT INTO units (code, name, kind, parent_id, valid_from)"
         " SELECT code, name, kind, $4, $5 FROM unnest($1::text[], $2::text[], $3::text[])"
         " AS t(code, name, kind) RETURNING id, code",
-        [c.code for c in chosen], [c.name for c in chosen], [c.kind for c in chosen],
-        ids[province.PROVINCE_CODE], province.MERGER_DAY)
+        [c.code for c in chosen],
+        [c.name for c in chosen],
+        [c.kind for c in chosen],
+        ids[province.PROVINCE_CODE],
+        province.MERGER_DAY,
+    )
     ids.update((r["code"], r["id"]) for r in rows)
     formers = [(f, ids[c.code]) for c in chosen for f in c.formers]
     rows = await conn.fetch(
@@ -209,29 +251,37 @@ async def _insert_units(conn: asyncpg.Connection, chosen: list[province.Commune]
         " SELECT code, name, 'former_commune', merged_into, $4"
         " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(code, name, merged_into)"
         " RETURNING id, code",
-        [f.code for f, _ in formers], [f.name for f, _ in formers], [m for _, m in formers],
-        province.LAST_DAY_BEFORE)
+        [f.code for f, _ in formers],
+        [f.name for f, _ in formers],
+        [m for _, m in formers],
+        province.LAST_DAY_BEFORE,
+    )
     ids.update((r["code"], r["id"]) for r in rows)
     return ids
 
 
-async def _insert_categories(conn: asyncpg.Connection
-                             ) -> tuple[dict[str, tuple[int, float]], int]:
+async def _insert_categories(conn: asyncpg.Connection) -> tuple[dict[str, tuple[int, float]], int]:
     """Add the categories whose codes are missing; return code -> (id, wear rate), added."""
     added = await conn.fetch(
         "INSERT INTO categories (code, name, form_group, wear_rate, norm_item)"
         " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[])"
         " ON CONFLICT (code) DO NOTHING RETURNING id",
-        [c.code for c in CATEGORIES], [c.name for c in CATEGORIES],
-        [c.form_group for c in CATEGORIES], [Decimal(str(c.wear_rate)) for c in CATEGORIES],
-        [c.norm_item for c in CATEGORIES])
-    rows = await conn.fetch("SELECT id, code, wear_rate FROM categories WHERE code = ANY($1)",
-                            [c.code for c in CATEGORIES])
+        [c.code for c in CATEGORIES],
+        [c.name for c in CATEGORIES],
+        [c.form_group for c in CATEGORIES],
+        [Decimal(str(c.wear_rate)) for c in CATEGORIES],
+        [c.norm_item for c in CATEGORIES],
+    )
+    rows = await conn.fetch(
+        "SELECT id, code, wear_rate FROM categories WHERE code = ANY($1)",
+        [c.code for c in CATEGORIES],
+    )
     return {r["code"]: (r["id"], float(r["wear_rate"])) for r in rows}, len(added)
 
 
-async def _insert_users(conn: asyncpg.Connection, units: dict[str, int], password_hash: str
-                        ) -> list[str]:
+async def _insert_users(
+    conn: asyncpg.Connection, units: dict[str, int], password_hash: str
+) -> list[str]:
     """The demo accounts whose scope unit was loaded (all of them unless `communes` < 2)."""
     accounts = [a for a in ACCOUNTS if a[2] in units]
     await conn.execute(
@@ -239,13 +289,19 @@ async def _insert_users(conn: asyncpg.Connection, units: dict[str, int], passwor
         " SELECT login, role, unit_id, full_name, $5"
         " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])"
         " AS t(login, role, unit_id, full_name)",
-        [a[0] for a in accounts], [a[1] for a in accounts], [units[a[2]] for a in accounts],
-        [a[3] for a in accounts], password_hash)
+        [a[0] for a in accounts],
+        [a[1] for a in accounts],
+        [units[a[2]] for a in accounts],
+        [a[3] for a in accounts],
+        password_hash,
+    )
     return [a[0] for a in accounts]
 
 
 async def _insert_premises(
-    conn: asyncpg.Connection, chosen: list[province.Commune], units: dict[str, int],
+    conn: asyncpg.Connection,
+    chosen: list[province.Commune],
+    units: dict[str, int],
     plans: dict[str, tuple[list[SitePlan], list[str]]],
 ) -> tuple[dict[str, Holder], dict[str, tuple[int, int]]]:
     """All sites in one statement, all rooms in another; then each commune's Holder."""
@@ -256,21 +312,32 @@ async def _insert_premises(
         " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[],"
         " $5::float8[], $6::float8[], $7::numeric[], $8::numeric[], $9::int[], $10::text[],"
         " $11::text[], $12::text[]) RETURNING id, holder_unit_id, name",
-        [h for h, _ in sites], [units[s.origin.code] if s.origin else None for _, s in sites],
-        [s.name for _, s in sites], [s.address for _, s in sites],
-        [s.latitude for _, s in sites], [s.longitude for _, s in sites],
-        [s.land_area_m2 for _, s in sites], [s.floor_area_m2 for _, s in sites],
-        [s.year_built for _, s in sites], [s.condition for _, s in sites],
-        [s.role for _, s in sites], [s.status for _, s in sites])
+        [h for h, _ in sites],
+        [units[s.origin.code] if s.origin else None for _, s in sites],
+        [s.name for _, s in sites],
+        [s.address for _, s in sites],
+        [s.latitude for _, s in sites],
+        [s.longitude for _, s in sites],
+        [s.land_area_m2 for _, s in sites],
+        [s.floor_area_m2 for _, s in sites],
+        [s.year_built for _, s in sites],
+        [s.condition for _, s in sites],
+        [s.role for _, s in sites],
+        [s.status for _, s in sites],
+    )
     site_ids = {(r["holder_unit_id"], r["name"]): r["id"] for r in rows}
     rooms = [(site_ids[h, s.name], r) for h, s in sites for r in s.rooms]
     rows = await conn.fetch(
         "INSERT INTO rooms (site_id, name, floor, area_m2, purpose, seats)"
         " SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::numeric[], $5::text[],"
         " $6::int[]) RETURNING id, site_id, name",
-        [s for s, _ in rooms], [r.name for _, r in rooms], [r.floor for _, r in rooms],
-        [r.area_m2 for _, r in rooms], [r.purpose for _, r in rooms],
-        [r.seats for _, r in rooms])
+        [s for s, _ in rooms],
+        [r.name for _, r in rooms],
+        [r.floor for _, r in rooms],
+        [r.area_m2 for _, r in rooms],
+        [r.purpose for _, r in rooms],
+        [r.seats for _, r in rooms],
+    )
     room_ids = {(r["site_id"], r["name"]): r["id"] for r in rows}
 
     holders, counts = {}, {}
@@ -281,11 +348,16 @@ async def _insert_premises(
         for site in site_plans:
             site_id = site_ids[unit_id, site.name]
             origin_id = units[site.origin.code] if site.origin else None
-            commune_rooms += [Room(room_ids[site_id, r.name], site_id, site.role, origin_id,
-                                   r.purpose, r.seats) for r in site.rooms]
+            commune_rooms += [
+                Room(room_ids[site_id, r.name], site_id, site.role, origin_id, r.purpose, r.seats)
+                for r in site.rooms
+            ]
         holders[commune.code] = Holder(
-            unit_id=unit_id, former_ids=[units[f.code] for f in commune.formers],
-            main_site_id=site_ids[unit_id, site_plans[0].name], rooms=commune_rooms,
-            staff=staff)
+            unit_id=unit_id,
+            former_ids=[units[f.code] for f in commune.formers],
+            main_site_id=site_ids[unit_id, site_plans[0].name],
+            rooms=commune_rooms,
+            staff=staff,
+        )
         counts[commune.code] = (len(site_plans), len(commune_rooms))
     return holders, counts

@@ -120,8 +120,9 @@ def plan(rng: random.Random, commune: Commune) -> list[SitePlan]:
     """One to three sites for a commune, each with 6-20 rooms."""
     formers = list(commune.formers)
     # The main headquarters was the namesake former unit's, else the first one's.
-    main_origin = next((f for f in formers if f.place == commune.place),
-                       formers[0] if formers else None)
+    main_origin = next(
+        (f for f in formers if f.place == commune.place), formers[0] if formers else None
+    )
     others = [f for f in formers if f is not main_origin]
     has_old_hq = bool(others) and rng.random() < 0.75
     has_center = rng.random() < 0.6
@@ -129,27 +130,70 @@ def plan(rng: random.Random, commune: Commune) -> list[SitePlan]:
 
     main_rooms = list(_MAIN_REQUIRED)
     if commune.kind == "ward":  # a ward's economic department also runs its streets
-        main_rooms = [(_WARD_ECONOMIC, *kind[1:]) if kind[0] == "Phòng Kinh tế" else kind
-                      for kind in main_rooms]
+        main_rooms = [
+            (_WARD_ECONOMIC, *kind[1:]) if kind[0] == "Phòng Kinh tế" else kind
+            for kind in main_rooms
+        ]
     if not has_center:
         main_rooms.append(_ONE_STOP)
-    sites = [_site(rng, commune, f"Trụ sở UBND {level} {place}", "main_hq",
-                   main_origin, main_rooms, _MAIN_OPTIONAL, (12, 20), floors=(2, 3))]
+    sites = [
+        _site(
+            rng,
+            commune,
+            f"Trụ sở UBND {level} {place}",
+            "main_hq",
+            main_origin,
+            main_rooms,
+            _MAIN_OPTIONAL,
+            (12, 20),
+            floors=(2, 3),
+        )
+    ]
     if has_old_hq:
         old = rng.choice(others)
-        sites.append(_site(rng, commune, f"Trụ sở HĐND - UBND {old.level} {old.place} (cũ)",
-                           "secondary_hq", old, _FORMER_REQUIRED, _FORMER_OPTIONAL, (6, 12),
-                           floors=(1, 2), town=old.level == "thị trấn"))
+        sites.append(
+            _site(
+                rng,
+                commune,
+                f"Trụ sở HĐND - UBND {old.level} {old.place} (cũ)",
+                "secondary_hq",
+                old,
+                _FORMER_REQUIRED,
+                _FORMER_OPTIONAL,
+                (6, 12),
+                floors=(1, 2),
+                town=old.level == "thị trấn",
+            )
+        )
     if has_center:
-        sites.append(_site(rng, commune, f"Trung tâm Phục vụ hành chính công {level} {place}",
-                           "service_center", rng.choice(formers) if formers else None,
-                           _CENTER_REQUIRED, _CENTER_OPTIONAL, (6, 10), floors=(1, 2)))
+        sites.append(
+            _site(
+                rng,
+                commune,
+                f"Trung tâm Phục vụ hành chính công {level} {place}",
+                "service_center",
+                rng.choice(formers) if formers else None,
+                _CENTER_REQUIRED,
+                _CENTER_OPTIONAL,
+                (6, 10),
+                floors=(1, 2),
+            )
+        )
     return sites
 
 
-def _site(rng: random.Random, commune: Commune, name: str, role: str, origin: Former | None,
-          required: list[RoomKind], optional: list[RoomKind], count: tuple[int, int],
-          floors: tuple[int, int], town: bool = False) -> SitePlan:
+def _site(
+    rng: random.Random,
+    commune: Commune,
+    name: str,
+    role: str,
+    origin: Former | None,
+    required: list[RoomKind],
+    optional: list[RoomKind],
+    count: tuple[int, int],
+    floors: tuple[int, int],
+    town: bool = False,
+) -> SitePlan:
     n_floors = rng.randint(*floors)
     wanted = max(len(required), rng.randint(*count))
     kinds = required + rng.sample(optional, min(len(optional), wanted - len(required)))
@@ -157,9 +201,15 @@ def _site(rng: random.Random, commune: Commune, name: str, role: str, origin: Fo
     for room_name, purpose, (lo, hi), (s_lo, s_hi) in kinds:
         # Counters, archives and stores on the ground floor; the rest anywhere.
         ground = purpose in ("reception", "archive", "storage") or room_name == "Hội trường"
-        rooms.append(RoomPlan(
-            name=room_name, purpose=purpose, floor=1 if ground else rng.randint(1, n_floors),
-            area_m2=Decimal(f"{rng.uniform(lo, hi):.1f}"), seats=rng.randint(s_lo, s_hi)))
+        rooms.append(
+            RoomPlan(
+                name=room_name,
+                purpose=purpose,
+                floor=1 if ground else rng.randint(1, n_floors),
+                area_m2=Decimal(f"{rng.uniform(lo, hi):.1f}"),
+                seats=rng.randint(s_lo, s_hi),
+            )
+        )
     rooms_area = sum(r.area_m2 for r in rooms)
     floor_area = rooms_area * Decimal(f"{rng.uniform(1.25, 1.6):.2f}")
     land_area = floor_area / n_floors * Decimal(rng.randint(3, 9))
@@ -170,13 +220,21 @@ def _site(rng: random.Random, commune: Commune, name: str, role: str, origin: Fo
     year_built = rng.randint(1996, 2012) if role == "secondary_hq" else rng.randint(2000, 2023)
     age = 2025 - year_built
     # Only an old headquarters left behind is ever in ruins.
-    condition = rng.choices(["good", "fair", "needs_repair", "broken"],
-                            [max(1, 20 - age), 8, age / 3,
-                             age / 20 if role == "secondary_hq" else 0])[0]
+    condition = rng.choices(
+        ["good", "fair", "needs_repair", "broken"],
+        [max(1, 20 - age), 8, age / 3, age / 20 if role == "secondary_hq" else 0],
+    )[0]
     return SitePlan(
-        name=name, role=role, status=status, condition=condition, origin=origin,
+        name=name,
+        role=role,
+        status=status,
+        condition=condition,
+        origin=origin,
         address=names.address(rng, commune.level, commune.place, town=town),
         latitude=round(commune.latitude + rng.uniform(-0.03, 0.03), 6),
         longitude=round(commune.longitude + rng.uniform(-0.03, 0.03), 6),
-        land_area_m2=land_area.quantize(Decimal("1")), floor_area_m2=floor_area.quantize(
-            Decimal("0.1")), year_built=year_built, rooms=rooms)
+        land_area_m2=land_area.quantize(Decimal("1")),
+        floor_area_m2=floor_area.quantize(Decimal("0.1")),
+        year_built=year_built,
+        rooms=rooms,
+    )

@@ -53,7 +53,7 @@ class Commune:
 
     @property
     def level(self) -> str:
-        """"xã" or "phường", as written inside an address or a site name."""
+        """ "xã" or "phường", as written inside an address or a site name."""
         return "phường" if self.kind == "ward" else "xã"
 
 
@@ -63,14 +63,21 @@ _LEVELS = {"Xã": "xã", "Phường": "phường", "Thị trấn": "thị trấn
 _NAMED: list[tuple[str, str, list[str], tuple[float, float]]] = [
     ("24065", "Xã Ia Rbol", ["Xã Chư Băh", "Xã Ia Rbol"], (13.42, 108.40)),
     ("24073", "Xã Ia Sao", ["Xã Ia Sao", "Xã Ia Rtô"], (13.33, 108.47)),
-    ("24043", "Xã Phú Thiện",
-     ["Thị trấn Phú Thiện", "Xã Ia Sol", "Xã Ia Piar", "Xã Ia Yeng"], (13.53, 108.30)),
+    (
+        "24043",
+        "Xã Phú Thiện",
+        ["Thị trấn Phú Thiện", "Xã Ia Sol", "Xã Ia Piar", "Xã Ia Yeng"],
+        (13.53, 108.30),
+    ),
     ("24049", "Xã Chư A Thai", ["Xã Ayun Hạ", "Xã Ia Ake", "Xã Chư A Thai"], (13.60, 108.24)),
     ("24061", "Xã Ia Hiao", ["Xã Chrôh Pơnan", "Xã Ia Peng", "Xã Ia Hiao"], (13.49, 108.33)),
     ("24013", "Xã Pờ Tó", ["Xã Chư Răng", "Xã Pờ Tó"], (13.57, 108.55)),
-    ("24044", "Phường Ayun Pa",
-     ["Phường Đoàn Kết", "Phường Sông Bờ", "Phường Cheo Reo", "Phường Hòa Bình"],
-     (13.39, 108.44)),
+    (
+        "24044",
+        "Phường Ayun Pa",
+        ["Phường Đoàn Kết", "Phường Sông Bờ", "Phường Cheo Reo", "Phường Hòa Bình"],
+        (13.39, 108.44),
+    ),
     # "Others" in norms.md: merger sources not in our sources, so none are invented.
     ("23575", "Phường Pleiku", [], (13.98, 108.00)),
     ("21583", "Phường Quy Nhơn", [], (13.77, 109.22)),
@@ -85,7 +92,7 @@ _NAMED: list[tuple[str, str, list[str], tuple[float, float]]] = [
 def _split(name: str) -> tuple[str, str]:
     for prefix in ("Thị trấn", "Phường", "Xã"):
         if name.startswith(prefix + " "):
-            return _LEVELS[prefix], name[len(prefix) + 1:]
+            return _LEVELS[prefix], name[len(prefix) + 1 :]
     raise ValueError(f"unit name without a level: {name}")
 
 
@@ -97,10 +104,16 @@ def _former(new_code: str, n: int, full_name: str) -> Former:
 def _named() -> list[Commune]:
     out = []
     for code, name, sources, (lat, lon) in _NAMED:
-        out.append(Commune(
-            code=code, name=name, kind="ward" if name.startswith("Phường") else "commune",
-            formers=tuple(_former(code, i, s) for i, s in enumerate(sources, 1)),
-            latitude=lat, longitude=lon))
+        out.append(
+            Commune(
+                code=code,
+                name=name,
+                kind="ward" if name.startswith("Phường") else "commune",
+                formers=tuple(_former(code, i, s) for i, s in enumerate(sources, 1)),
+                latitude=lat,
+                longitude=lon,
+            )
+        )
     return out
 
 
@@ -134,14 +147,19 @@ def _synthetic(rng: random.Random, code: str, taken: set[str]) -> Commune:
     formers = []
     for i in range(1, rng.choice((2, 3, 3, 4)) + 1):
         kinh = ward or rng.random() < 0.3
-        former_place = place if i == 1 and rng.random() < 0.6 else names.place_name(
-            rng, taken, kinh=kinh)
+        former_place = (
+            place if i == 1 and rng.random() < 0.6 else names.place_name(rng, taken, kinh=kinh)
+        )
         if ward:
             level = "Phường" if rng.random() < 0.7 else "Xã"
         else:
             level = "Thị trấn" if i == 1 and rng.random() < 0.15 else "Xã"
         formers.append(_former(code, i, f"{level} {former_place}"))
     return Commune(
-        code=code, name=f"{'Phường' if ward else 'Xã'} {place}",
-        kind="ward" if ward else "commune", formers=tuple(formers),
-        latitude=round(rng.uniform(13.1, 14.5), 5), longitude=round(rng.uniform(107.7, 109.2), 5))
+        code=code,
+        name=f"{'Phường' if ward else 'Xã'} {place}",
+        kind="ward" if ward else "commune",
+        formers=tuple(formers),
+        latitude=round(rng.uniform(13.1, 14.5), 5),
+        longitude=round(rng.uniform(107.7, 109.2), 5),
+    )

@@ -30,6 +30,7 @@ async def for_entity(conn: asyncpg.Connection, entity: str, entity_id: int) -> l
         WHERE e.entity = $1 AND e.entity_id = $2
         ORDER BY e.id
         """,
-        entity, entity_id,
+        entity,
+        entity_id,
     )
     return [EventRead(**dict(row)) for row in rows]

@@ -35,12 +35,22 @@ async def begin_write(conn: asyncpg.Connection, principal: Principal) -> None:
         raise Unauthorized("this account is disabled")
 
 
-async def record(conn: asyncpg.Connection, principal: Principal | None, entity: str,
-                 entity_id: int, action: str, before: asyncpg.Record | None,
-                 after: asyncpg.Record | None) -> None:
+async def record(
+    conn: asyncpg.Connection,
+    principal: Principal | None,
+    entity: str,
+    entity_id: int,
+    action: str,
+    before: asyncpg.Record | None,
+    after: asyncpg.Record | None,
+) -> None:
     await conn.execute(
         "INSERT INTO events (actor_id, entity, entity_id, action, before, after)"
         " VALUES ($1, $2, $3, $4, $5, $6)",
-        principal.user_id if principal else None, entity, entity_id, action,
-        snapshot(before), snapshot(after),
+        principal.user_id if principal else None,
+        entity,
+        entity_id,
+        action,
+        snapshot(before),
+        snapshot(after),
     )

@@ -10,8 +10,10 @@ from inventory.db import crud
 from inventory.db.listing import SortKeys
 from inventory.errors import InUse, Invalid
 
-COLUMNS = ("r.id, r.site_id, s.name AS site_name, s.holder_unit_id, r.name, r.floor,"
-           " r.area_m2::float8 AS area_m2, r.purpose, r.seats, r.version")
+COLUMNS = (
+    "r.id, r.site_id, s.name AS site_name, s.holder_unit_id, r.name, r.floor,"
+    " r.area_m2::float8 AS area_m2, r.purpose, r.seats, r.version"
+)
 FROM = "rooms r JOIN sites s ON s.id = r.site_id"
 
 GET = f"SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}"
@@ -30,12 +32,12 @@ SORT_KEYS: SortKeys = {
 # Assets point at (room, site): the key that stops a room moving away from its assets.
 ASSETS_IN_ROOM = "assets_room_site_fkey"
 
-SITE_IN_SCOPE = (f"SELECT r.site_id FROM {FROM}"
-                 f" WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}")
+SITE_IN_SCOPE = (
+    f"SELECT r.site_id FROM {FROM} WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}"
+)
 
 
-async def require(conn: asyncpg.Connection, principal: Principal, room_id: int,
-                  field: str) -> int:
+async def require(conn: asyncpg.Connection, principal: Principal, room_id: int, field: str) -> int:
     """The site of a room in the caller's scope; an unknown or foreign room is refused alike."""
     site_id = await conn.fetchval(SITE_IN_SCOPE, room_id, principal.unit_id)
     if site_id is None:
@@ -50,13 +52,17 @@ async def update(conn: asyncpg.Connection, room_id: int, values: dict[str, objec
     except asyncpg.ForeignKeyViolationError as exc:
         if exc.constraint_name != ASSETS_IN_ROOM:
             raise
-        raise InUse(f"room {room_id} still holds assets; move them first",
-                    constraint=exc.constraint_name or "") from exc
+        raise InUse(
+            f"room {room_id} still holds assets; move them first",
+            constraint=exc.constraint_name or "",
+        ) from exc
 
 
 async def delete(conn: asyncpg.Connection, room_id: int) -> None:
     try:
         await conn.execute("DELETE FROM rooms WHERE id = $1", room_id)
     except asyncpg.ForeignKeyViolationError as exc:
-        raise InUse(f"assets are in (or were last seen in) room {room_id}",
-                    constraint=exc.constraint_name or "") from exc
+        raise InUse(
+            f"assets are in (or were last seen in) room {room_id}",
+            constraint=exc.constraint_name or "",
+        ) from exc

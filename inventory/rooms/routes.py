@@ -27,7 +27,8 @@ ROOMS = Records("room", reader(RoomRead), queries.GET, queries.GET_FOR_UPDATE)
 
 @get("/", guards=[allow(*READERS)], responses=errors())
 async def list_rooms(
-    conn: Conn, principal: Me,
+    conn: Conn,
+    principal: Me,
     site_id: FromQuery[int | None] = None,
     holder_unit_id: FromQuery[int | None] = None,
     purpose: FromQuery[RoomPurpose | None] = None,
@@ -58,16 +59,15 @@ async def get_room(conn: Conn, principal: Me, room_id: FromPath[int]) -> Respons
 
 
 @get("/{room_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
-async def room_history(conn: Conn, principal: Me, room_id: FromPath[int]
-                       ) -> list[history.EventRead]:
+async def room_history(
+    conn: Conn, principal: Me, room_id: FromPath[int]
+) -> list[history.EventRead]:
     """Every recorded change to the room, oldest first."""
     return await ROOMS.history(conn, principal, room_id)
 
 
-@post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED,
-      responses=errors(409, 413, 422))
-async def create_room(conn: Conn, principal: Me, data: JSONBody[RoomCreate]
-                      ) -> Response[RoomRead]:
+@post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422))
+async def create_room(conn: Conn, principal: Me, data: JSONBody[RoomCreate]) -> Response[RoomRead]:
     """Add a room to a site in your scope."""
 
     async def insert() -> int:
@@ -77,10 +77,10 @@ async def create_room(conn: Conn, principal: Me, data: JSONBody[RoomCreate]
     return await ROOMS.create(conn, principal, insert)
 
 
-@patch("/{room_id:int}", guards=[allow(*WRITERS)],
-       responses=errors(404, 409, 412, 422, 428))
-async def update_room(request: Request, conn: Conn, principal: Me,
-                      room_id: FromPath[int], data: JSONBody[RoomPatch]) -> Response[RoomRead]:
+@patch("/{room_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 422, 428))
+async def update_room(
+    request: Request, conn: Conn, principal: Me, room_id: FromPath[int], data: JSONBody[RoomPatch]
+) -> Response[RoomRead]:
     """Change a room in your scope (another site only while it is empty); needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)
@@ -93,8 +93,7 @@ async def update_room(request: Request, conn: Conn, principal: Me,
 
 
 @delete("/{room_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 428))
-async def delete_room(request: Request, conn: Conn, principal: Me, room_id: FromPath[int]
-                      ) -> None:
+async def delete_room(request: Request, conn: Conn, principal: Me, room_id: FromPath[int]) -> None:
     """Remove a room that holds no assets; needs If-Match."""
     await ROOMS.delete(conn, principal, room_id, expected_version(request), queries.delete)
 

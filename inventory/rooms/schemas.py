@@ -7,8 +7,9 @@ from typing import Annotated
 
 import msgspec
 
-RoomName = Annotated[str, msgspec.Meta(min_length=1, max_length=100,
-                                       description="name or number on the door")]
+RoomName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=100, description="name or number on the door")
+]
 Floor = Annotated[int, msgspec.Meta(ge=-10, le=200)]
 RoomArea = Annotated[float, msgspec.Meta(ge=0, le=99_999_999, description="m²")]
 Seats = Annotated[int, msgspec.Meta(ge=0, le=100_000)]

@@ -9,9 +9,11 @@ from inventory.accounts.scope import in_scope
 from inventory.db.listing import SortKeys
 from inventory.errors import InUse, Invalid
 
-COLUMNS = ("id, holder_unit_id, origin_unit_id, name, address, latitude, longitude,"
-           " land_area_m2::float8 AS land_area_m2, floor_area_m2::float8 AS floor_area_m2,"
-           " year_built, condition, role, status, version")
+COLUMNS = (
+    "id, holder_unit_id, origin_unit_id, name, address, latitude, longitude,"
+    " land_area_m2::float8 AS land_area_m2, floor_area_m2::float8 AS floor_area_m2,"
+    " year_built, condition, role, status, version"
+)
 
 GET = f"SELECT {COLUMNS} FROM sites WHERE id = $1 AND {in_scope('holder_unit_id', '$2')}"
 GET_FOR_UPDATE = GET + " FOR UPDATE"
@@ -29,8 +31,9 @@ SORT_KEYS: SortKeys = {
 IN_SCOPE = f"SELECT 1 FROM sites WHERE id = $1 AND {in_scope('holder_unit_id', '$2')}"
 
 
-async def require(conn: asyncpg.Connection, principal: Principal, site_id: int | None,
-                  field: str) -> None:
+async def require(
+    conn: asyncpg.Connection, principal: Principal, site_id: int | None, field: str
+) -> None:
     """Refuse a body naming a site outside the caller's scope, exactly as an unknown one."""
     if site_id is None:
         return
@@ -42,5 +45,6 @@ async def delete(conn: asyncpg.Connection, site_id: int) -> None:
     try:
         await conn.execute("DELETE FROM sites WHERE id = $1", site_id)
     except asyncpg.ForeignKeyViolationError as exc:
-        raise InUse(f"site {site_id} still has rooms or assets",
-                    constraint=exc.constraint_name or "") from exc
+        raise InUse(
+            f"site {site_id} still has rooms or assets", constraint=exc.constraint_name or ""
+        ) from exc

@@ -26,7 +26,8 @@ SITES = Records("site", reader(SiteRead), queries.GET, queries.GET_FOR_UPDATE)
 
 @get("/", guards=[allow(*READERS)], responses=errors())
 async def list_sites(
-    conn: Conn, principal: Me,
+    conn: Conn,
+    principal: Me,
     holder_unit_id: FromQuery[int | None] = None,
     status: FromQuery[SiteStatus | None] = None,
     condition: FromQuery[Condition | None] = None,
@@ -60,16 +61,15 @@ async def get_site(conn: Conn, principal: Me, site_id: FromPath[int]) -> Respons
 
 
 @get("/{site_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
-async def site_history(conn: Conn, principal: Me, site_id: FromPath[int]
-                       ) -> list[history.EventRead]:
+async def site_history(
+    conn: Conn, principal: Me, site_id: FromPath[int]
+) -> list[history.EventRead]:
     """Every recorded change to the site, oldest first."""
     return await SITES.history(conn, principal, site_id)
 
 
-@post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED,
-      responses=errors(413, 422))
-async def create_site(conn: Conn, principal: Me, data: JSONBody[SiteCreate]
-                      ) -> Response[SiteRead]:
+@post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED, responses=errors(413, 422))
+async def create_site(conn: Conn, principal: Me, data: JSONBody[SiteCreate]) -> Response[SiteRead]:
     """Register a site held by a unit in your scope."""
 
     async def insert() -> int:
@@ -81,8 +81,9 @@ async def create_site(conn: Conn, principal: Me, data: JSONBody[SiteCreate]
 
 
 @patch("/{site_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 412, 422, 428))
-async def update_site(request: Request, conn: Conn, principal: Me,
-                      site_id: FromPath[int], data: JSONBody[SitePatch]) -> Response[SiteRead]:
+async def update_site(
+    request: Request, conn: Conn, principal: Me, site_id: FromPath[int], data: JSONBody[SitePatch]
+) -> Response[SiteRead]:
     """Change a site in your scope; needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)
@@ -96,8 +97,7 @@ async def update_site(request: Request, conn: Conn, principal: Me,
 
 
 @delete("/{site_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 428))
-async def delete_site(request: Request, conn: Conn, principal: Me, site_id: FromPath[int]
-                      ) -> None:
+async def delete_site(request: Request, conn: Conn, principal: Me, site_id: FromPath[int]) -> None:
     """Remove a site with no rooms or assets left; needs If-Match."""
     await SITES.delete(conn, principal, site_id, expected_version(request), queries.delete)
 

@@ -19,8 +19,11 @@ BATCH = "tag_batch"
 def not_found(code: str) -> NotFound:
     """The same answer for an unknown tag and another unit's, saying so when it is a typo."""
     if validate(code) is TagProblem.TYPO:
-        return NotFound(f"no tag {code}: its check character does not match, so it was"
-                        " probably mistyped or misread", field="code")
+        return NotFound(
+            f"no tag {code}: its check character does not match, so it was"
+            " probably mistyped or misread",
+            field="code",
+        )
     return NotFound(f"no tag {code}", field="code")
 
 
@@ -31,8 +34,7 @@ async def lookup(conn: asyncpg.Connection, principal: Principal, code: str) -> T
     return TagRead(**dict(row))
 
 
-async def claim(conn: asyncpg.Connection, principal: Principal, code: str, data: Claim
-                ) -> TagRead:
+async def claim(conn: asyncpg.Connection, principal: Principal, code: str, data: Claim) -> TagRead:
     """Bind a blank tag of a unit in the caller's scope; in one transaction, or not at all."""
     async with conn.transaction():
         await begin_write(conn, principal)
@@ -51,17 +53,28 @@ async def claim(conn: asyncpg.Connection, principal: Principal, code: str, data:
     return await lookup(conn, principal, code)
 
 
-async def _new_asset(conn: asyncpg.Connection, principal: Principal, unit_id: int, code: str,
-                     new: NewAsset) -> asyncpg.Record:
+async def _new_asset(
+    conn: asyncpg.Connection, principal: Principal, unit_id: int, code: str, new: NewAsset
+) -> asyncpg.Record:
     if new.room_id is not None and not await queries.unit_holds_room(conn, unit_id, new.room_id):
         raise Invalid(f"no room {new.room_id} in the tag's unit", field="asset.room_id")
-    return await register(conn, principal, {
-        "name": new.name, "category_id": new.category_id, "holder_unit_id": unit_id,
-        "room_id": new.room_id, "condition": new.condition, "tag": code})
+    return await register(
+        conn,
+        principal,
+        {
+            "name": new.name,
+            "category_id": new.category_id,
+            "holder_unit_id": unit_id,
+            "room_id": new.room_id,
+            "condition": new.condition,
+            "tag": code,
+        },
+    )
 
 
-async def _bound_asset(conn: asyncpg.Connection, principal: Principal, unit_id: int, code: str,
-                       asset_id: int | None) -> asyncpg.Record:
+async def _bound_asset(
+    conn: asyncpg.Connection, principal: Principal, unit_id: int, code: str, asset_id: int | None
+) -> asyncpg.Record:
     assert asset_id is not None  # Claim insists on one of asset and asset_id
     before = await assets.fetch(conn, asset_id, principal.unit_id, lock=True)
     if before is None or not await queries.unit_holds_asset(conn, unit_id, asset_id):

@@ -37,19 +37,36 @@ class ProgressBar:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--unit", metavar="CODE",
-                       help="every tagged asset held in the scope of the unit with this code")
-    which.add_argument("--asset-ids", metavar="ID", nargs="+", type=_ids,
-                       help="these assets (space- or comma-separated ids)")
+    which.add_argument(
+        "--unit",
+        metavar="CODE",
+        help="every tagged asset held in the scope of the unit with this code",
+    )
+    which.add_argument(
+        "--asset-ids",
+        metavar="ID",
+        nargs="+",
+        type=_ids,
+        help="these assets (space- or comma-separated ids)",
+    )
     which.add_argument("--room", metavar="ID", type=int, help="the tagged assets of a room")
     which.add_argument("--site", metavar="ID", type=int, help="the tagged assets of a site")
     which.add_argument("--batch", metavar="ID", type=int, help="the blank tags of a batch")
-    parser.add_argument("--stock", default="a4-3x7",
-                        help="label stock, as named in docs/labels.md (default a4-3x7)")
-    parser.add_argument("--format", choices=FORMATS, default="pdf",
-                        help="pdf (sheets or roll pages), png (a zip for many) or zpl")
-    parser.add_argument("--skip", type=int, default=0,
-                        help="used positions at the start of the first sheet (PDF sheets only)")
+    parser.add_argument(
+        "--stock", default="a4-3x7", help="label stock, as named in docs/labels.md (default a4-3x7)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="pdf",
+        help="pdf (sheets or roll pages), png (a zip for many) or zpl",
+    )
+    parser.add_argument(
+        "--skip",
+        type=int,
+        default=0,
+        help="used positions at the start of the first sheet (PDF sheets only)",
+    )
     parser.add_argument("-o", "--output", required=True, help="file to write; - for stdout")
 
 
@@ -103,5 +120,6 @@ def print_labels(url: str, base_url: str, args: argparse.Namespace) -> None:
     else:
         with open(args.output, "wb") as out:
             out.write(output.content)
-        print(f"{len(labels)} labels written to {args.output} ({output.media_type})",
-              file=sys.stderr)
+        print(
+            f"{len(labels)} labels written to {args.output} ({output.media_type})", file=sys.stderr
+        )

@@ -63,8 +63,12 @@ def normalize(text: str) -> str:
 
 def validate(tag: str) -> TagProblem:
     prefix, dash, rest = tag.rpartition("-")
-    if (not dash or not prefix or len(rest) != BODY_LENGTH + 1
-            or any(c not in _VALUE for c in prefix + rest)):
+    if (
+        not dash
+        or not prefix
+        or len(rest) != BODY_LENGTH + 1
+        or any(c not in _VALUE for c in prefix + rest)
+    ):
         return TagProblem.MALFORMED
     body, check = rest[:-1], rest[-1]
     return TagProblem.VALID if _check_symbol(prefix + body) == check else TagProblem.TYPO

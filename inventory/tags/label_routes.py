@@ -30,8 +30,11 @@ from inventory.tags import printing, queries
 from inventory.tags.printing import DEFAULT_STOCK, MAX_LABELS, LabelFormat, Options
 
 
-def _options(format: FromQuery[LabelFormat] = LabelFormat.PDF,
-             stock: FromQuery[str] = DEFAULT_STOCK, skip: FromQuery[int] = 0) -> Options:
+def _options(
+    format: FromQuery[LabelFormat] = LabelFormat.PDF,
+    stock: FromQuery[str] = DEFAULT_STOCK,
+    skip: FromQuery[int] = 0,
+) -> Options:
     return printing.options(format, stock, skip)
 
 
@@ -41,10 +44,16 @@ LabelOptions = NamedDependency[Options]
 
 def _responses(*codes: int) -> dict[int, ResponseSpec]:
     """The file as the 200 answer (not the JSON string the return type would say), and errors."""
-    return {**errors(*codes), 200: ResponseSpec(
-        data_container=bytes, media_type="application/octet-stream", generate_examples=False,
-        description="application/pdf, image/png (one label), application/zip (a PNG per"
-                    " label) or ZPL as text/plain, as `format` asks; sent as an attachment")}
+    return {
+        **errors(*codes),
+        200: ResponseSpec(
+            data_container=bytes,
+            media_type="application/octet-stream",
+            generate_examples=False,
+            description="application/pdf, image/png (one label), application/zip (a PNG per"
+            " label) or ZPL as text/plain, as `format` asks; sent as an attachment",
+        ),
+    }
 
 
 def _caller(request: Request) -> Principal:
@@ -52,24 +61,32 @@ def _caller(request: Request) -> Principal:
     return request.user
 
 
-async def _respond(state: State, rows: list[asyncpg.Record], options: Options, name: str
-                   ) -> Response[bytes]:
+async def _respond(
+    state: State, rows: list[asyncpg.Record], options: Options, name: str
+) -> Response[bytes]:
     if not rows:
         raise NotFound("no tagged asset in your scope matches")
     if len(rows) > MAX_LABELS:
-        raise Invalid(f"more than {MAX_LABELS} labels: narrow the selection, or print them"
-                      " with `inventory labels`")
+        raise Invalid(
+            f"more than {MAX_LABELS} labels: narrow the selection, or print them"
+            " with `inventory labels`"
+        )
     base_url = state.settings.public_base_url
     labels = [printing.label(row, base_url) for row in rows]
     output = await anyio.to_thread.run_sync(
-        partial(printing.render, labels, options, executor=state.label_pool))
-    return Response(output.content, media_type=output.media_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{output.extension}"'})
+        partial(printing.render, labels, options, executor=state.label_pool)
+    )
+    return Response(
+        output.content,
+        media_type=output.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{output.extension}"'},
+    )
 
 
 @get("/assets/{asset_id:int}", guards=[allow(*READERS)], responses=_responses(404, 409, 422))
-async def asset_label(request: Request, state: State, asset_id: FromPath[int],
-                      options: LabelOptions) -> Response[bytes]:
+async def asset_label(
+    request: Request, state: State, asset_id: FromPath[int], options: LabelOptions
+) -> Response[bytes]:
     """The label of one asset in your scope (409 while it has no tag)."""
     principal = _caller(request)
     async with state.pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
@@ -83,9 +100,13 @@ async def asset_label(request: Request, state: State, asset_id: FromPath[int],
 
 
 @get("/assets", guards=[allow(*READERS)], responses=_responses(404, 422))
-async def selection_labels(request: Request, state: State, filters: Filters,
-                           options: LabelOptions, ids: FromQuery[list[int] | None] = None
-                           ) -> Response[bytes]:
+async def selection_labels(
+    request: Request,
+    state: State,
+    filters: Filters,
+    options: LabelOptions,
+    ids: FromQuery[list[int] | None] = None,
+) -> Response[bytes]:
     """Labels of the tagged assets in your scope that `ids` and the asset list filters select,
     room by room. Untagged assets are left out."""
     principal = _caller(request)
@@ -95,8 +116,9 @@ async def selection_labels(request: Request, state: State, filters: Filters,
 
 
 @get("/batches/{batch_id:int}", guards=[allow(*READERS)], responses=_responses(404, 422))
-async def batch_labels(request: Request, state: State, batch_id: FromPath[int],
-                       options: LabelOptions) -> Response[bytes]:
+async def batch_labels(
+    request: Request, state: State, batch_id: FromPath[int], options: LabelOptions
+) -> Response[bytes]:
     """Blank labels of a batch of a unit in your scope, in the order the codes were drawn."""
     principal = _caller(request)
     async with state.pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:

@@ -74,8 +74,9 @@ def options(format: LabelFormat, stock: str, skip: int) -> Options:
     except KeyError as exc:
         raise Invalid(exc.args[0], field="stock") from None
     if skip and (format is not LabelFormat.PDF or not isinstance(chosen, SheetStock)):
-        raise Invalid("skip applies to PDF sheets: a roll, a PNG or ZPL has no used positions",
-                      field="skip")
+        raise Invalid(
+            "skip applies to PDF sheets: a roll, a PNG or ZPL has no used positions", field="skip"
+        )
     if isinstance(chosen, SheetStock) and not 0 <= skip < chosen.per_page:
         raise Invalid(f"skip must be 0 to {chosen.per_page - 1} on {chosen.name}", field="skip")
     return Options(format, chosen.name, skip)
@@ -83,41 +84,61 @@ def options(format: LabelFormat, stock: str, skip: int) -> Options:
 
 def label(row: asyncpg.Record, base_url: str) -> LabelData:
     """A label from a row with `tag`, `unit_name`, `asset_name` and `room_name` (None if blank)."""
-    return LabelData(url=url(base_url, row["tag"]), tag=row["tag"], unit_name=row["unit_name"],
-                     asset_name=row["asset_name"], room=row["room_name"])
+    return LabelData(
+        url=url(base_url, row["tag"]),
+        tag=row["tag"],
+        unit_name=row["unit_name"],
+        asset_name=row["asset_name"],
+        room=row["room_name"],
+    )
 
 
 def process_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """Workers for big runs. Spawned, not forked: forking a process that runs an event loop
     and threads copies their locks mid-use; a spawned worker imports only `labels`."""
-    return ProcessPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1),
-                               mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=workers or min(4, os.cpu_count() or 1),
+        mp_context=multiprocessing.get_context("spawn"),
+    )
 
 
-def render(labels: Sequence[LabelData], chosen: Options, *, executor: Executor | None = None,
-           progress: Progress | None = None) -> Output:
+def render(
+    labels: Sequence[LabelData],
+    chosen: Options,
+    *,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Output:
     """The labels as one file. Blocking: run it in a thread from async code."""
     if not labels:
         raise ValueError("no labels to print")
     pool = executor if executor is not None and len(labels) >= PARALLEL_FROM else None
     stock = chosen.stock
     if chosen.format is LabelFormat.PDF:
-        pages = (math.ceil((chosen.skip + len(labels)) / stock.per_page)
-                 if isinstance(stock, SheetStock) else len(labels))
+        pages = (
+            math.ceil((chosen.skip + len(labels)) / stock.per_page)
+            if isinstance(stock, SheetStock)
+            else len(labels)
+        )
         if pool is not None and progress is not None:
             pool = _Reporting(pool, pages, progress)
-        return Output(render_pdf(labels, stock, skip=chosen.skip, executor=pool),
-                      "application/pdf", "pdf")
+        return Output(
+            render_pdf(labels, stock, skip=chosen.skip, executor=pool), "application/pdf", "pdf"
+        )
     if chosen.format is LabelFormat.ZPL:
-        chunks = [labels[i:i + ZPL_CHUNK] for i in range(0, len(labels), ZPL_CHUNK)]
-        parts = (pool.map(partial(render_zpl, stock=stock), chunks) if pool is not None
-                 else map(partial(render_zpl, stock=stock), chunks))
+        chunks = [labels[i : i + ZPL_CHUNK] for i in range(0, len(labels), ZPL_CHUNK)]
+        parts = (
+            pool.map(partial(render_zpl, stock=stock), chunks)
+            if pool is not None
+            else map(partial(render_zpl, stock=stock), chunks)
+        )
         text = "".join(_counted(parts, len(chunks), progress))
         return Output(text.encode(), "text/plain; charset=utf-8", "zpl")
     if len(labels) == 1:
         return Output(render_png(labels[0], stock), "image/png", "png")
-    return Output(render_png_zip(_counted(labels, len(labels), progress), stock),
-                  "application/zip", "zip")
+    return Output(
+        render_png_zip(_counted(labels, len(labels), progress), stock), "application/zip", "zip"
+    )
 
 
 def _counted(items: Iterable[Any], total: int, progress: Progress | None) -> Iterator[Any]:
@@ -136,7 +157,12 @@ class _Reporting(Executor):
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         return self._inner.submit(fn, *args, **kwargs)
 
-    def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], timeout: float | None = None,
-            chunksize: int = 1) -> Iterator[Any]:
+    def map(
+        self,
+        fn: Callable[..., Any],
+        *iterables: Iterable[Any],
+        timeout: float | None = None,
+        chunksize: int = 1,
+    ) -> Iterator[Any]:
         results = self._inner.map(fn, *iterables, timeout=timeout, chunksize=chunksize)
         return _counted(results, self._total, self._progress)

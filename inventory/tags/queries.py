@@ -15,8 +15,9 @@ b.id, b.unit_id, u.name AS unit_name, b.size, b.created_by, b.created_at,
 (SELECT count(*) FROM tags t WHERE t.batch_id = b.id AND t.claimed_at IS NOT NULL) AS claimed
 """
 BATCH_FROM = "tag_batches b JOIN units u ON u.id = b.unit_id"
-GET_BATCH = (f"SELECT {BATCH_COLUMNS} FROM {BATCH_FROM}"
-             f" WHERE b.id = $1 AND {in_scope('b.unit_id', '$2')}")
+GET_BATCH = (
+    f"SELECT {BATCH_COLUMNS} FROM {BATCH_FROM} WHERE b.id = $1 AND {in_scope('b.unit_id', '$2')}"
+)
 LIST_BATCHES = f"SELECT {BATCH_COLUMNS}, {{sort_key}} AS sort_key FROM {BATCH_FROM} WHERE {{where}}"
 SORT_KEYS: SortKeys = {"id": ("b.id", "bigint"), "size": ("b.size", "integer")}
 
@@ -36,17 +37,17 @@ LOOKUP = f"""
 SELECT a.tag AS code, 'bound' AS state, a.holder_unit_id AS unit_id, u.name AS unit_name,
        a.id AS asset_id, a.name AS asset_name, t.batch_id, t.claimed_at, t.claimed_by
 FROM assets a JOIN units u ON u.id = a.holder_unit_id LEFT JOIN tags t ON t.code = a.tag
-WHERE a.tag = $1 AND {in_scope('a.holder_unit_id', '$2')}
+WHERE a.tag = $1 AND {in_scope("a.holder_unit_id", "$2")}
 UNION ALL
 SELECT t.code, CASE WHEN t.claimed_at IS NULL THEN 'blank' ELSE 'retired' END, t.unit_id,
        u.name, NULL, NULL, t.batch_id, t.claimed_at, t.claimed_by
 FROM tags t JOIN units u ON u.id = t.unit_id
-WHERE t.code = $1 AND t.asset_id IS NULL AND {in_scope('t.unit_id', '$2')}
+WHERE t.code = $1 AND t.asset_id IS NULL AND {in_scope("t.unit_id", "$2")}
 """
 
 BLANK_FOR_UPDATE = f"""
 SELECT code, batch_id, unit_id, asset_id, claimed_at, claimed_by FROM tags
-WHERE code = $1 AND {in_scope('unit_id', '$2')} FOR UPDATE
+WHERE code = $1 AND {in_scope("unit_id", "$2")} FOR UPDATE
 """
 CLAIM = """
 UPDATE tags SET asset_id = $2, claimed_at = now(), claimed_by = $3 WHERE code = $1
@@ -54,21 +55,24 @@ RETURNING code, batch_id, unit_id, asset_id, claimed_at, claimed_by
 """
 
 # What a blank tag of a unit may be bound to, or placed in: the unit's own scope.
-UNIT_HOLDS_ASSET = (f"SELECT 1 FROM assets a"
-                    f" WHERE a.id = $1 AND {in_scope('a.holder_unit_id', '$2')}")
-UNIT_HOLDS_ROOM = (f"SELECT 1 FROM rooms r JOIN sites s ON s.id = r.site_id"
-                   f" WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}")
+UNIT_HOLDS_ASSET = (
+    f"SELECT 1 FROM assets a WHERE a.id = $1 AND {in_scope('a.holder_unit_id', '$2')}"
+)
+UNIT_HOLDS_ROOM = (
+    f"SELECT 1 FROM rooms r JOIN sites s ON s.id = r.site_id"
+    f" WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}"
+)
 
 UNTAGGED = f"""
 SELECT a.id, a.name, a.serial, r.name AS room_name FROM assets a
 LEFT JOIN rooms r ON r.id = a.room_id
-WHERE a.tag IS NULL AND {in_scope('a.holder_unit_id', '$1')}
+WHERE a.tag IS NULL AND {in_scope("a.holder_unit_id", "$1")}
   AND ($2::text IS NULL OR a.search @@ to_tsquery('simple', $2))
 ORDER BY a.name, a.id LIMIT $3
 """
 UNIT_ROOMS = f"""
 SELECT r.id, s.name AS site_name, r.name FROM rooms r JOIN sites s ON s.id = r.site_id
-WHERE {in_scope('s.holder_unit_id', '$1')} ORDER BY s.name, r.name, r.id LIMIT 500
+WHERE {in_scope("s.holder_unit_id", "$1")} ORDER BY s.name, r.name, r.id LIMIT 500
 """
 CATEGORIES = "SELECT id, code, name FROM categories ORDER BY name, id"
 LAST_SEEN = """
@@ -102,21 +106,30 @@ async def next_code(conn: asyncpg.Connection, prefix: str) -> str:
     return code
 
 
-async def create_batch(conn: asyncpg.Connection, unit_id: int, size: int, user_id: int,
-                       prefix: str) -> int:
+async def create_batch(
+    conn: asyncpg.Connection, unit_id: int, size: int, user_id: int, prefix: str
+) -> int:
     batch_id = await conn.fetchval(
         "INSERT INTO tag_batches (unit_id, size, created_by) VALUES ($1, $2, $3) RETURNING id",
-        unit_id, size, user_id)
+        unit_id,
+        size,
+        user_id,
+    )
     numbers, codes = zip(*await issue(conn, size, prefix), strict=True)
     await conn.execute(
         "INSERT INTO tags (code, number, batch_id, unit_id)"
         " SELECT code, number, $3, $4 FROM unnest($1::text[], $2::bigint[]) AS n(code, number)",
-        list(codes), list(numbers), batch_id, unit_id)
+        list(codes),
+        list(numbers),
+        batch_id,
+        unit_id,
+    )
     return batch_id
 
 
-async def fetch_batch(conn: asyncpg.Connection, batch_id: int, scope_unit_id: int
-                      ) -> asyncpg.Record | None:
+async def fetch_batch(
+    conn: asyncpg.Connection, batch_id: int, scope_unit_id: int
+) -> asyncpg.Record | None:
     return await conn.fetchrow(GET_BATCH, batch_id, scope_unit_id)
 
 
@@ -128,18 +141,17 @@ async def batch_tags(conn: asyncpg.Connection, batch_id: int) -> list[asyncpg.Re
     return await conn.fetch(BATCH_TAGS, batch_id)
 
 
-async def lookup(conn: asyncpg.Connection, code: str, scope_unit_id: int
-                 ) -> asyncpg.Record | None:
+async def lookup(conn: asyncpg.Connection, code: str, scope_unit_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(LOOKUP, code, scope_unit_id)
 
 
-async def lock_blank(conn: asyncpg.Connection, code: str, scope_unit_id: int
-                     ) -> asyncpg.Record | None:
+async def lock_blank(
+    conn: asyncpg.Connection, code: str, scope_unit_id: int
+) -> asyncpg.Record | None:
     return await conn.fetchrow(BLANK_FOR_UPDATE, code, scope_unit_id)
 
 
-async def claim(conn: asyncpg.Connection, code: str, asset_id: int, user_id: int
-                ) -> asyncpg.Record:
+async def claim(conn: asyncpg.Connection, code: str, asset_id: int, user_id: int) -> asyncpg.Record:
     return await conn.fetchrow(CLAIM, code, asset_id, user_id)
 
 
@@ -151,8 +163,9 @@ async def unit_holds_room(conn: asyncpg.Connection, unit_id: int, room_id: int) 
     return bool(await conn.fetchval(UNIT_HOLDS_ROOM, room_id, unit_id))
 
 
-async def untagged(conn: asyncpg.Connection, unit_id: int, words: str | None, limit: int
-                   ) -> list[asyncpg.Record]:
+async def untagged(
+    conn: asyncpg.Connection, unit_id: int, words: str | None, limit: int
+) -> list[asyncpg.Record]:
     """Untagged assets in a unit's scope, by name; `words` a tsquery from listing.tsquery."""
     return await conn.fetch(UNTAGGED, unit_id, words, limit)
 
@@ -165,9 +178,13 @@ async def categories(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(CATEGORIES)
 
 
-async def asset_labels(conn: asyncpg.Connection, scope_unit_id: int | None,
-                       filters: AssetFilters, ids: list[int] | None, limit: int | None
-                       ) -> list[asyncpg.Record]:
+async def asset_labels(
+    conn: asyncpg.Connection,
+    scope_unit_id: int | None,
+    filters: AssetFilters,
+    ids: list[int] | None,
+    limit: int | None,
+) -> list[asyncpg.Record]:
     """Label rows of the tagged assets selected; every asset when `scope_unit_id` is None
     (the command line, which has the whole database anyway)."""
     query = ListQuery()
@@ -176,8 +193,9 @@ async def asset_labels(conn: asyncpg.Connection, scope_unit_id: int | None,
     filters.apply(query)
     if ids is not None:
         query.add("a.id = ANY({}::bigint[])", ids)
-    sql = ASSET_LABELS.format(where=query.where_sql(),
-                              limit="ALL" if limit is None else query.param(limit))
+    sql = ASSET_LABELS.format(
+        where=query.where_sql(), limit="ALL" if limit is None else query.param(limit)
+    )
     return await conn.fetch(sql, *query.params)
 
 

@@ -30,26 +30,41 @@ async def _detail(conn: asyncpg.Connection, row: asyncpg.Record) -> BatchDetail:
     return BatchDetail(**{k: row[k] for k in BatchRead.__struct_fields__}, tags=tags)
 
 
-@post("/batches", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED,
-      responses=errors(413, 422))
-async def create_batch(conn: Conn, principal: Me, state: State, data: JSONBody[BatchCreate]
-                       ) -> BatchDetail:
+@post(
+    "/batches", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED, responses=errors(413, 422)
+)
+async def create_batch(
+    conn: Conn, principal: Me, state: State, data: JSONBody[BatchCreate]
+) -> BatchDetail:
     """Reserve blank tags for a unit in your scope, to print now and claim later."""
     async with conn.transaction():
         await begin_write(conn, principal)
         await require_unit(conn, principal, data.unit_id, "unit_id")
-        batch_id = await queries.create_batch(conn, data.unit_id, data.size,
-                                              principal.user_id, state.settings.tag_prefix)
+        batch_id = await queries.create_batch(
+            conn, data.unit_id, data.size, principal.user_id, state.settings.tag_prefix
+        )
         detail = await _detail(conn, await BATCHES.get(conn, principal, batch_id))
-        await record(conn, principal, BATCH, batch_id, "create", None,
-                     await queries.batch_event(conn, batch_id))
+        await record(
+            conn,
+            principal,
+            BATCH,
+            batch_id,
+            "create",
+            None,
+            await queries.batch_event(conn, batch_id),
+        )
     return detail
 
 
 @get("/batches", guards=[allow(*READERS)], responses=errors())
-async def list_batches(conn: Conn, principal: Me, unit_id: FromQuery[int | None] = None,
-                       sort: FromQuery[str] = "-id", cursor: FromQuery[str | None] = None,
-                       limit: FromQuery[int] = 50) -> Page[BatchRead]:
+async def list_batches(
+    conn: Conn,
+    principal: Me,
+    unit_id: FromQuery[int | None] = None,
+    sort: FromQuery[str] = "-id",
+    cursor: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 50,
+) -> Page[BatchRead]:
     """Batches of units in your scope, newest first, with how many of their tags are claimed."""
     query = ListQuery()
     query.add(in_scope("b.unit_id", "{}"), principal.unit_id)
@@ -66,8 +81,9 @@ async def get_batch(conn: Conn, principal: Me, batch_id: FromPath[int]) -> Batch
 
 
 @get("/batches/{batch_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
-async def batch_history(conn: Conn, principal: Me, batch_id: FromPath[int]
-                        ) -> list[history.EventRead]:
+async def batch_history(
+    conn: Conn, principal: Me, batch_id: FromPath[int]
+) -> list[history.EventRead]:
     """The batch's reservation and every claim of one of its tags, oldest first."""
     return await BATCHES.history(conn, principal, batch_id)
 
@@ -78,10 +94,15 @@ async def get_tag(conn: Conn, principal: Me, code: FromPath[str]) -> TagRead:
     return await claims.lookup(conn, principal, normalize(code))
 
 
-@post("/{code:str}/claim", guards=[allow(*WRITERS)], status_code=200,
-      responses=errors(404, 409, 413, 422))
-async def claim_tag(conn: Conn, principal: Me, code: FromPath[str], data: JSONBody[Claim]
-                    ) -> TagRead:
+@post(
+    "/{code:str}/claim",
+    guards=[allow(*WRITERS)],
+    status_code=200,
+    responses=errors(404, 409, 413, 422),
+)
+async def claim_tag(
+    conn: Conn, principal: Me, code: FromPath[str], data: JSONBody[Claim]
+) -> TagRead:
     """Bind a blank tag of your unit: to an untagged asset of that unit, or to a new asset."""
     return await claims.claim(conn, principal, normalize(code), data)
 

@@ -26,10 +26,10 @@ WITH RECURSIVE sources AS (
     SELECT u.id, u.code, u.name, u.kind, s.depth + 1
     FROM units u JOIN sources s ON u.merged_into_id = s.id WHERE s.depth < 8
 )
-SELECT id, code, name, kind FROM sources WHERE {in_scope('id', '$2')} ORDER BY depth, name
+SELECT id, code, name, kind FROM sources WHERE {in_scope("id", "$2")} ORDER BY depth, name
 """
 
 MERGED_INTO = f"""
 SELECT t.id, t.code, t.name, t.kind FROM units u JOIN units t ON t.id = u.merged_into_id
-WHERE u.id = $1 AND {in_scope('t.id', '$2')}
+WHERE u.id = $1 AND {in_scope("t.id", "$2")}
 """

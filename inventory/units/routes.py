@@ -27,7 +27,8 @@ UNITS = Records("unit", reader(UnitRead), queries.GET, queries.GET_FOR_UPDATE)
 
 @get("/", guards=[allow(*READERS)], responses=errors(422))
 async def list_units(
-    conn: Conn, principal: Me,
+    conn: Conn,
+    principal: Me,
     kind: FromQuery[UnitKind | None] = None,
     parent_id: FromQuery[int | None] = None,
     merged_into_id: FromQuery[int | None] = None,
@@ -46,15 +47,13 @@ async def list_units(
     if merged_into_id is not None:
         query.add("merged_into_id = {}", merged_into_id)
     if q:
-        query.add("(inventory_fold(name) LIKE '%' || inventory_fold({}) || '%' OR code = {})",
-                  q, q)
+        query.add("(inventory_fold(name) LIKE '%' || inventory_fold({}) || '%' OR code = {})", q, q)
     sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "id")
     return paginate(await conn.fetch(sql, *query.params), limit, UNITS.read)
 
 
 @get("/{unit_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_unit(conn: Conn, principal: Me, unit_id: FromPath[int]
-                   ) -> Response[UnitRead]:
+async def get_unit(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Response[UnitRead]:
     """One unit; its ETag is the version to send back in If-Match."""
     return UNITS.respond(await UNITS.get(conn, principal, unit_id))
 
@@ -69,21 +68,25 @@ async def get_lineage(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Line
     def brief(r: asyncpg.Record) -> UnitBrief:
         return UnitBrief(id=r["id"], code=r["code"], name=r["name"], kind=r["kind"])
 
-    return Lineage(unit=brief(row), formed_from=[brief(r) for r in sources],
-                   merged_into=brief(target) if target else None)
+    return Lineage(
+        unit=brief(row),
+        formed_from=[brief(r) for r in sources],
+        merged_into=brief(target) if target else None,
+    )
 
 
 @get("/{unit_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
-async def unit_history(conn: Conn, principal: Me, unit_id: FromPath[int]
-                       ) -> list[history.EventRead]:
+async def unit_history(
+    conn: Conn, principal: Me, unit_id: FromPath[int]
+) -> list[history.EventRead]:
     """Every recorded change to the unit, oldest first."""
     return await UNITS.history(conn, principal, unit_id)
 
 
-@post("/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED,
-      responses=errors(409, 413, 422))
-async def create_unit(conn: Conn, principal: Me, data: JSONBody[UnitCreate]
-                      ) -> Response[UnitRead]:
+@post(
+    "/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422)
+)
+async def create_unit(conn: Conn, principal: Me, data: JSONBody[UnitCreate]) -> Response[UnitRead]:
     """Register a unit (admin)."""
 
     async def insert() -> int:
@@ -95,8 +98,9 @@ async def create_unit(conn: Conn, principal: Me, data: JSONBody[UnitCreate]
 
 
 @patch("/{unit_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
-async def update_unit(request: Request, conn: Conn, principal: Me,
-                      unit_id: FromPath[int], data: JSONBody[UnitPatch]) -> Response[UnitRead]:
+async def update_unit(
+    request: Request, conn: Conn, principal: Me, unit_id: FromPath[int], data: JSONBody[UnitPatch]
+) -> Response[UnitRead]:
     """Change a unit (admin); needs If-Match."""
     version = expected_version(request)
     values = crud.given_fields(data)

@@ -58,7 +58,7 @@ VI: dict[str, str] = {
     "not_found_text": "Không có tài sản hay tem trắng nào mang mã này mà bạn được xem.",
     "typo_title": "Mã tem có vẻ bị sai",
     "typo_text": "Ký tự kiểm tra của mã không khớp: mã có thể bị gõ nhầm hoặc đọc sai."
-                 " Hãy so lại với mã in trên tem.",
+    " Hãy so lại với mã in trên tem.",
     "malformed_title": "Không phải mã tem",
     "malformed_text": "Mã tem có dạng 52-XXXXXXX (chữ số và chữ in hoa).",
     "retired_title": "Tem đã ngừng sử dụng",
@@ -134,7 +134,7 @@ EN: dict[str, str] = {
     "not_found_text": "No asset or blank tag you may see has this code.",
     "typo_title": "This tag code looks mistyped",
     "typo_text": "Its check character does not match: the code was probably mistyped or"
-                 " misread. Compare it with the code printed on the label.",
+    " misread. Compare it with the code printed on the label.",
     "malformed_title": "Not a tag code",
     "malformed_text": "Tag codes look like 52-XXXXXXX (digits and capital letters).",
     "retired_title": "Retired tag",
@@ -170,5 +170,6 @@ def remember(lang: str | None) -> list[Cookie]:
     a redirect), so the switch is made once."""
     if lang not in (VI["lang"], EN["lang"]):
         return []
-    return [Cookie(key=LANG_COOKIE, value=lang, max_age=365 * 24 * 3600, samesite="lax",
-                   httponly=True)]
+    return [
+        Cookie(key=LANG_COOKIE, value=lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    ]

@@ -22,29 +22,46 @@ def _safe_next(target: str | None) -> str:
 
 @get("/", include_in_schema=False)
 async def home(request: Request, lang: FromQuery[str | None] = None) -> Template:
-    return Template("home.html", context={"t": texts(request, lang), "user": request.user},
-                    cookies=remember(lang))
+    return Template(
+        "home.html",
+        context={"t": texts(request, lang), "user": request.user},
+        cookies=remember(lang),
+    )
 
 
 @get("/login", include_in_schema=False, opt={UNTHROTTLED: True})
-async def login_form(request: Request, next: FromQuery[str | None] = None,
-                     lang: FromQuery[str | None] = None) -> Template:
-    return Template("login.html", context={"t": texts(request, lang), "next": _safe_next(next),
-                                           "error": False}, cookies=remember(lang))
+async def login_form(
+    request: Request, next: FromQuery[str | None] = None, lang: FromQuery[str | None] = None
+) -> Template:
+    return Template(
+        "login.html",
+        context={"t": texts(request, lang), "next": _safe_next(next), "error": False},
+        cookies=remember(lang),
+    )
 
 
 @post("/login", include_in_schema=False)
-async def login(request: Request, conn: Conn,
-                data: URLEncodedBody[dict[str, str]]
-                ) -> Template | Redirect:
+async def login(
+    request: Request, conn: Conn, data: URLEncodedBody[dict[str, str]]
+) -> Template | Redirect:
     principal = await authenticate(conn, data.get("login", ""), data.get("password", ""))
     target = _safe_next(data.get("next"))
     if principal is None:
-        return Template("login.html", status_code=401,
-                        context={"t": texts(request, None), "next": target, "error": True})
-    request.set_session({SESSION_KEY: {"user_id": principal.user_id, "login": principal.login,
-                                       "role": principal.role.value,
-                                       "unit_id": principal.unit_id}})
+        return Template(
+            "login.html",
+            status_code=401,
+            context={"t": texts(request, None), "next": target, "error": True},
+        )
+    request.set_session(
+        {
+            SESSION_KEY: {
+                "user_id": principal.user_id,
+                "login": principal.login,
+                "role": principal.role.value,
+                "unit_id": principal.unit_id,
+            }
+        }
+    )
     return Redirect(target, status_code=303)
 
 

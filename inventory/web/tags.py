@@ -33,8 +33,11 @@ from inventory.tags.schemas import Claim, TagState
 from inventory.web.i18n import remember, texts
 
 UNTAGGED_SHOWN = 10
-_MISSING_KIND = {TagProblem.TYPO: "typo", TagProblem.MALFORMED: "malformed",
-                 TagProblem.VALID: "not_found"}
+_MISSING_KIND = {
+    TagProblem.TYPO: "typo",
+    TagProblem.MALFORMED: "malformed",
+    TagProblem.VALID: "not_found",
+}
 _NOT_CHANGES = frozenset({"version", "updated_at"})
 
 
@@ -43,32 +46,55 @@ def _login(request: Request) -> Redirect:
     return Redirect(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
 
 
-def _page(request: Request, name: str, lang: str | None, status: int = 200,
-          **context: Any) -> Template:
-    return Template(name, status_code=status, cookies=remember(lang),
-                    context={"t": texts(request, lang), "user": request.user, **context})
+def _page(
+    request: Request, name: str, lang: str | None, status: int = 200, **context: Any
+) -> Template:
+    return Template(
+        name,
+        status_code=status,
+        cookies=remember(lang),
+        context={"t": texts(request, lang), "user": request.user, **context},
+    )
 
 
 def _missing(request: Request, code: str, lang: str | None) -> Template:
     """Unknown, another unit's, or mistyped: what it says depends on the code alone."""
-    return _page(request, "tag_missing.html", lang, 404, code=code,
-                 kind=_MISSING_KIND[validate(code)])
+    return _page(
+        request, "tag_missing.html", lang, 404, code=code, kind=_MISSING_KIND[validate(code)]
+    )
 
 
 def _when(at: datetime | None) -> str | None:
     return at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if at else None
 
 
-async def _show(request: Request, conn: asyncpg.Connection, principal: Principal, code: str,
-                lang: str | None, *, q: str | None = None, claimed: bool = False,
-                error: str | None = None, status: int = 200) -> Template:
+async def _show(
+    request: Request,
+    conn: asyncpg.Connection,
+    principal: Principal,
+    code: str,
+    lang: str | None,
+    *,
+    q: str | None = None,
+    claimed: bool = False,
+    error: str | None = None,
+    status: int = 200,
+) -> Template:
     can_write = principal.role in WRITERS
     asset = await assets.by_tag(conn, code, principal.unit_id)
     if asset is not None:
         seen = await queries.last_seen(conn, asset["id"])
-        return _page(request, "tag_asset.html", lang, asset=asset, can_write=can_write,
-                     claimed=claimed, seen_at=_when(asset["last_seen_at"]),
-                     seen_room=seen["room_name"], seen_by=seen["login"])
+        return _page(
+            request,
+            "tag_asset.html",
+            lang,
+            asset=asset,
+            can_write=can_write,
+            claimed=claimed,
+            seen_at=_when(asset["last_seen_at"]),
+            seen_room=seen["room_name"],
+            seen_by=seen["login"],
+        )
     tag = await queries.lookup(conn, code, principal.unit_id)
     if tag is None:
         return _missing(request, code, lang)
@@ -77,18 +103,35 @@ async def _show(request: Request, conn: asyncpg.Connection, principal: Principal
     form: dict[str, Any] = {}
     if can_write:
         words = tsquery(q) if q else None
-        form = {"untagged": await queries.untagged(conn, tag["unit_id"], words, UNTAGGED_SHOWN),
-                "rooms": await queries.unit_rooms(conn, tag["unit_id"]),
-                "categories": await queries.categories(conn),
-                "conditions": [c.value for c in Condition]}
-    return _page(request, "tag_blank.html", lang, status, tag=tag, code=code, q=q or "",
-                 can_write=can_write, error=error, **form)
+        form = {
+            "untagged": await queries.untagged(conn, tag["unit_id"], words, UNTAGGED_SHOWN),
+            "rooms": await queries.unit_rooms(conn, tag["unit_id"]),
+            "categories": await queries.categories(conn),
+            "conditions": [c.value for c in Condition],
+        }
+    return _page(
+        request,
+        "tag_blank.html",
+        lang,
+        status,
+        tag=tag,
+        code=code,
+        q=q or "",
+        can_write=can_write,
+        error=error,
+        **form,
+    )
 
 
 @get(["/t/{tag:str}", "/T/{tag:str}"], include_in_schema=False)
-async def tag_page(request: Request, conn: Conn, tag: FromPath[str],
-                   lang: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
-                   claimed: FromQuery[bool] = False) -> Template | Redirect:
+async def tag_page(
+    request: Request,
+    conn: Conn,
+    tag: FromPath[str],
+    lang: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    claimed: FromQuery[bool] = False,
+) -> Template | Redirect:
     principal = request.user
     if principal is None:
         return _login(request)
@@ -100,23 +143,29 @@ def _claim_from_form(data: dict[str, str]) -> Claim:
     if data.get("action") == "bind":
         wanted: dict[str, Any] = {"asset_id": data.get("asset_id")}
     else:
-        wanted = {"asset": {"name": data.get("name", "").strip(),
-                            "category_id": data.get("category_id"),
-                            "room_id": data.get("room_id") or None,
-                            "condition": data.get("condition") or Condition.GOOD.value}}
+        wanted = {
+            "asset": {
+                "name": data.get("name", "").strip(),
+                "category_id": data.get("category_id"),
+                "room_id": data.get("room_id") or None,
+                "condition": data.get("condition") or Condition.GOOD.value,
+            }
+        }
     return msgspec.convert(wanted, Claim, strict=False)
 
 
 @post(["/t/{tag:str}/claim", "/T/{tag:str}/claim"], include_in_schema=False)
-async def claim_page(request: Request, conn: Conn, tag: FromPath[str],
-                     data: URLEncodedBody[dict[str, str]]) -> Template | Redirect:
+async def claim_page(
+    request: Request, conn: Conn, tag: FromPath[str], data: URLEncodedBody[dict[str, str]]
+) -> Template | Redirect:
     principal = request.user
     code = normalize(tag)
     if principal is None:
         return Redirect(f"/login?{urlencode({'next': f'/t/{code}'})}", status_code=303)
     if principal.role not in WRITERS:
-        return await _show(request, conn, principal, code, None, error="claim_forbidden",
-                           status=403)
+        return await _show(
+            request, conn, principal, code, None, error="claim_forbidden", status=403
+        )
     try:
         await claims.claim(conn, principal, code, _claim_from_form(data))
     except NotFound:
@@ -131,8 +180,9 @@ async def claim_page(request: Request, conn: Conn, tag: FromPath[str],
 
 
 @get(["/t/{tag:str}/history", "/T/{tag:str}/history"], include_in_schema=False)
-async def tag_history(request: Request, conn: Conn, tag: FromPath[str],
-                      lang: FromQuery[str | None] = None) -> Template | Redirect:
+async def tag_history(
+    request: Request, conn: Conn, tag: FromPath[str], lang: FromQuery[str | None] = None
+) -> Template | Redirect:
     principal = request.user
     if principal is None:
         return _login(request)
@@ -140,9 +190,15 @@ async def tag_history(request: Request, conn: Conn, tag: FromPath[str],
     asset = await assets.by_tag(conn, code, principal.unit_id)
     if asset is None:
         return _missing(request, code, lang)
-    events = [{"at": _when(e.at), "actor": e.actor_login, "action": e.action,
-               "changed": _changed(e.before, e.after)}
-              for e in reversed(await history.for_entity(conn, ENTITY, asset["id"]))]
+    events = [
+        {
+            "at": _when(e.at),
+            "actor": e.actor_login,
+            "action": e.action,
+            "changed": _changed(e.before, e.after),
+        }
+        for e in reversed(await history.for_entity(conn, ENTITY, asset["id"]))
+    ]
     return _page(request, "tag_history.html", lang, asset=asset, events=events)
 
 

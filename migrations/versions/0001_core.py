@@ -278,9 +278,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("events", "event_head", "assets", "rooms", "sites", "categories",
-                  "kv_store", "users", "unit_scope", "units"):
+    for table in (
+        "events",
+        "event_head",
+        "assets",
+        "rooms",
+        "sites",
+        "categories",
+        "kv_store",
+        "users",
+        "unit_scope",
+        "units",
+    ):
         op.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
-    for function in ("events_append_only", "events_chain", "unit_scope_rebuild",
-                     "inventory_fold"):
+    for function in ("events_append_only", "events_chain", "unit_scope_rebuild", "inventory_fold"):
         op.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")

@@ -23,16 +23,30 @@ from inventory.settings import PROJECT_ROOT, Settings
 from tests.world import World
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
-         "is_mobile": True, "has_touch": True}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
 START_TIMEOUT = 30.0
 
 if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium when run as"
-                " root (apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        f"{CHROMIUM} is missing: `make test` installs Debian's chromium when run as"
+        " root (apt-get install chromium)",
+        allow_module_level=True,
+    )
 
 
 def _free_port() -> int:
@@ -59,11 +73,28 @@ def server(database_url: str, settings: Settings, world: World) -> Iterator[str]
     """The app under uvicorn, on the test database (seeded with the world first)."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "INVENTORY_DATABASE_URL": database_url,
-           "INVENTORY_SECRET_KEY": settings.secret_key, "INVENTORY_PUBLIC_BASE_URL": base_url}
+    env = {
+        **os.environ,
+        "INVENTORY_DATABASE_URL": database_url,
+        "INVENTORY_SECRET_KEY": settings.secret_key,
+        "INVENTORY_PUBLIC_BASE_URL": base_url,
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "inventory.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"], cwd=PROJECT_ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "inventory.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
     try:
         _wait_until_up(process, base_url)
         yield base_url

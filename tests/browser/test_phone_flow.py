@@ -18,9 +18,13 @@ def _blank(world: World, unit: str = "A") -> str:
 
 
 def _asset(world: World, unit: str = "A") -> dict:
-    return world.create("/api/v1/assets", name=f"Máy photocopy {secrets.token_hex(3)}",
-                        category_id=world.categories["MT"], holder_unit_id=world.units[unit],
-                        room_id=world.rooms[unit])
+    return world.create(
+        "/api/v1/assets",
+        name=f"Máy photocopy {secrets.token_hex(3)}",
+        category_id=world.categories["MT"],
+        holder_unit_id=world.units[unit],
+        room_id=world.rooms[unit],
+    )
 
 
 def _sign_in(phone: Page, login: str = "officer_a") -> None:
@@ -38,8 +42,15 @@ def test_a_scan_signs_in_then_shows_the_asset(phone: Page, server: str, world: W
     expect(phone).to_have_url(f"{server}/T/{asset['tag']}")
     expect(phone.get_by_role("heading", level=1)).to_have_text(asset["name"])
     facts = phone.locator("dl.facts")
-    for text in ("Máy tính", "Xã Ia Rbol", "Trụ sở UBND A", "Phòng Văn hóa - Xã hội", "Tốt",
-                 "Đang sử dụng", "Chưa ghi nhận"):
+    for text in (
+        "Máy tính",
+        "Xã Ia Rbol",
+        "Trụ sở UBND A",
+        "Phòng Văn hóa - Xã hội",
+        "Tốt",
+        "Đang sử dụng",
+        "Chưa ghi nhận",
+    ):
         expect(facts).to_contain_text(text)
     for action in ("Chuyển phòng", "Báo hỏng", "Kiểm kê", "Lịch sử"):
         expect(phone.get_by_role("link", name=action, exact=True)).to_be_visible()
