@@ -31,12 +31,11 @@ from inventory.demo.catalog import CATEGORIES
 from inventory.demo.premises import SitePlan
 from inventory.demo.users import ACCOUNTS, DEMO_PASSWORD, DEMO_USERS
 from inventory.settings import Settings
-from inventory.tags.codes import encode
+from inventory.tags import queries as tags
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "NotEmpty", "allocate_tag_numbers", "is_empty", "load"]
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "NotEmpty", "is_empty", "load"]
 
 COPY_CHUNK = 50_000
-TAG_SEQUENCE = "tag_seq"
 
 
 class NotEmpty(SystemExit):
@@ -50,18 +49,6 @@ async def is_empty(url: str) -> bool:
         return not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM units)")
     finally:
         await conn.close()
-
-
-async def allocate_tag_numbers(conn: asyncpg.Connection, n: int) -> list[int]:
-    """`n` fresh tag numbers from the deployment's sequence `tag_seq` (made if missing).
-
-    Not a contiguous range: other sessions may take numbers at the same time.
-    Sequences ignore rollbacks, so numbers of a failed load are skipped, never reused.
-    """
-    if await conn.fetchval("SELECT to_regclass($1) IS NULL", TAG_SEQUENCE):
-        await conn.execute(f"CREATE SEQUENCE IF NOT EXISTS {TAG_SEQUENCE} START 1")
-    rows = await conn.fetch(f"SELECT nextval('{TAG_SEQUENCE}') FROM generate_series(1, $1::int)", n)
-    return [row[0] for row in rows]
 
 
 async def load(
@@ -138,12 +125,12 @@ async def _insert_assets(
     started, written = time.monotonic(), 0
     for done, commune in enumerate(chosen, 1):
         holder = holders[commune.code]
-        numbers = await allocate_tag_numbers(conn, per_commune)
+        issued = await tags.issue(conn, per_commune, prefix)
         rows = generator.rows(
             random.Random(f"{seed}/{commune.code}/assets"),  # noqa: S311
             holder,
             per_commune,
-            (encode(n, prefix) for n in numbers),
+            (code for _, code in issued),
         )
         for _ in range(0, per_commune, COPY_CHUNK):
             await conn.copy_records_to_table(
