@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,7 +27,7 @@ from inventory.assets.routes import router as assets_router
 from inventory.categories.routes import router as categories_router
 from inventory.db.dependencies import provide_conn
 from inventory.db.pool import create_pool
-from inventory.db.store import PostgresStore
+from inventory.db.store import PostgresStore, sweep_expired
 from inventory.errors import problem_details_plugin, recursion_handler
 from inventory.openapi import config as openapi_config
 from inventory.rooms.routes import router as rooms_router
@@ -62,11 +63,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.label_pool = process_pool()
         for store in stores.values():
             store.bind(pool)
+        sweeper = asyncio.create_task(sweep_expired(stores["sessions"]))
         try:
             yield
         finally:
-            import asyncio
-
+            sweeper.cancel()
             app.state.label_pool.shutdown(wait=False, cancel_futures=True)
             await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from litestar.testing import TestClient
 
@@ -72,3 +73,19 @@ def test_openapi_documents_operations_and_runs_offline(client: TestClient) -> No
     ui = client.get("/schema/swagger").text
     assert "cdn." not in ui and "http://" not in ui.replace("http://127.0.0.1", "")
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def test_expired_sessions_are_swept_when_the_app_starts(settings, sql) -> None:
+    sql(
+        "INSERT INTO kv_store (namespace, key, value, expires_at) VALUES"
+        " ('sessions', 'old', 'x', now() - interval '1 hour'),"
+        " ('sessions', 'live', 'x', now() + interval '1 hour')"
+    )
+    with TestClient(create_app(settings)):
+        for _ in range(50):  # the sweep runs beside start-up, not before it
+            keys = {r[0] for r in sql("SELECT key FROM kv_store WHERE key IN ('old', 'live')")}
+            if keys == {"live"}:
+                break
+            time.sleep(0.05)
+    assert keys == {"live"}
+    sql("DELETE FROM kv_store WHERE key = 'live'")

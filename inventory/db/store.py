@@ -5,6 +5,8 @@ Every worker and machine sees the same data, so the app stays stateless.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import timedelta
 from typing import Self
 
@@ -12,6 +14,9 @@ import asyncpg
 from litestar.stores.base import NamespacedStore
 
 from inventory.db.pool import ACQUIRE_TIMEOUT
+
+SWEEP_SECONDS = 600.0
+logger = logging.getLogger(__name__)
 
 
 def _seconds(expires_in: int | timedelta | None) -> float | None:
@@ -113,3 +118,17 @@ class PostgresStore(NamespacedStore):
             timeout=ACQUIRE_TIMEOUT,
         )
         return seconds
+
+
+async def sweep_expired(store: PostgresStore, every: float = SWEEP_SECONDS) -> None:
+    """Delete expired sessions and rate-limit counts at start and then now and then.
+
+    Reads already ignore expired rows; this only keeps the table small. Every
+    worker runs it, which is harmless: the DELETE is idempotent.
+    """
+    while True:
+        try:
+            await store.delete_expired()
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            logger.warning("could not delete expired sessions; will retry", exc_info=True)
+        await asyncio.sleep(every)
