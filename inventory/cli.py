@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
@@ -34,6 +35,9 @@ def _serve(settings: Settings, url: str) -> None:
     # Workers are separate processes: they read the database URL from the environment.
     os.environ["INVENTORY_DATABASE_URL"] = url
     os.environ.setdefault("INVENTORY_SECRET_KEY", settings.secret_key)
+    if settings.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Each worker counts on its own; /metrics must add them up across workers.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="inventory-metrics-")
     uvicorn.run(
         "inventory.asgi:app",
         host=settings.host,
