@@ -1,5 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-PYTHON ?= python3
+# The embedded PostgreSQL (pgserver) has wheels for CPython 3.11 and 3.12 only.
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	$$p -c '' 2>/dev/null && { command -v $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -13,7 +13,13 @@ def start(data_dir: Path) -> tuple[object, str]:
     The handle stops the server when the last process holding it exits, so
     Ctrl-C on `make run` leaves no server behind and the data stays on disk.
     """
-    import pgserver  # imported late: deployments with a real server never load it
+    try:
+        import pgserver  # imported late: deployments with a real server never load it
+    except ImportError as exc:
+        raise SystemExit(
+            "the embedded PostgreSQL (pgserver) is not installed for this Python: use"
+            " Python 3.11 or 3.12, or set INVENTORY_DATABASE_URL to a PostgreSQL server"
+        ) from exc
 
     # Its INFO lines repeat every pg_ctl command line; warnings are what matter.
     logging.getLogger("pgserver").setLevel(logging.WARNING)
