@@ -33,7 +33,7 @@ from inventory.openapi import config as openapi_config
 from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
 from inventory.sites.routes import router as sites_router
-from inventory.tags.codes import check_prefix
+from inventory.tags.codes import check_base_url, check_prefix
 from inventory.tags.label_routes import router as labels_router
 from inventory.tags.printing import process_pool
 from inventory.tags.routes import router as tags_router
@@ -50,7 +50,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     if settings.database_url is None:
         raise RuntimeError("INVENTORY_DATABASE_URL is not set (`inventory run` sets it)")
-    check_prefix(settings.tag_prefix)  # at start, not on the first asset created
+    # At start, not on the first label printed.
+    check_prefix(settings.tag_prefix)
+    check_base_url(settings.public_base_url)
     stores = {name: PostgresStore(name) for name in ("sessions", "rate_limit")}
 
     @asynccontextmanager

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import secrets
 
 import asyncpg
 import pytest
 
+from inventory.app import create_app
 from inventory.tags.codes import ALPHABET, TagProblem, check_prefix, encode, validate
 from tests.world import World
 
@@ -271,3 +273,11 @@ def test_a_mistyped_tag_is_told_apart(world: World) -> None:
     if swapped != code:
         assert "mistyped" in world.officer_a.get(f"{TAGS}/{swapped}").json()["detail"]
     assert "mistyped" not in world.officer_a.get(f"{TAGS}/nonsense").json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "base_url", ["https://host/kiemke", "ftp://host", "host:8000", "https://host?x=1"]
+)
+def test_a_base_url_labels_cannot_carry_is_refused_at_start(settings, base_url: str) -> None:
+    with pytest.raises(ValueError, match="public base URL"):
+        create_app(dataclasses.replace(settings, public_base_url=base_url))

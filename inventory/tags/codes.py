@@ -10,6 +10,7 @@ every single mistyped character and every swap of two neighbours.
 from __future__ import annotations
 
 from enum import Enum
+from urllib.parse import urlsplit
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXY"
 BASE = len(ALPHABET)  # 31, prime
@@ -40,6 +41,20 @@ def check_prefix(prefix: str) -> str:
     if not prefix or any(c not in _VALUE for c in prefix):
         raise ValueError(f"tag prefix {prefix!r}: use upper-case symbols of {ALPHABET}")
     return prefix
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL itself, if labels can print it upper-case: scheme and host only.
+
+    `url()` upper-cases the whole address for the QR's alphanumeric mode; a path
+    would be upper-cased too and stop matching, on labels already stuck on desks.
+    """
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"public base URL {base_url!r}: give scheme and host, e.g. https://host")
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ValueError(f"public base URL {base_url!r}: labels need scheme and host only")
+    return base_url
 
 
 def encode(number: int, prefix: str) -> str:
