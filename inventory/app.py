@@ -16,7 +16,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -29,6 +29,7 @@ from inventory.db.dependencies import provide_conn
 from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore, sweep_expired
 from inventory.errors import problem_details_plugin, recursion_handler
+from inventory.metrics import MetricsController
 from inventory.openapi import config as openapi_config
 from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             users_router,
             units_router,
             web_router,
-            PrometheusController,
+            MetricsController,
             categories_router,
             sites_router,
             rooms_router,
@@ -126,7 +127,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            exclude=["/api/"],
+            exclude=["^/api/"],
             cookie_secure=settings.secure_cookies,
             cookie_httponly=False,
         ),

@@ -1,4 +1,4 @@
-"""The `inventory` command line: run, serve, migrate, demo data, users, labels."""
+"""The `inventory` command line: run, serve, migrate, demo data, units, users, labels."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def _serve(settings: Settings, url: str) -> None:
         log_level="info",
         access_log=False,
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
     )
 
 
@@ -100,6 +101,16 @@ def cmd_demo(args: argparse.Namespace) -> None:
         )
 
 
+def cmd_units_create(args: argparse.Namespace) -> None:
+    from inventory.units.cli import create_unit
+
+    settings = Settings.from_env()
+    with database(settings) as url:
+        asyncio.run(
+            create_unit(url, args.code, args.name, args.kind, args.parent, args.merged_into)
+        )
+
+
 def cmd_users_create(args: argparse.Namespace) -> None:
     from inventory.accounts.cli import create_user
 
@@ -146,6 +157,18 @@ def main(argv: list[str] | None = None) -> None:
     label_arguments(
         command("labels", cmd_labels, "print labels of assets or of a blank batch (PDF, PNG, ZPL)")
     )
+
+    from inventory.units.schemas import UnitKind
+
+    units = commands.add_parser("units", help="manage units")
+    units_commands = units.add_subparsers(dest="units_command", required=True)
+    create = units_commands.add_parser("create", help="register a unit (the province first)")
+    create.set_defaults(handler=cmd_units_create)
+    create.add_argument("--code", required=True, help="official code, e.g. 52 or 24065")
+    create.add_argument("--name", required=True)
+    create.add_argument("--kind", required=True, choices=[kind.value for kind in UnitKind])
+    create.add_argument("--parent", help="code of the unit it belongs to")
+    create.add_argument("--merged-into", help="code of the unit a former unit was merged into")
 
     users = commands.add_parser("users", help="manage accounts")
     users_commands = users.add_subparsers(dest="users_command", required=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ class Settings:
     workers: int
     secure_cookies: bool
     login_rate_per_minute: int
+    trusted_proxies: str
+    metrics_allow: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,6 +57,13 @@ class Settings:
             workers=int(env.get("INVENTORY_WORKERS", "1")),
             secure_cookies=env.get("INVENTORY_SECURE_COOKIES", "0") == "1",
             login_rate_per_minute=int(env.get("INVENTORY_LOGIN_RATE", "20")),
+            # uvicorn takes the client address from X-Forwarded-For only from these peers.
+            trusted_proxies=env.get("INVENTORY_TRUSTED_PROXIES", "127.0.0.1"),
+            metrics_allow=tuple(
+                ipaddress.ip_network(cidr.strip())
+                for cidr in env.get("INVENTORY_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")
+                if cidr.strip()
+            ),
         )
 
 

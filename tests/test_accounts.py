@@ -52,7 +52,7 @@ def test_forged_or_expired_tokens_are_refused(client: TestClient, settings, worl
 
 
 def test_admin_manages_accounts_and_a_disabled_one_cannot_write(
-    client: TestClient, world: World
+    client: TestClient, world: World, sql
 ) -> None:
     created = world.admin.post(
         "/api/v1/users",
@@ -77,14 +77,50 @@ def test_admin_manages_accounts_and_a_disabled_one_cannot_write(
         headers={"If-Match": created.headers["etag"]},
     )
     assert disabled.status_code == 200
-    patch = caller.patch(
-        f"/api/v1/units/{world.units['B']}", json={"name": "X"}, headers={"If-Match": '"1"'}
+    # A write officers may do, so only the disabled account can refuse it.
+    write = caller.post(
+        "/api/v1/sites", json={"holder_unit_id": world.units["B"], "name": "Trụ sở tạm"}
     )
-    assert patch.status_code in (401, 403)
+    assert write.status_code == 401, write.text
+    assert not sql("SELECT 1 FROM sites WHERE name = 'Trụ sở tạm'")
+    assert not sql("SELECT 1 FROM events WHERE actor_id = $1", user["id"])
     again = client.post(
         "/api/v1/auth/token", json={"login": "officer.temp", "password": "long-enough-1"}
     )
     assert again.status_code == 401
+
+
+def test_a_token_stops_writing_once_its_role_or_unit_changes(
+    client: TestClient, world: World, sql
+) -> None:
+    created = world.admin.post(
+        "/api/v1/users",
+        json={
+            "login": "officer.moved",
+            "password": "long-enough-1",
+            "role": "officer",
+            "unit_id": world.units["A"],
+        },
+    )
+    assert created.status_code == 201, created.text
+    user = created.json()
+    token = client.post(
+        "/api/v1/auth/token", json={"login": "officer.moved", "password": "long-enough-1"}
+    ).json()
+    caller = Caller(client, token["access_token"])
+    moved = world.admin.patch(
+        f"/api/v1/users/{user['id']}",
+        json={"role": "auditor", "unit_id": world.units["B"]},
+        headers={"If-Match": created.headers["etag"]},
+    )
+    assert moved.status_code == 200, moved.text
+    write = caller.post(
+        "/api/v1/sites", json={"holder_unit_id": world.units["A"], "name": "Trụ sở cũ quyền"}
+    )
+    assert write.status_code == 401, write.text
+    assert "sign in again" in write.json()["detail"]
+    assert not sql("SELECT 1 FROM sites WHERE name = 'Trụ sở cũ quyền'")
+    assert not sql("SELECT 1 FROM events WHERE actor_id = $1", user["id"])
 
 
 def test_officer_cannot_manage_accounts_or_see_other_units_users(world: World) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from litestar import post
 from litestar.testing import TestClient
 
 from inventory.app import create_app
@@ -51,11 +52,41 @@ def test_session_login_logout_and_safe_redirect(settings, world) -> None:
         assert "officer_a" not in client.get("/").text
 
 
+def test_signing_in_gives_a_new_session_id(settings, world, sql) -> None:
+    """Session fixation: an id planted in the browser before sign-in must stay anonymous."""
+    with TestClient(create_app(settings)) as client:
+        token = _csrf(client, "/login")
+        planted = client.cookies["inventory_session"]  # what an attacker could have set
+        ok = client.post(
+            "/login",
+            data={"login": "officer_a", "password": PASSWORD, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert ok.status_code == 303
+        renewed = ok.cookies["inventory_session"]
+        assert renewed not in (planted, "null")
+        assert "officer_a" in client.get("/").text
+    assert not sql("SELECT 1 FROM kv_store WHERE namespace = 'sessions' AND key = $1", planted)
+    with TestClient(create_app(settings), cookies={"inventory_session": planted}) as attacker:
+        assert "officer_a" not in attacker.get("/").text
+
+
 def test_forms_need_a_csrf_token(settings, world) -> None:
     with TestClient(create_app(settings)) as client:
         client.get("/login")
         response = client.post("/login", data={"login": "officer_a", "password": PASSWORD})
         assert response.status_code == 403
+
+
+def test_only_the_api_prefix_skips_csrf(settings) -> None:
+    @post("/forms/api/note", include_in_schema=False)
+    async def note() -> str:
+        return "written"
+
+    app = create_app(settings)
+    app.register(note)  # a page form whose path merely contains "/api/"
+    with TestClient(app) as client:
+        assert client.post("/forms/api/note").status_code == 403
 
 
 def test_api_ignores_the_session_cookie(settings, world) -> None:

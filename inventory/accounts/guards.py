@@ -20,6 +20,8 @@ from inventory.db.dependencies import Conn
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 SESSION_KEY = "principal"
+SESSION_COOKIE = "inventory_session"
+"""The session cookie, as the app's ServerSideSessionConfig names it."""
 READERS = (Role.ADMIN, Role.OFFICER, Role.AUDITOR, Role.LEADER)
 WRITERS = (Role.ADMIN, Role.OFFICER)
 """Roles that change the register (sites, rooms, assets, tags) within their scope."""

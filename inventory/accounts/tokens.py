@@ -1,8 +1,9 @@
 """Signed bearer tokens: verified with one HMAC, no database round trip per request.
 
 A token carries the principal and its expiry. Writes re-check the user in the
-database (see `history.writes`), so a disabled account cannot change anything
-even with a token that has not yet expired; reads end at expiry.
+database (`history.record.begin_write`), so an account disabled or given another
+role or unit cannot change anything even with a token that has not yet expired;
+reads end at expiry.
 """
 
 from __future__ import annotations

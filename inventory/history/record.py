@@ -29,10 +29,15 @@ def snapshot(row: asyncpg.Record | None) -> dict[str, Any] | None:
 
 
 async def begin_write(conn: asyncpg.Connection, principal: Principal) -> None:
-    """Refuse writes from an account disabled since its token was issued."""
-    active = await conn.fetchval("SELECT active FROM users WHERE id = $1", principal.user_id)
-    if not active:
+    """Refuse writes from an account disabled, or given another role or scope, since its
+    token or session was issued: both carry the role and unit they were issued with."""
+    user = await conn.fetchrow(
+        "SELECT active, role, unit_id FROM users WHERE id = $1", principal.user_id
+    )
+    if user is None or not user["active"]:
         raise Unauthorized("this account is disabled")
+    if user["role"] != principal.role or user["unit_id"] != principal.unit_id:
+        raise Unauthorized("your account changed: sign in again")
 
 
 async def record(

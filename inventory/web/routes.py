@@ -6,7 +6,7 @@ from litestar import Request, Router, get, post
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from inventory.accounts.guards import SESSION_KEY
+from inventory.accounts.guards import SESSION_COOKIE, SESSION_KEY
 from inventory.accounts.queries import authenticate
 from inventory.accounts.throttle import UNTHROTTLED
 from inventory.db.dependencies import Conn
@@ -18,6 +18,17 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
     return "/"
+
+
+async def _renew_session_id(request: Request) -> None:
+    """Sign in under a new session id, so one planted in the browser beforehand (session
+    fixation) stays anonymous. Litestar's server-side backend keeps the incoming cookie's id;
+    with that cookie gone from the parsed cookies (which the session middleware shares through
+    the scope) and the connection's id cleared, it generates a new one when it saves."""
+    old_id = request.cookies.pop(SESSION_COOKIE, None)
+    if old_id:
+        await request.app.stores.get("sessions").delete(old_id)
+    request.clear_session()
 
 
 @get("/", include_in_schema=False)
@@ -52,6 +63,7 @@ async def login(
             status_code=401,
             context={"t": texts(request, None), "next": target, "error": True},
         )
+    await _renew_session_id(request)
     request.set_session(
         {
             SESSION_KEY: {

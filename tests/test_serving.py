@@ -1,0 +1,96 @@
+"""Serving behind a reverse proxy: the client address it forwards, and who may read /metrics.
+
+The app is wrapped in uvicorn's ProxyHeadersMiddleware exactly as `inventory serve`
+wraps it. The test client connects from the address "testclient".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from inventory import cli
+from inventory.app import create_app
+from inventory.settings import Settings
+
+
+@contextmanager
+def behind_proxy(settings: Settings) -> Iterator[TestClient]:
+    app = ProxyHeadersMiddleware(create_app(settings), trusted_hosts=settings.trusted_proxies)
+    with TestClient(app) as client:  # type: ignore[arg-type]
+        yield client
+
+
+def _from(address: str) -> dict[str, str]:
+    return {"X-Forwarded-For": address}
+
+
+def test_serve_trusts_the_configured_proxies(settings: Settings, monkeypatch) -> None:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append(options))
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", "unused")
+    monkeypatch.setenv("INVENTORY_SECRET_KEY", "unused")
+    cli._serve(dataclasses.replace(settings, trusted_proxies="10.0.0.0/8"), "unused")
+    assert calls[0]["proxy_headers"] and calls[0]["forwarded_allow_ips"] == "10.0.0.0/8"
+
+
+def test_the_sign_in_throttle_counts_each_forwarded_client(settings: Settings, sql) -> None:
+    strict = dataclasses.replace(settings, login_rate_per_minute=2, trusted_proxies="testclient")
+    sql("DELETE FROM kv_store WHERE namespace = 'rate_limit'")
+    try:
+        with behind_proxy(strict) as client:
+            body = {"login": "admin", "password": "wrong"}
+            answers = [
+                client.post("/api/v1/auth/token", json=body, headers=_from(address)).status_code
+                # the third from one client; then another client behind the same proxy
+                for address in ("198.51.100.7",) * 3 + ("198.51.100.8",)
+            ]
+            assert answers == [401, 401, 429, 401]
+    finally:
+        sql("DELETE FROM kv_store WHERE namespace = 'rate_limit'")
+
+
+def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(settings: Settings) -> None:
+    with behind_proxy(settings) as client:  # trusts 127.0.0.1 only, not "testclient"
+        assert client.get("/metrics", headers=_from("127.0.0.1")).status_code == 404
+
+
+def test_metrics_only_for_allowed_addresses(settings: Settings) -> None:
+    proxied = dataclasses.replace(
+        settings,
+        trusted_proxies="testclient",
+        metrics_allow=(ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.9.0.0/16")),
+    )
+    with behind_proxy(proxied) as client:
+        for allowed in ("127.0.0.1", "10.9.3.4"):
+            response = client.get("/metrics", headers=_from(allowed))
+            assert response.status_code == 200 and "# TYPE" in response.text
+        refused = client.get("/metrics", headers=_from("203.0.113.5"))
+        unknown = client.get("/no-such-page", headers=_from("203.0.113.5"))
+        assert refused.status_code == 404 and refused.json() == unknown.json()
+        schema = client.get("/schema/openapi.json", headers=_from("203.0.113.5")).json()
+        assert "/metrics" not in schema["paths"]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, ["127.0.0.1/32", "::1/128"]),
+        ("10.0.0.0/8, 192.0.2.1", ["10.0.0.0/8", "192.0.2.1/32"]),
+    ],
+)
+def test_metrics_allow_setting(monkeypatch, value: str | None, expected: list[str]) -> None:
+    if value is None:
+        monkeypatch.delenv("INVENTORY_METRICS_ALLOW", raising=False)
+    else:
+        monkeypatch.setenv("INVENTORY_METRICS_ALLOW", value)
+    assert [str(n) for n in Settings.from_env().metrics_allow] == expected
