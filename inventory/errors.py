@@ -110,6 +110,11 @@ _CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {
     "assets_room_id_fkey": ("room_id", "no such room"),
     "assets_room_site_fkey": ("room_id", "the room is not in the asset's site"),
     "assets_room_needs_site_check": ("site_id", "an asset in a room needs the room's site"),
+    # Routes refuse a given remaining value above the cost; a lower cost alone gets here.
+    "assets_remaining_value_cost_check": (
+        "original_cost",
+        "the remaining value cannot exceed the original cost",
+    ),
 }
 
 
@@ -195,6 +200,17 @@ def _unavailable(_exc: Exception) -> ProblemDetailsException:
     )
 
 
+def _transient(_exc: Exception) -> ProblemDetailsException:
+    """A deadlock or serialization failure: the transaction was rolled back whole, so the
+    same request can simply be sent again."""
+    return ProblemDetailsException(
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        title="Service unavailable",
+        detail="the database was busy with a conflicting change; try again",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
 def recursion_handler(request: Request, _exc: RecursionError) -> Response:
     """msgspec raises RecursionError on very deep JSON (msgspec#1033): that is bad input."""
     return ProblemDetailsException(
@@ -218,6 +234,8 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
         HTTPException: _http_problem,
         asyncpg.IntegrityConstraintViolationError: _database_problem,
         asyncpg.DataError: _database_problem,
+        asyncpg.DeadlockDetectedError: _transient,
+        asyncpg.SerializationError: _transient,
     }
     for exc_type in unavailable:
         mapping[exc_type] = _unavailable

@@ -372,3 +372,115 @@ def test_only_writers_write(world: World, sql) -> None:
         == 403
     )
     assert sql("SELECT count(*) FROM assets")[0][0] == before
+
+
+def test_a_site_must_be_held_within_the_assets_holder(world: World, sql) -> None:
+    """The admin's scope holds every site; the asset's holder does not."""
+    events = sql("SELECT count(*) FROM events")[0][0]
+    name = f"Máy chiếu {secrets.token_hex(4)}"
+    base = {"name": name, "category_id": world.categories["MT"], "holder_unit_id": world.units["A"]}
+    for extra, field in [
+        ({"site_id": world.sites["B"]}, "site_id"),
+        ({"site_id": world.sites["B"], "room_id": world.rooms["B"]}, "site_id"),
+        ({"room_id": world.rooms["B"]}, "room_id"),
+        ({"holder_unit_id": world.units["A1"], "site_id": world.sites["A"]}, "site_id"),
+    ]:
+        refused = world.admin.post(PATH, json={**base, **extra})
+        assert refused.status_code == 422, (extra, refused.text)
+        assert refused.json()["field"] == field, extra
+    assert not sql("SELECT 1 FROM assets WHERE name = $1", name)
+    asset = _asset(world, room_id=world.rooms["A"])
+    path = f"{PATH}/{asset['id']}"
+    for body in ({"site_id": world.sites["B"], "room_id": None}, {"room_id": world.rooms["B"]}):
+        moved = world.admin.patch(path, json=body, headers={"If-Match": '"1"'})
+        assert moved.status_code == 422, (body, moved.text)
+    assert sql("SELECT count(*) FROM events")[0][0] == events + 1  # the asset's creation
+    # The province holds A's site in its scope, so it may keep it there.
+    province = world.admin.patch(
+        path,
+        json={"holder_unit_id": world.units["P"], "room_id": world.rooms["A"]},
+        headers={"If-Match": '"1"'},
+    )
+    assert province.status_code == 200, province.text
+    assert (province.json()["site_id"], province.json()["room_id"]) == (
+        world.sites["A"],
+        world.rooms["A"],
+    )
+
+
+def test_a_new_holder_alone_leaves_the_asset_unplaced(world: World) -> None:
+    asset = _asset(world, room_id=world.rooms["A"], custodian="Y Blup")
+    path = f"{PATH}/{asset['id']}"
+    handed = world.admin.patch(
+        path, json={"holder_unit_id": world.units["B"]}, headers={"If-Match": '"1"'}
+    )
+    assert handed.status_code == 200, handed.text
+    moved = handed.json()
+    assert (moved["holder_unit_id"], moved["site_id"], moved["room_id"]) == (
+        world.units["B"],
+        None,
+        None,
+    )
+    events = world.admin.get(f"{path}/history").json()
+    assert [e["action"] for e in events] == ["create", "update"]
+    before, after = events[1]["before"], events[1]["after"]
+    assert (before["site_id"], before["room_id"]) == (world.sites["A"], world.rooms["A"])
+    assert (after["holder_unit_id"], after["site_id"], after["room_id"]) == (
+        world.units["B"],
+        None,
+        None,
+    )
+    assert world.officer_a.get(path).status_code == 404
+    placed = world.officer_b.patch(
+        path, json={"room_id": world.rooms["B"]}, headers={"If-Match": '"2"'}
+    )
+    assert placed.status_code == 200, placed.text
+    assert (placed.json()["site_id"], placed.json()["room_id"]) == (
+        world.sites["B"],
+        world.rooms["B"],
+    )
+
+
+def test_the_remaining_value_never_exceeds_the_cost(world: World, sql) -> None:
+    base = {"name": "Máy ảnh", "category_id": world.categories["MT"], "original_cost": 1000}
+    refused = world.officer_a.post(
+        PATH,
+        json={**base, "holder_unit_id": world.units["A"], "remaining_value": 99_999_999},
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "remaining_value"
+    asset = _asset(world, original_cost=1000, remaining_value=600)
+    path = f"{PATH}/{asset['id']}"
+    for body, field in [
+        ({"remaining_value": 1001}, "remaining_value"),
+        ({"original_cost": 500, "remaining_value": 501}, "remaining_value"),
+        ({"original_cost": 500}, "original_cost"),  # the database's own check
+    ]:
+        response = world.officer_a.patch(path, json=body, headers={"If-Match": '"1"'})
+        assert response.status_code == 422, (body, response.text)
+        assert response.json()["field"] == field, body
+        if field == "original_cost":
+            assert response.json()["constraint"] == "assets_remaining_value_cost_check"
+    stored = sql("SELECT original_cost, remaining_value FROM assets WHERE id = $1", asset["id"])
+    assert stored[0] == (1000, 600)
+    lowered = world.officer_a.patch(
+        path, json={"original_cost": 500, "remaining_value": 500}, headers={"If-Match": '"1"'}
+    )
+    assert lowered.status_code == 200, lowered.text
+
+
+def test_a_patch_changing_nothing_records_nothing(world: World, sql) -> None:
+    asset = _asset(world, room_id=world.rooms["A"], custodian="Đinh Văn Hùng")
+    path = f"{PATH}/{asset['id']}"
+    for body in (
+        {},
+        {"custodian": "Đinh Văn Hùng", "room_id": world.rooms["A"]},
+        {"holder_unit_id": world.units["A"]},  # the same holder keeps its placement
+    ):
+        same = world.officer_a.patch(path, json=body, headers={"If-Match": '"1"'})
+        assert same.status_code == 200, (body, same.text)
+        assert same.headers["etag"] == '"1"' and same.json() == asset, body
+    changed = world.officer_a.patch(path, json={"custodian": "Hùng"}, headers={"If-Match": "*"})
+    assert changed.status_code == 200 and changed.headers["etag"] == '"2"'
+    events = sql("SELECT action FROM events WHERE entity = 'asset' AND entity_id = $1", asset["id"])
+    assert [e["action"] for e in events] == ["create", "update"]
+    assert world.officer_a.delete(path, headers={"If-Match": "*"}).status_code == 204

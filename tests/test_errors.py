@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 
+import asyncpg
+import msgspec
 import pytest
+from litestar import Litestar, get
 from litestar.testing import TestClient
 
 from inventory.app import create_app
+from inventory.errors import problem_details_plugin
 from tests.world import World
 
 
@@ -74,5 +79,33 @@ def test_database_outage_is_503_with_retry_after(settings) -> None:
     )
     with TestClient(create_app(down)) as client:
         response = client.post("/api/v1/auth/token", json={"login": "a", "password": "b"})
+    assert response.status_code == 503 and _is_problem(response)
+    assert response.headers["retry-after"].isdigit()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["x", "notint"], [1, 2], ["x", True], ["x", 2**64], ["x", 1.5], ["x", 1, 2], {"x": 1}],
+)
+def test_a_crafted_cursor_is_400_naming_it(world: World, values: object) -> None:
+    cursor = base64.urlsafe_b64encode(msgspec.json.encode(values)).decode()
+    for path in ("/api/v1/units", "/api/v1/assets"):
+        response = world.admin.get(path, params={"cursor": cursor})
+        assert response.status_code == 400 and _is_problem(response), (path, values)
+        assert response.json()["field"] == "cursor"
+
+
+@pytest.mark.parametrize(
+    "error", [asyncpg.DeadlockDetectedError, asyncpg.SerializationError], ids=lambda e: e.__name__
+)
+def test_a_transaction_to_retry_is_503_with_retry_after(error: type[Exception]) -> None:
+    """Deadlocks and serialization failures roll the whole transaction back: try again."""
+
+    @get("/write", sync_to_thread=False)
+    def write() -> None:
+        raise error("could not serialize access")
+
+    with TestClient(Litestar([write], plugins=[problem_details_plugin()])) as client:
+        response = client.get("/write")
     assert response.status_code == 503 and _is_problem(response)
     assert response.headers["retry-after"].isdigit()

@@ -298,3 +298,41 @@ def test_a_retired_tag_says_it_is_never_used_again(officer: TestClient, world: W
     world.officer_a.delete(f"/api/v1/assets/{claimed['asset_id']}", headers={"If-Match": '"1"'})
     page = officer.get(f"/t/{code}")
     assert page.status_code == 410 and "không bao giờ được dùng lại" in page.text
+
+
+def test_a_claim_by_an_account_disabled_since_signing_in_shows_the_page(
+    settings, world: World
+) -> None:
+    created = world.admin.post(
+        "/api/v1/users",
+        json={
+            "login": "officer.phone",
+            "password": PASSWORD,
+            "role": "officer",
+            "unit_id": world.units["A"],
+        },
+    )
+    assert created.status_code == 201, created.text
+    code = _blank(world)
+    with _client(settings) as phone:
+        _sign_in(phone, "officer.phone")
+        form = phone.get(f"/t/{code}")
+        disabled = world.admin.patch(
+            f"/api/v1/users/{created.json()['id']}",
+            json={"active": False},
+            headers={"If-Match": created.headers["etag"]},
+        )
+        assert disabled.status_code == 200, disabled.text
+        refused = phone.post(
+            f"/t/{code}/claim",
+            data={
+                "_csrf_token": _csrf(form.text),
+                "action": "create",
+                "name": "Bàn",
+                "category_id": str(world.categories["BG"]),
+            },
+        )
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "Tài khoản của bạn đã bị khóa" in refused.text
+    assert world.officer_a.get(f"/api/v1/tags/{code}").json()["state"] == "blank"

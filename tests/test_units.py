@@ -84,3 +84,77 @@ def test_duplicate_code_is_a_conflict_naming_the_constraint(world: World) -> Non
     assert response.status_code == 409
     assert response.json()["constraint"] == "units_code_key"
     assert response.json()["field"] == "code"
+
+
+def test_a_parent_or_merger_inside_the_units_own_scope_is_refused(world: World, sql) -> None:
+    """P under A would put the province in commune A's scope: A's officer would see all."""
+    scopes = sql("SELECT ancestor_id, unit_id FROM unit_scope ORDER BY 1, 2")
+    events = sql("SELECT count(*) FROM events")[0][0]
+    for key, field, target in [
+        ("P", "parent_id", "A"),  # a commune of the province
+        ("P", "merged_into_id", "A1"),  # a former commune under one of them
+        ("A", "merged_into_id", "A2"),  # one of the units A was formed from
+        ("B", "parent_id", "B"),  # itself
+    ]:
+        path = f"/api/v1/units/{world.units[key]}"
+        etag = world.admin.get(path).headers["etag"]
+        refused = world.admin.patch(
+            path, json={field: world.units[target]}, headers={"If-Match": etag}
+        )
+        assert refused.status_code == 422, (key, field, target, refused.text)
+        assert refused.json()["field"] == field
+        assert world.admin.get(path).headers["etag"] == etag
+    assert sql("SELECT ancestor_id, unit_id FROM unit_scope ORDER BY 1, 2") == scopes
+    assert sql("SELECT count(*) FROM events")[0][0] == events
+    seen = {u["id"] for u in world.officer_a.get("/api/v1/units").json()["items"]}
+    assert seen == {world.units[k] for k in ("A", "A1", "A2")}
+    assert world.officer_a.get(f"/api/v1/units/{world.units['P']}").status_code == 404
+
+    # A move that closes no cycle still goes through.
+    unit = world.create(
+        "/api/v1/units", code="T24998", name="Xã Chuyển", kind="commune", parent_id=world.units["P"]
+    )
+    moved = world.admin.patch(
+        f"/api/v1/units/{unit['id']}",
+        json={"parent_id": world.units["B"]},
+        headers={"If-Match": '"1"'},
+    )
+    assert moved.status_code == 200, moved.text
+    assert sql(
+        "SELECT 1 FROM unit_scope WHERE ancestor_id = $1 AND unit_id = $2",
+        world.units["B"],
+        unit["id"],
+    )
+
+
+def test_a_patch_changing_nothing_is_no_new_version(world: World, sql) -> None:
+    unit = world.create(
+        "/api/v1/units",
+        code="T24997",
+        name="Xã Giữ Nguyên",
+        kind="commune",
+        parent_id=world.units["P"],
+    )
+    path = f"/api/v1/units/{unit['id']}"
+    for body in ({}, {"name": "Xã Giữ Nguyên", "parent_id": world.units["P"]}):
+        same = world.admin.patch(path, json=body, headers={"If-Match": '"1"'})
+        assert same.status_code == 200, (body, same.text)
+        assert same.headers["etag"] == '"1"' and same.json() == unit
+    events = sql("SELECT action FROM events WHERE entity = 'unit' AND entity_id = $1", unit["id"])
+    assert [e["action"] for e in events] == ["create"]
+
+
+def test_if_match_star_matches_any_version(world: World) -> None:
+    unit = world.create(
+        "/api/v1/units", code="T24996", name="Xã Sao", kind="commune", parent_id=world.units["P"]
+    )
+    path = f"/api/v1/units/{unit['id']}"
+    first = world.admin.patch(path, json={"name": "Xã Sao Mai"}, headers={"If-Match": "*"})
+    assert first.status_code == 200 and first.headers["etag"] == '"2"'
+    second = world.admin.patch(path, json={"name": "Xã Sao Đỏ"}, headers={"If-Match": "*"})
+    assert second.status_code == 200 and second.json()["name"] == "Xã Sao Đỏ"
+    # isdigit() takes "²" for a digit, int() does not.
+    superscript = world.admin.patch(
+        path, json={"name": "X"}, headers={"If-Match": '"²"'.encode("latin-1")}
+    )
+    assert superscript.status_code == 412

@@ -10,7 +10,7 @@ from inventory.accounts.scope import in_scope
 COLUMNS = "id, login, full_name, role, unit_id, active, version"
 
 GET = f"SELECT {COLUMNS} FROM users WHERE id = $1 AND {in_scope('unit_id', '$2')}"
-GET_FOR_UPDATE = GET + " FOR UPDATE"
+GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE"
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM users WHERE {{where}}"
 SORT_KEYS = {"login": ("lower(login)", "text"), "id": ("id", "bigint")}
 

@@ -29,7 +29,7 @@ LEFT JOIN rooms r ON r.id = a.room_id
 SCOPE = in_scope("a.holder_unit_id", "$2")
 
 GET = f"SELECT {COLUMNS} FROM {FROM} WHERE a.id = $1 AND {SCOPE}"
-GET_FOR_UPDATE = GET + " FOR UPDATE OF a"
+GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE OF a"
 BY_TAG = f"SELECT {COLUMNS} FROM {FROM} WHERE a.tag = $1 AND {SCOPE}"
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM {FROM} WHERE {{where}}"

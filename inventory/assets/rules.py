@@ -36,6 +36,15 @@ def effective_remaining_value(
     return derived_remaining_value(original_cost, wear_rate, acquisition_year, current_year), False
 
 
+def check_remaining_value(remaining_value: int | None, original_cost: int) -> None:
+    """A remaining value given is at most what the asset cost."""
+    if remaining_value is not None and remaining_value > original_cost:
+        raise Invalid(
+            f"the remaining value {remaining_value} exceeds the original cost {original_cost}",
+            field="remaining_value",
+        )
+
+
 def placed_site(
     site_id: int | None, room_site_id: int | None, *, site_given: bool, room_given: bool
 ) -> int | None:

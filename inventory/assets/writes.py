@@ -21,6 +21,13 @@ from inventory.rooms import queries as rooms
 from inventory.sites import queries as sites
 
 ENTITY = "asset"
+# What a new asset's values are checked against: no holder yet, nowhere placed.
+_NEW: Mapping[str, Any] = {
+    "original_cost": 0,
+    "holder_unit_id": None,
+    "site_id": None,
+    "room_id": None,
+}
 
 
 async def check_references(
@@ -29,20 +36,30 @@ async def check_references(
     values: dict[str, Any],
     current: Mapping[str, Any] | None,
 ) -> None:
-    """Refuse units, category, site or room the caller cannot use; place the asset.
+    """Refuse a remaining value above the cost, and units, category, site or room the
+    caller cannot use; place the asset in a site of its holder.
 
     `values` are the columns being written (all of them on create); a room named
-    without a site brings its site into `values`.
+    without a site brings its site into `values`, and a new holder named without
+    either leaves the asset unplaced.
     """
     for field in ("holder_unit_id", "origin_unit_id"):
         await require_unit(conn, principal, values.get(field), field)
     await categories.require(conn, values.get("category_id"), "category_id")
     creating = current is None
+    current = current or _NEW
+    # A cost lowered alone below the remaining value is left to the database's check.
+    if "remaining_value" in values:
+        cost = values.get("original_cost", current["original_cost"])
+        rules.check_remaining_value(values["remaining_value"], cost)
     site_given = values.get("site_id") is not None if creating else "site_id" in values
     room_given = values.get("room_id") is not None if creating else "room_id" in values
+    holder_id = values.get("holder_unit_id", current["holder_unit_id"])
     if not (site_given or room_given):
+        if not creating and holder_id != current["holder_unit_id"]:
+            # The old holder's site and room are not the new holder's to place it in.
+            values["site_id"] = values["room_id"] = None
         return
-    current = current or {"site_id": None, "room_id": None}
     site_id = values["site_id"] if site_given else current["site_id"]
     if site_given:
         await sites.require(conn, principal, site_id, "site_id")
@@ -56,6 +73,9 @@ async def check_references(
     values["site_id"] = rules.placed_site(
         site_id, room_site_id, site_given=site_given, room_given=room_given
     )
+    if values["site_id"] is not None:
+        field = "site_id" if site_given else "room_id"
+        await sites.require_held(conn, values["site_id"], holder_id, field)
 
 
 async def register(

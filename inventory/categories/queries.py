@@ -10,7 +10,7 @@ from inventory.errors import InUse, Invalid
 COLUMNS = "id, code, name, form_group, wear_rate::float8 AS wear_rate, norm_item, version"
 
 GET = f"SELECT {COLUMNS} FROM categories WHERE id = $1"
-GET_FOR_UPDATE = GET + " FOR UPDATE"
+GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE"
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM categories WHERE {{where}}"
 

@@ -30,11 +30,16 @@ async def insert(conn: asyncpg.Connection, table: str, values: dict[str, Any]) -
 
 
 async def update(conn: asyncpg.Connection, table: str, row_id: int, values: dict[str, Any]) -> None:
-    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(values, start=2))
-    if assignments:
-        assignments += ", "
+    """Write `values` and bump the version, unless the row holds them already: then it
+    is left as it is, version and all, so that a change of nothing is no new version."""
+    placeholders = [f"${i}" for i in range(2, len(values) + 2)]
+    assignments = "".join(f"{c} = {p}, " for c, p in zip(values, placeholders, strict=True))
+    differs = (
+        f"({', '.join(values)}) IS DISTINCT FROM ({', '.join(placeholders)})" if values else "false"
+    )
     await conn.execute(
-        f"UPDATE {table} SET {assignments}version = version + 1, updated_at = now() WHERE id = $1",
+        f"UPDATE {table} SET {assignments}version = version + 1, updated_at = now()"
+        f" WHERE id = $1 AND {differs}",
         row_id,
         *values.values(),
     )

@@ -6,7 +6,7 @@ import base64
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
@@ -48,18 +48,22 @@ class ListQuery:
         return " AND ".join(self.where) if self.where else "true"
 
 
+# A cursor is the last row's sort value (as text) and id, a bigint.
+_Cursor = tuple[str, Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]]
+
+
 def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(msgspec.json.encode(values)).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> list[Any]:
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    """The (sort value, id) a cursor from `paginate` carries; 400 for anything else."""
     try:
-        values = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return msgspec.json.decode(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), type=_Cursor
+        )
     except (ValueError, msgspec.DecodeError) as exc:
         raise Problem("the cursor is not one this server gave out", field="cursor") from exc
-    if not isinstance(values, list) or len(values) != 2:
-        raise Problem("the cursor is not one this server gave out", field="cursor")
-    return values
 
 
 SortKeys = dict[str, tuple[str, str]]
@@ -99,8 +103,8 @@ def page_sql(
         op = "<" if descending else ">"
         query.add(
             f"({expression}, {id_column}) {op} ({{}}::text::{sql_type}, {{}}::bigint)",
-            str(after_value),
-            int(after_id),
+            after_value,
+            after_id,
         )
     direction = "DESC" if descending else "ASC"
     return (

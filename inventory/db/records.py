@@ -43,12 +43,15 @@ class Records(Generic[R]):
 
     `select` reads one row by id ($1) and, when `scoped`, only within the scope of
     the caller's unit ($2); `select_for_update` is the same with its row lock (None
-    where the routes never change a row). `entity` names the rows in history and,
-    with `_` read as a space, in "not found" answers.
+    where the routes never change a row). That lock is FOR NO KEY UPDATE: a plain FOR
+    UPDATE also blocks the KEY SHARE that checking a foreign key takes, so an admin
+    editing a user and that user's own write (its event names its actor) deadlock.
+    `entity` names the rows in history and, with `_` read as a space, in "not found"
+    answers.
 
     `update` and `delete` take the version the handler got from If-Match
-    (`expected_version`) before preparing anything, so a request that is bound to
-    fail costs no work such as a password hash.
+    (`expected_version`, None for `*`) before preparing anything, so a request that is
+    bound to fail costs no work such as a password hash.
     """
 
     entity: str
@@ -104,16 +107,20 @@ class Records(Generic[R]):
         conn: asyncpg.Connection,
         principal: Principal,
         row_id: int,
-        version: int,
+        version: int | None,
         change: Callable[[asyncpg.Record], Awaitable[None]],
     ) -> Response[R]:
         """Run `change` (the domain's checks and UPDATE) on the row as it was, if still
-        at `version`; answer with the row as it is now."""
+        at `version`; answer with the row as it is now.
+
+        `crud.update` leaves a row that already holds the values alone, so an unchanged
+        version means nothing changed: there is nothing to record either."""
         async with conn.transaction():
             before = await self._lock(conn, principal, row_id, version)
             await change(before)
             after = await self.get(conn, principal, row_id)
-            await record(conn, principal, self.entity, row_id, "update", before, after)
+            if after["version"] != before["version"]:
+                await record(conn, principal, self.entity, row_id, "update", before, after)
         return self.respond(after)
 
     async def delete(
@@ -121,7 +128,7 @@ class Records(Generic[R]):
         conn: asyncpg.Connection,
         principal: Principal,
         row_id: int,
-        version: int,
+        version: int | None,
         remove: Callable[[asyncpg.Connection, int], Awaitable[None]],
     ) -> None:
         """Run `remove` (the domain's DELETE, refusing rows still in use) if still at `version`."""
@@ -131,7 +138,7 @@ class Records(Generic[R]):
             await record(conn, principal, self.entity, row_id, "delete", before, None)
 
     async def _lock(
-        self, conn: asyncpg.Connection, principal: Principal, row_id: int, version: int
+        self, conn: asyncpg.Connection, principal: Principal, row_id: int, version: int | None
     ) -> asyncpg.Record:
         await begin_write(conn, principal)
         before = await self.get(conn, principal, row_id, lock=True)

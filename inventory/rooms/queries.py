@@ -17,7 +17,7 @@ COLUMNS = (
 FROM = "rooms r JOIN sites s ON s.id = r.site_id"
 
 GET = f"SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}"
-GET_FOR_UPDATE = GET + " FOR UPDATE OF r"
+GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE OF r"
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM {FROM} WHERE {{where}}"
 

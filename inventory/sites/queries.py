@@ -16,7 +16,7 @@ COLUMNS = (
 )
 
 GET = f"SELECT {COLUMNS} FROM sites WHERE id = $1 AND {in_scope('holder_unit_id', '$2')}"
-GET_FOR_UPDATE = GET + " FOR UPDATE"
+GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE"
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM sites WHERE {{where}}"
 
@@ -39,6 +39,14 @@ async def require(
         return
     if not await conn.fetchval(IN_SCOPE, site_id, principal.unit_id):
         raise Invalid(f"no site {site_id} in your scope", field=field)
+
+
+async def require_held(conn: asyncpg.Connection, site_id: int, unit_id: int, field: str) -> None:
+    """Refuse a site held outside `unit_id`'s scope: an asset stands where its holder keeps it."""
+    if not await conn.fetchval(IN_SCOPE, site_id, unit_id):
+        raise Invalid(
+            f"site {site_id} is not held by unit {unit_id} or a unit under it", field=field
+        )
 
 
 async def delete(conn: asyncpg.Connection, site_id: int) -> None:

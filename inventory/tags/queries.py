@@ -47,7 +47,7 @@ WHERE t.code = $1 AND t.asset_id IS NULL AND {in_scope("t.unit_id", "$2")}
 
 BLANK_FOR_UPDATE = f"""
 SELECT code, batch_id, unit_id, asset_id, claimed_at, claimed_by FROM tags
-WHERE code = $1 AND {in_scope("unit_id", "$2")} FOR UPDATE
+WHERE code = $1 AND {in_scope("unit_id", "$2")} FOR NO KEY UPDATE
 """
 CLAIM = """
 UPDATE tags SET asset_id = $2, claimed_at = now(), claimed_by = $3 WHERE code = $1

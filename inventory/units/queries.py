@@ -7,7 +7,13 @@ from inventory.accounts.scope import in_scope
 COLUMNS = "id, code, name, kind, parent_id, merged_into_id, valid_from, valid_to, version"
 
 GET = f"SELECT {COLUMNS} FROM units WHERE id = $1 AND {in_scope('id', '$2')}"
-GET_FOR_UPDATE = GET + " FOR UPDATE"
+GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE"
+
+# Is unit $2 unit $1 or under it (as a part or a former unit)?
+IN_SCOPE_OF = "SELECT 1 FROM unit_scope WHERE ancestor_id = $1 AND unit_id = $2"
+# One change of parent or merger at a time, until commit: two checked side by side could
+# each pass and close a cycle between them. Creating a unit cannot, and takes no part.
+LOCK_HIERARCHY = "SELECT pg_advisory_xact_lock(hashtext('inventory.units.hierarchy'))"
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM units WHERE {{where}}"
 

@@ -16,6 +16,7 @@ from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery, Page, page_sql, paginate
 from inventory.db.records import Records, reader
+from inventory.errors import Invalid
 from inventory.history import queries as history
 from inventory.openapi import BEARER, errors
 from inventory.units import queries
@@ -106,8 +107,16 @@ async def update_unit(
     values = crud.given_fields(data)
 
     async def change(_before: asyncpg.Record) -> None:
-        for field in ("parent_id", "merged_into_id"):
-            await require_unit(conn, principal, values.get(field), field)
+        links = [f for f in ("parent_id", "merged_into_id") if values.get(f) is not None]
+        if links:
+            await conn.execute(queries.LOCK_HIERARCHY)
+        for field in links:
+            await require_unit(conn, principal, values[field], field)
+            # A unit under this one (or itself) as its parent would put the unit in its own
+            # scope, and everything in the cycle in the scope of each: a commune's officer
+            # would see the whole province.
+            if await conn.fetchval(queries.IN_SCOPE_OF, unit_id, values[field]):
+                raise Invalid(f"unit {values[field]} is unit {unit_id} or under it", field=field)
         await crud.update(conn, "units", unit_id, values)
 
     return await UNITS.update(conn, principal, unit_id, version, change)

@@ -54,6 +54,8 @@ VI: dict[str, str] = {
     "claim_conflict": "Tem hoặc tài sản này đã được gắn rồi: mỗi tem chỉ gắn một lần.",
     "claim_invalid": "Thông tin chưa hợp lệ, vui lòng kiểm tra lại.",
     "claim_forbidden": "Bạn không có quyền gắn tem.",
+    "claim_signed_out": "Tài khoản của bạn đã bị khóa hoặc đã đổi vai trò, đơn vị."
+    " Vui lòng đăng nhập lại.",
     "not_found_title": "Không tìm thấy tem",
     "not_found_text": "Không có tài sản hay tem trắng nào mang mã này mà bạn được xem.",
     "typo_title": "Mã tem có vẻ bị sai",
@@ -130,6 +132,8 @@ EN: dict[str, str] = {
     "claim_conflict": "This tag or this asset is taken already: a tag goes on once.",
     "claim_invalid": "Something is not right in the form; please check it.",
     "claim_forbidden": "You may not put tags on assets.",
+    "claim_signed_out": "Your account was disabled, or its role or unit changed."
+    " Please sign in again.",
     "not_found_title": "Tag not found",
     "not_found_text": "No asset or blank tag you may see has this code.",
     "typo_title": "This tag code looks mistyped",

@@ -24,7 +24,7 @@ from inventory.assets.writes import ENTITY
 from inventory.clock import VIETNAM
 from inventory.db.dependencies import Conn
 from inventory.db.listing import tsquery
-from inventory.errors import Conflict, Invalid, NotFound
+from inventory.errors import Conflict, Invalid, NotFound, Unauthorized
 from inventory.history import queries as history
 from inventory.sites.schemas import Condition
 from inventory.tags import claims, queries
@@ -170,7 +170,9 @@ async def claim_page(
         await claims.claim(conn, principal, code, _claim_from_form(data))
     except NotFound:
         return _missing(request, code, None)
-    except Conflict:
+    except Unauthorized:  # disabled, or given another role or unit, since signing in
+        error, status = "claim_signed_out", 403
+    except (Conflict, asyncpg.UniqueViolationError):  # a claim that raced this one won
         error, status = "claim_conflict", 409
     except (Invalid, msgspec.ValidationError):
         error, status = "claim_invalid", 422
