@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import asyncpg
+
 from tests.world import World
 
 
@@ -158,3 +162,41 @@ def test_if_match_star_matches_any_version(world: World) -> None:
         path, json={"name": "X"}, headers={"If-Match": '"²"'.encode("latin-1")}
     )
     assert superscript.status_code == 412
+
+
+def test_units_created_at_the_same_time_both_commit(database_url: str) -> None:
+    """Each insert rebuilds unit_scope; two at once must wait for each other, not collide."""
+
+    async def race() -> list[int]:
+        first, second = await asyncpg.connect(database_url), await asyncpg.connect(database_url)
+        try:
+            # A unit already there gives the rebuilds rows to contend for.
+            await first.execute(
+                "INSERT INTO units (code, name, kind) VALUES ('T-RACE-0', 'Tỉnh', 'province')"
+            )
+            one, two = first.transaction(), second.transaction()
+            await one.start()
+            await two.start()
+            await first.execute(
+                "INSERT INTO units (code, name, kind) VALUES ('T-RACE-1', 'Xã Một', 'commune')"
+            )
+            blocked = asyncio.ensure_future(
+                second.execute(
+                    "INSERT INTO units (code, name, kind) VALUES ('T-RACE-2', 'Xã Hai', 'commune')"
+                )
+            )
+            await asyncio.sleep(0.2)
+            assert not blocked.done()  # the second rebuild waits for the first
+            await one.commit()
+            await blocked
+            await two.commit()
+            rows = await first.fetch(
+                "SELECT s.unit_id FROM unit_scope s JOIN units u ON u.id = s.unit_id"
+                " WHERE u.code IN ('T-RACE-1', 'T-RACE-2') AND s.ancestor_id = s.unit_id"
+            )
+            return [r[0] for r in rows]
+        finally:
+            await first.close()
+            await second.close()
+
+    assert len(asyncio.run(race())) == 2
