@@ -16,7 +16,6 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -29,7 +28,7 @@ from inventory.db.dependencies import provide_conn
 from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore, sweep_expired
 from inventory.errors import problem_details_plugin, recursion_handler
-from inventory.metrics import MetricsController
+from inventory.metrics import MetricsController, RequestMetrics
 from inventory.openapi import config as openapi_config
 from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
@@ -84,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # The API authenticates by bearer token alone: no session round trip there.
         exclude=["^/api/", "^/static/", "^/schema", "^/metrics"],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             Router(
                 path="/",
@@ -123,7 +122,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             sessions.middleware,
             DefineMiddleware(authentication_middleware),
-            PrometheusConfig(app_name="inventory", group_path=True).middleware,
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -138,3 +136,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         compression_config=CompressionConfig(backend="gzip", minimum_size=512),
         request_max_body_size=settings.max_body_bytes,
     )
+    # Around the router, so that requests no route takes are counted too.
+    app.asgi_handler = RequestMetrics(app.asgi_handler)
+    return app

@@ -14,11 +14,14 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from inventory import cli
 from inventory.app import create_app
+from inventory.metrics import UNMATCHED
 from inventory.settings import Settings
+from tests.world import World
 
 
 @contextmanager
@@ -79,6 +82,31 @@ def test_metrics_only_for_allowed_addresses(settings: Settings) -> None:
         assert refused.status_code == 404 and refused.json() == unknown.json()
         schema = client.get("/schema/openapi.json", headers=_from("203.0.113.5")).json()
         assert "/metrics" not in schema["paths"]
+
+
+def test_metrics_count_each_request_by_route_and_status(settings: Settings, world: World) -> None:
+    proxied = dataclasses.replace(settings, trusted_proxies="testclient")
+    with behind_proxy(proxied) as client:
+
+        def counts() -> dict[tuple[str, str], float]:
+            text = client.get("/metrics", headers=_from("127.0.0.1")).text
+            return {
+                (sample.labels["path"], sample.labels["status_code"]): sample.value
+                for family in text_string_to_metric_families(text)
+                for sample in family.samples
+                if sample.name == "inventory_requests_total" and sample.labels["method"] == "GET"
+            }
+
+        before = counts()
+        signed_in = {"Authorization": f"Bearer {world.admin.token}"}
+        for path in ("/api/v1/units", "/api/v1/units", "/api/v1/units/0", "/no-such-page"):
+            client.get(path, headers=signed_in)
+        after = counts()
+    grown = {key: after[key] - before.get(key, 0.0) for key in after}
+    assert grown[("/api/v1/units", "200")] == 2
+    assert grown[("/api/v1/units/{unit_id}", "404")] == 1  # the route's template, not the path
+    assert grown[(UNMATCHED, "404")] == 1
+    assert grown[("/metrics", "200")] == 1
 
 
 @pytest.mark.parametrize(
