@@ -191,7 +191,8 @@ def _title(status: int) -> str:
         return "Error"
 
 
-def _unavailable(_exc: Exception) -> ProblemDetailsException:
+def unavailable(_exc: Exception) -> ProblemDetailsException:
+    """The database is down or every pooled connection stayed busy."""
     return ProblemDetailsException(
         status_code=HTTP_503_SERVICE_UNAVAILABLE,
         title="Service unavailable",
@@ -221,7 +222,7 @@ def recursion_handler(request: Request, _exc: RecursionError) -> Response:
 
 
 def problem_details_plugin() -> ProblemDetailsPlugin:
-    unavailable = (
+    outages = (
         OSError,
         asyncpg.CannotConnectNowError,
         asyncpg.TooManyConnectionsError,
@@ -237,6 +238,6 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
         asyncpg.DeadlockDetectedError: _transient,
         asyncpg.SerializationError: _transient,
     }
-    for exc_type in unavailable:
-        mapping[exc_type] = _unavailable
+    for exc_type in outages:
+        mapping[exc_type] = unavailable
     return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))

@@ -27,11 +27,16 @@ WRITERS = (Role.ADMIN, Role.OFFICER)
 """Roles that change the register (sites, rooms, assets, tags) within their scope."""
 
 
+def bearer_token(authorization: bytes) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header's value, None for other schemes."""
+    kind, _, token = authorization.decode("latin-1").partition(" ")
+    return token.strip() if kind.lower() == "bearer" else None
+
+
 def _bearer(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == b"authorization":
-            kind, _, token = value.decode("latin-1").partition(" ")
-            return token.strip() if kind.lower() == "bearer" else None
+            return bearer_token(value)
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import msgspec
 
@@ -45,6 +47,14 @@ async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asy
         # leave stale prepared statements behind for long (asyncpg#458).
         max_inactive_connection_lifetime=300,
     )
+
+
+async def acquire(pool: asyncpg.Pool) -> asyncpg.Connection:
+    """A pooled connection, or TimeoutError (a 503) once ACQUIRE_TIMEOUT has passed."""
+    # asyncio.timeout rather than acquire(timeout=...): asyncpg implements the
+    # latter with wait_for, which spawns a task per request.
+    async with asyncio.timeout(ACQUIRE_TIMEOUT):
+        return await pool.acquire()
 
 
 async def connect(dsn: str) -> asyncpg.Connection:
