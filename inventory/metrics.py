@@ -42,6 +42,7 @@ class RequestMetrics:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._in_progress = {method: IN_PROGRESS.labels(method) for method in (*_METHODS, "OTHER")}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,7 +58,7 @@ class RequestMetrics:
             await send(message)
 
         started = time.perf_counter()
-        in_progress = IN_PROGRESS.labels(method)
+        in_progress = self._in_progress[method]
         in_progress.inc()
         try:
             await self.app(scope, receive, counted_send)
