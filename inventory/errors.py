@@ -221,15 +221,18 @@ def recursion_handler(request: Request, _exc: RecursionError) -> Response:
     ).to_response(request)
 
 
+OUTAGES = (
+    OSError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,
+    TimeoutError,
+    asyncpg.AdminShutdownError,
+)
+"""What a database that is down, unreachable or too slow raises: each is a 503."""
+
+
 def problem_details_plugin() -> ProblemDetailsPlugin:
-    outages = (
-        OSError,
-        asyncpg.CannotConnectNowError,
-        asyncpg.TooManyConnectionsError,
-        asyncpg.InterfaceError,
-        TimeoutError,
-        asyncpg.AdminShutdownError,
-    )
     mapping: dict[type[Exception], Any] = {
         ValidationException: _validation_problem,
         HTTPException: _http_problem,
@@ -238,6 +241,6 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
         asyncpg.DeadlockDetectedError: _transient,
         asyncpg.SerializationError: _transient,
     }
-    for exc_type in outages:
+    for exc_type in OUTAGES:
         mapping[exc_type] = unavailable
     return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))

@@ -27,16 +27,12 @@ WRITERS = (Role.ADMIN, Role.OFFICER)
 """Roles that change the register (sites, rooms, assets, tags) within their scope."""
 
 
-def bearer_token(authorization: bytes) -> str | None:
-    """The token of an `Authorization: Bearer <token>` header's value, None for other schemes."""
-    kind, _, token = authorization.decode("latin-1").partition(" ")
-    return token.strip() if kind.lower() == "bearer" else None
-
-
-def _bearer(scope: Scope) -> str | None:
+def bearer(scope: Scope) -> str | None:
+    """The bearer token of the request's first Authorization header, if it is one."""
     for name, value in scope["headers"]:
         if name == b"authorization":
-            return bearer_token(value)
+            kind, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if kind.lower() == "bearer" else None
     return None
 
 
@@ -50,7 +46,7 @@ def authentication_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             principal: Principal | None = None
-            token = _bearer(scope)
+            token = bearer(scope)
             if token is not None:
                 principal = tokens.verify(token, scope["litestar_app"].state.settings.secret_key)
             elif not scope["path"].startswith("/api/"):

@@ -1,34 +1,38 @@
-"""The scan look-up's common case, answered ahead of the framework's router.
+"""The scan look-up, answered ahead of the framework's router.
 
 `GET /api/v1/assets/by-tag/{tag}` is what an API client sends for every label it scans,
 and it is one indexed query. Litestar's pipeline around it (routing, middleware, guards,
 dependencies, building the response) costs several times that query (bench/bench_api.py),
-so this lane answers the case that needs none of it: a valid bearer token of a role that
-may read assets, naming a tag held in the caller's scope. Everything else goes on to the
-framework's route (`routes.get_asset_by_tag`), which owns the other answers and the
-OpenAPI description: no or a bad token, an unknown tag or one outside the scope (the
-route asks again and answers 404), a database error, and an answer large enough that
-the client would get it compressed. What the lane sends is what the route sends, byte
-for byte (tests/test_fastpath.py holds the two side by side); a pool that stays busy
-gets the route's 503 from the lane itself, so that the caller does not wait twice.
+so this lane answers it with the route's own pieces: the bearer token check, the tag's
+normalisation, the scoped query, the asset's reader and ETag, and for a tag not in the
+caller's scope or a database that is down or busy, the route's problem details. It sends
+what the route sends, byte for byte (tests/test_fastpath.py holds the two side by side).
+
+It leaves to the route (`routes.get_asset_by_tag`), which also carries the OpenAPI
+description, whatever needs more of the framework: a request without a valid token of a
+reading role (401 with its challenge), a Host header the router refuses, a path the lane
+does not read as the router would, an answer large enough that the framework would
+compress it for the client, and any other failure (which the route logs as a 500).
 
 It sits inside the app (`app.asgi_handler`), so lifespan, `scope["app"]` and the request
-metrics are as for any request. Of the middleware it skips, only the authentication
-concerns this route, and the lane authenticates with the same pieces.
+metrics are as for any request. Of the middleware it goes around, sessions and CSRF
+never apply to the API (bearer tokens only), and compression is left to the route.
 """
 
 from __future__ import annotations
 
-import msgspec
 from litestar import Litestar, Request
+from litestar._asgi.utils import is_valid_host
+from litestar.plugins.problem_details import ProblemDetailsException
+from litestar.serialization import encode_json, get_serializer
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from inventory.accounts import tokens
-from inventory.accounts.guards import READERS, bearer_token
+from inventory.accounts.guards import READERS, bearer
 from inventory.assets import queries
-from inventory.assets.routes import ASSETS
+from inventory.assets.routes import ASSETS, untagged
 from inventory.db.pool import acquire
-from inventory.errors import unavailable
+from inventory.errors import OUTAGES, unavailable
 from inventory.tags.codes import normalize
 from inventory.versioning import etag
 
@@ -39,60 +43,56 @@ _READERS = frozenset(READERS)
 
 
 class ScanLane:
-    """ASGI middleware answering asset look-ups by tag that need nothing of the framework."""
+    """ASGI middleware answering asset look-ups by tag as the route does, without it."""
 
     def __init__(self, app: Litestar, framework: ASGIApp) -> None:
         self.litestar = app
         self.framework = framework
         self._secret = app.state.settings.secret_key
+        self._serializer = get_serializer(app.type_encoders)
         # Answers this size or larger are compressed by the framework for clients that ask.
         compression = app.compression_config
         self._compress_from = compression.minimum_size if compression else None
-        self._encoder = msgspec.json.Encoder()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not (
-            scope["type"] == "http"
-            and scope["method"] == "GET"
-            and scope["path"].startswith(PREFIX)
-            and await self._answer(scope, receive, send)
-        ):
+        tag = _tag(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
+        if tag is None or not await self._answer(tag, scope, receive, send):
             await self.framework(scope, receive, send)
 
-    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> bool:
+    async def _answer(self, tag: str, scope: Scope, receive: Receive, send: Send) -> bool:
         """Answer and say True, or send nothing and say False."""
-        tag = scope["path"][len(PREFIX) :]
-        token = None
-        encodings = False
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                token = bearer_token(value)
-            elif name == b"accept-encoding":
-                encodings = True
+        headers = scope["headers"]
+        host = next((value for name, value in headers if name == b"host"), None)
+        token = bearer(scope)
         principal = tokens.verify(token, self._secret) if token else None
-        if not tag or "/" in tag or principal is None or principal.role not in _READERS:
+        if (
+            (host is not None and not is_valid_host(host))  # the router's 400
+            or principal is None
+            or principal.role not in _READERS
+        ):
             return False
-        scope["path_template"] = TEMPLATE  # the router names it again if the lane passes
+        scope["path_template"] = TEMPLATE
         pool = self.litestar.state.pool
         try:
             conn = await acquire(pool)
-        except TimeoutError as exc:
-            request = Request(scope, receive, send)
-            problem = unavailable(exc).to_response(request)
-            await problem.to_asgi_response(app=None, request=request)(scope, receive, send)
-            return True
-        except Exception:  # the route tries again and answers the problem
-            return False
-        try:
-            row = await queries.by_tag(conn, normalize(tag), principal.unit_id)
+            try:
+                row = await queries.by_tag(conn, normalize(tag), principal.unit_id)
+            finally:
+                await pool.release(conn)
             if row is None:
-                return False
-            body = self._encoder.encode(ASSETS.read(row))
-        except Exception:
+                await self._problem(untagged(tag), scope, receive, send)
+                return True
+            body = encode_json(ASSETS.read(row), self._serializer)
+        except OUTAGES as exc:
+            await self._problem(unavailable(exc), scope, receive, send)
+            return True
+        except Exception:  # the route meets it again, logs it and answers 500
             return False
-        finally:
-            await pool.release(conn)
-        if encodings and self._compress_from is not None and len(body) >= self._compress_from:
+        if (
+            self._compress_from is not None
+            and len(body) >= self._compress_from
+            and any(name == b"accept-encoding" for name, _ in headers)
+        ):
             return False
         await send(
             {
@@ -107,3 +107,23 @@ class ScanLane:
         )
         await send({"type": "http.response.body", "body": body})
         return True
+
+    @staticmethod
+    async def _problem(
+        problem: ProblemDetailsException, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Answer as the framework's problem-details handler answers `problem`."""
+        request = Request(scope, receive, send)
+        response = problem.to_response(request)
+        await response.to_asgi_response(app=None, request=request)(scope, receive, send)
+
+
+def _tag(scope: Scope) -> str | None:
+    """The tag a by-tag look-up names, where the router would read the path alike."""
+    path = scope["path"]
+    if root_path := scope.get("root_path", ""):
+        path = path.split(root_path, maxsplit=1)[-1]  # as Litestar's router strips it
+    if not path.startswith(PREFIX):
+        return None
+    tag = path[len(PREFIX) :]
+    return tag if tag and "/" not in tag else None

@@ -52,6 +52,11 @@ def _read(row: asyncpg.Record, year: int | None = None) -> AssetRead:
 ASSETS = Records(ENTITY, _read, queries.GET, queries.GET_FOR_UPDATE)
 
 
+def untagged(tag: str) -> NotFound:
+    """No asset in the caller's scope bears `tag` (or none at all: the answer is the same)."""
+    return NotFound(f"no asset tagged {tag}")
+
+
 @get("/", guards=[allow(*READERS)], responses=errors())
 async def list_assets(
     conn: Conn,
@@ -75,7 +80,7 @@ async def get_asset_by_tag(conn: Conn, principal: Me, tag: FromPath[str]) -> Res
     """The asset bearing a tag, as typed or scanned (case and look-alikes forgiven)."""
     row = await queries.by_tag(conn, normalize(tag), principal.unit_id)
     if row is None:
-        raise NotFound(f"no asset tagged {tag}")
+        raise untagged(tag)
     return ASSETS.respond(row)
 
 
