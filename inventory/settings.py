@@ -5,10 +5,17 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the variable and what it takes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +36,30 @@ class Settings:
     secure_cookies: bool
     login_rate_per_minute: int
     trusted_proxies: str
-    metrics_allow: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    metrics_allow: tuple[Network, ...]
 
     @classmethod
-    def from_env(cls) -> Settings:
-        env = os.environ
-        host = env.get("INVENTORY_HOST", "127.0.0.1")
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The settings in `env` (the process environment by default).
+
+        Raises SettingsError, with one line for the user, on the first bad value.
+        """
+        env = os.environ if env is None else env
+        host = env.get("INVENTORY_HOST", "127.0.0.1").strip()
+        if not host:
+            raise SettingsError("INVENTORY_HOST must be an address or host name, not empty")
         data_dir = Path(env.get("INVENTORY_DATA_DIR", PROJECT_ROOT / ".pgdata"))
-        port = int(env.get("INVENTORY_PORT", "8000"))
+        port = _int(env, "INVENTORY_PORT", 8000, 1, 65535)
+        pool_min = _int(env, "INVENTORY_POOL_MIN", 2, 0)
+        pool_max = _int(env, "INVENTORY_POOL_MAX", 10, 1)
+        if pool_min > pool_max:
+            raise SettingsError(
+                f"INVENTORY_POOL_MIN ({pool_min}) must not be more than"
+                f" INVENTORY_POOL_MAX ({pool_max})"
+            )
+        public_base_url = env.get("INVENTORY_PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/")
+        tag_prefix = env.get("INVENTORY_TAG_PREFIX", "52")
+        _check_labels(tag_prefix, public_base_url)
         return cls(
             database_url=env.get("INVENTORY_DATABASE_URL") or None,
             data_dir=data_dir,
@@ -45,26 +68,106 @@ class Settings:
             # A random key per process would break sessions across workers, so
             # development derives a stable one from the data dir; production sets it.
             secret_key=env.get("INVENTORY_SECRET_KEY") or _dev_secret(data_dir),
-            public_base_url=env.get("INVENTORY_PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip(
-                "/"
-            ),
-            tag_prefix=env.get("INVENTORY_TAG_PREFIX", "52"),
-            token_ttl_seconds=int(env.get("INVENTORY_TOKEN_TTL", str(8 * 3600))),
-            session_ttl_seconds=int(env.get("INVENTORY_SESSION_TTL", str(12 * 3600))),
-            max_body_bytes=int(env.get("INVENTORY_MAX_BODY_BYTES", str(1024 * 1024))),
-            pool_min=int(env.get("INVENTORY_POOL_MIN", "2")),
-            pool_max=int(env.get("INVENTORY_POOL_MAX", "10")),
-            workers=int(env.get("INVENTORY_WORKERS", "1")),
-            secure_cookies=env.get("INVENTORY_SECURE_COOKIES", "0") == "1",
-            login_rate_per_minute=int(env.get("INVENTORY_LOGIN_RATE", "20")),
+            public_base_url=public_base_url,
+            tag_prefix=tag_prefix,
+            token_ttl_seconds=_int(env, "INVENTORY_TOKEN_TTL", 8 * 3600, 1, unit="seconds"),
+            session_ttl_seconds=_int(env, "INVENTORY_SESSION_TTL", 12 * 3600, 1, unit="seconds"),
+            max_body_bytes=_int(env, "INVENTORY_MAX_BODY_BYTES", 1024 * 1024, 1, unit="bytes"),
+            pool_min=pool_min,
+            pool_max=pool_max,
+            workers=_int(env, "INVENTORY_WORKERS", 1, 1),
+            secure_cookies=_flag(env, "INVENTORY_SECURE_COOKIES", default=False),
+            login_rate_per_minute=_int(env, "INVENTORY_LOGIN_RATE", 20, 1),
             # uvicorn takes the client address from X-Forwarded-For only from these peers.
-            trusted_proxies=env.get("INVENTORY_TRUSTED_PROXIES", "127.0.0.1"),
-            metrics_allow=tuple(
-                ipaddress.ip_network(cidr.strip())
-                for cidr in env.get("INVENTORY_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")
-                if cidr.strip()
-            ),
+            trusted_proxies=_trusted_proxies(env),
+            metrics_allow=_networks(env, "INVENTORY_METRICS_ALLOW", "127.0.0.1/32,::1/128"),
         )
+
+
+def _int(
+    env: Mapping[str, str],
+    name: str,
+    default: int,
+    minimum: int,
+    maximum: int | None = None,
+    unit: str = "",
+) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = None
+    if value is not None and value >= minimum and (maximum is None or value <= maximum):
+        return value
+    number = f"a whole number of {unit}" if unit else "a whole number"
+    bounds = f" from {minimum} to {maximum}," if maximum is not None else f", {minimum} or more,"
+    raise SettingsError(f"{name} must be {number}{bounds} not {raw!r}")
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    if raw.strip() in ("0", "1"):
+        return raw.strip() == "1"
+    raise SettingsError(f"{name} must be 0 or 1, not {raw!r}")
+
+
+def _items(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _networks(env: Mapping[str, str], name: str, default: str) -> tuple[Network, ...]:
+    networks = []
+    for item in _items(env.get(name, default)):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as exc:
+            raise SettingsError(
+                f"{name} must be comma-separated CIDRs such as 10.0.0.0/8 or ::1/128,"
+                f" not {item!r} ({_reason(exc)})"
+            ) from None
+    return tuple(networks)
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> str:
+    name = "INVENTORY_TRUSTED_PROXIES"
+    raw = env.get(name, "127.0.0.1")
+    if raw.strip() == "*":  # uvicorn: trust every peer (only behind a proxy that always sets it)
+        return "*"
+    for item in _items(raw):
+        try:
+            if "/" in item:
+                ipaddress.ip_network(item)
+            else:
+                ipaddress.ip_address(item)
+        except ValueError as exc:
+            raise SettingsError(
+                f"{name} must be comma-separated addresses or CIDRs such as 172.18.0.1 or"
+                f" 10.0.0.0/8 (or * alone), not {item!r} ({_reason(exc)})"
+            ) from None
+    return raw
+
+
+def _reason(exc: ValueError) -> str:
+    reason = str(exc)
+    return "not an IP address or network" if "does not appear to be" in reason else reason
+
+
+def _check_labels(tag_prefix: str, public_base_url: str) -> None:
+    """What labels need of the prefix and the base URL, checked before the server starts."""
+    from inventory.tags.codes import check_base_url, check_prefix
+
+    for name, check, value in (
+        ("INVENTORY_TAG_PREFIX", check_prefix, tag_prefix),
+        ("INVENTORY_PUBLIC_BASE_URL", check_base_url, public_base_url),
+    ):
+        try:
+            check(value)
+        except ValueError as exc:
+            raise SettingsError(f"{name}: {exc}") from None
 
 
 def _dev_secret(data_dir: Path) -> str:
