@@ -6,7 +6,13 @@ All three do the same SQL query (inventory.assets.queries.BY_TAG) in the same ru
   3. a bare asyncpg loop with the same pool size and concurrency.
 HTTP load comes from bench/loadgen.py in its own process, on 127.0.0.1 only.
 
-    python bench/bench_api.py [--communes 135 --assets-per-commune 2000 --seconds 10]
+Each server is started once (and warmed up); then --rounds rounds (default 5) measure
+all three for --seconds each, in alternating order (bench/rounds.py), and the ratios
+are taken per round. The target, service >= 0.75x the raw ASGI app, is checked
+against the median of the per-round ratios; their spread shows how much to trust it.
+
+    python bench/bench_api.py [--communes 135 --assets-per-commune 2000]
+                              [--rounds 5 --seconds 3 --order alternate|shuffle]
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.rounds import Comparison, Contender, Sample, report, run_rounds  # noqa: E402
 from inventory.accounts import tokens  # noqa: E402
 from inventory.accounts.principal import Principal, Role  # noqa: E402
 from inventory.assets.queries import BY_TAG  # noqa: E402
@@ -175,26 +182,40 @@ def _load(
     return json.loads(output.stdout)
 
 
-def _measure_http(
-    app: str, env: dict[str, str], paths_file: str, token: str, seconds: float, connections: int
-) -> dict[str, object]:
-    port = _free_port()
-    server = _serve(app, port, env)
-    try:
-        _load(port, paths_file, token, min(2.0, seconds), connections)  # warm-up
-        return _load(port, paths_file, token, seconds, connections)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+class _Server:
+    """One uvicorn process serving `app`, started and warmed up once for every round."""
+
+    def __init__(
+        self, app: str, env: dict[str, str], paths_file: str, token: str, connections: int
+    ) -> None:
+        self.app, self.env, self.paths_file = app, env, paths_file
+        self.token, self.connections = token, connections
+        self.port = _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, warmup_seconds: float) -> None:
+        self.process = _serve(self.app, self.port, self.env)
+        _load(self.port, self.paths_file, self.token, warmup_seconds, self.connections)
+
+    def measure(self, seconds: float) -> dict[str, object]:
+        return _load(self.port, self.paths_file, self.token, seconds, self.connections)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
 
 
-def _row(name: str, result: dict[str, object]) -> tuple[str, float, float, float]:
+def _sample(name: str, result: dict[str, object]) -> Sample:
+    """Requests per second, with the round's latencies as its note."""
     latencies = result["latencies"]
     assert isinstance(latencies, list) and latencies, f"{name}: no requests completed"
     rps = len(latencies) / float(result["seconds"])  # type: ignore[arg-type]
     if result.get("errors"):
         print(f"warning: {name}: {result['errors']} non-200 answers {result.get('error_statuses')}")
-    return name, rps, _percentile(latencies, 0.50), _percentile(latencies, 0.99)
+    p50, p99 = _percentile(latencies, 0.50), _percentile(latencies, 0.99)
+    return Sample(rps, f"p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
 
 
 def main() -> None:
@@ -203,7 +224,9 @@ def main() -> None:
     )
     parser.add_argument("--communes", type=int, default=135)
     parser.add_argument("--assets-per-commune", type=int, default=2000)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per contender and round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--order", choices=["alternate", "shuffle"], default="alternate")
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args()
 
@@ -234,39 +257,55 @@ def main() -> None:
             handle.write("\n".join(f"/api/v1/assets/by-tag/{tag}" for tag in tags))
             paths_file = handle.name
         print(
-            f"{len(tags)} tags, {args.connections} connections, {args.seconds:.0f} s each, "
-            f"pool {POOL_SIZE}, one uvicorn worker per app, {os.cpu_count()} cores"
+            f"{len(tags)} tags, {args.connections} connections, {args.rounds} rounds of "
+            f"{args.seconds:g} s each, {args.order} order, pool {POOL_SIZE}, "
+            f"one uvicorn worker per app, {os.cpu_count()} cores"
         )
-        rows = [
-            _row(
-                "bare asyncpg loop",
-                asyncio.run(_bare_loop(url, tags, province, args.seconds, args.connections)),
-            ),
-            _row(
-                "raw ASGI + asyncpg",
-                _measure_http(
-                    "bench.raw_asgi:app", env, paths_file, "", args.seconds, args.connections
+        raw = _Server("bench.raw_asgi:app", env, paths_file, "", args.connections)
+        service = _Server("inventory.asgi:app", env, paths_file, token, args.connections)
+        try:
+            for http in (raw, service):
+                http.start(min(2.0, args.seconds))
+            contenders = [
+                Contender(
+                    "service (Litestar)",
+                    lambda _: _sample("service", service.measure(args.seconds)),
+                    "req/s",
                 ),
-            ),
-            _row(
-                "service (Litestar)",
-                _measure_http(
-                    "inventory.asgi:app", env, paths_file, token, args.seconds, args.connections
+                Contender(
+                    "raw ASGI + asyncpg",
+                    lambda _: _sample("raw ASGI", raw.measure(args.seconds)),
+                    "req/s",
                 ),
-            ),
-        ]
-        os.unlink(paths_file)
+                Contender(
+                    "bare asyncpg loop",
+                    lambda _: _sample(
+                        "bare asyncpg",
+                        asyncio.run(
+                            _bare_loop(url, tags, province, args.seconds, args.connections)
+                        ),
+                    ),
+                    "req/s",
+                ),
+            ]
+            result = run_rounds(contenders, args.rounds, order=args.order)
+        finally:
+            for http in (raw, service):
+                http.stop()
+            os.unlink(paths_file)
     finally:
         if server is not None:
             server.cleanup()  # type: ignore[attr-defined]
 
-    print(f"\n{'':22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for name, rps, p50, p99 in rows:
-        print(f"{name:22}{rps:10.0f}{p50:10.2f}{p99:10.2f}")
-    bare, raw, service = (r[1] for r in rows)
-    print(f"\nservice / raw ASGI:        {service / raw:.2f}x  (target >= 0.75x)")
-    print(f"service / bare asyncpg:    {service / bare:.2f}x")
-    print(f"raw ASGI / bare asyncpg:   {raw / bare:.2f}x")
+    service_name, raw_name, bare_name = (c.name for c in contenders)
+    report(
+        result,
+        [
+            Comparison(service_name, raw_name, target=0.75, label="service / raw ASGI"),
+            Comparison(service_name, bare_name, label="service / bare asyncpg"),
+            Comparison(raw_name, bare_name, label="raw ASGI / bare asyncpg"),
+        ],
+    )
 
 
 if __name__ == "__main__":

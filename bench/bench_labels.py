@@ -1,6 +1,6 @@
 """Benchmark: a 1,000-label A4 PDF (3 x 7 stock) against bare QR matrices of the same URLs.
 
-Run: python bench/bench_labels.py [--labels N] [--repeats R]
+Run: python bench/bench_labels.py [--labels N] [--rounds R] [--order alternate|shuffle]
 
 The baseline is what no label renderer can avoid: qrcode computing each URL's matrix (same
 library, version, error-correction level Q and mode as labels uses; the script checks the
@@ -9,8 +9,10 @@ matrices are identical). Targets: >= 0.9x the baseline's labels per second on on
 
 Every timed run gets its own fresh URLs and tags, so no run profits from another's caches;
 unit, asset and room names come from short lists, as in a commune's real inventory. The
-three contenders run in turn, --repeats rounds (default 5), and each figure is the best of
-its runs: on a shared machine the best is the one least disturbed by others.
+three contenders run interleaved, --rounds rounds (default 5; --repeats is the old name),
+in alternating order (bench/rounds.py). Each ratio is taken within a round, so a busy
+moment on the shared machine weighs on both sides of it; the targets are checked against
+the median of the per-round ratios, printed with their spread.
 """
 
 import argparse
@@ -28,6 +30,7 @@ import PIL
 import qrcode
 import qrcode.constants
 
+from bench.rounds import Comparison, Contender, Sample, report, run_rounds
 from labels import LabelData, get_stock, make_qr, render_pdf
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U
@@ -90,9 +93,10 @@ def timed(work: Callable[[list[LabelData]], object], labels: list[LabelData]) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=int, default=1000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--rounds", "--repeats", dest="rounds", type=int, default=5)
+    parser.add_argument("--order", choices=["alternate", "shuffle"], default="alternate")
     args = parser.parse_args()
-    n, runs = args.labels, args.repeats
+    n, runs = args.labels, args.rounds
     stock = get_stock("a4-3x7")
 
     # Same symbols: the baseline does the very QR work labels does, no more, no less.
@@ -107,28 +111,34 @@ def main() -> None:
     versions = f"qrcode {version('qrcode')}, Pillow {PIL.__version__}"
     print(
         f"Python {platform.python_version()}, {versions}, {os.cpu_count()} CPUs; "
-        f"{n} labels, {pages} A4 pages of {stock.name}; best of {runs}"
+        f"{n} labels, {pages} A4 pages of {stock.name}; {runs} rounds, {args.order} order"
     )
-    contenders: list[tuple[str, float | None, Callable[[list[LabelData]], object]]] = [
+    works: list[tuple[str, float | None, Callable[[list[LabelData]], object]]] = [
         ("baseline: QR matrices only, 1 core", None, baseline),
         ("labels: A4 PDF, workers=1", 0.9, lambda labels: render_pdf(labels, stock, workers=1)),
         ("labels: A4 PDF, workers=2", 1.7, lambda labels: render_pdf(labels, stock, workers=2)),
     ]
-    # Interleaved, so that a busy moment on the machine hits all three alike.
-    times: list[list[float]] = [[] for _ in contenders]
-    for r in range(1, runs + 1):
-        for i, (_, _, work) in enumerate(contenders):
-            times[i].append(timed(work, make_labels(10 * r + i, n)))
-    base_rate = n / min(times[0])
-    for (name, target, _), runs_s in zip(contenders, times, strict=True):
-        seconds = min(runs_s)
-        rate = n / seconds
-        line = f"{name:<36} {seconds:6.2f} s  {rate:7.1f} labels/s"
-        if target is not None:
-            ratio = rate / base_rate
-            verdict = "ok" if ratio >= target else "BELOW TARGET"
-            line += f"  {ratio:5.2f}x baseline (target >= {target}x: {verdict})"
-        print(line)
+
+    def measure(i: int, work: Callable[[list[LabelData]], object]) -> Callable[[int], Sample]:
+        # Fresh URLs and tags for every run (made before the clock starts), as before.
+        def one_round(r: int) -> Sample:
+            seconds = timed(work, make_labels(10 * r + i, n))
+            return Sample(n / seconds, f"{seconds:6.2f} s")
+
+        return one_round
+
+    contenders = [
+        Contender(name, measure(i, work), "labels/s") for i, (name, _, work) in enumerate(works)
+    ]
+    result = run_rounds(contenders, runs, order=args.order)
+    base = works[0][0]
+    report(
+        result,
+        [
+            Comparison(name, base, target=target, label=f"{name.split(': ', 1)[1]} / baseline")
+            for name, target, _ in works[1:]
+        ],
+    )
 
 
 if __name__ == "__main__":
