@@ -83,6 +83,20 @@ VI: dict[str, str] = {
     "status_lost": "Bị mất",
     "status_to_dispose": "Chờ thanh lý",
     "status_disposed": "Đã thanh lý",
+    "job_title": "Công việc nền",
+    "job_kind_labels": "In tem tài sản",
+    "job_status_queued": "Đang chờ",
+    "job_status_running": "Đang chạy",
+    "job_status_done": "Hoàn thành",
+    "job_status_failed": "Thất bại",
+    "job_progress": "Tiến độ",
+    "job_created": "Tạo lúc",
+    "job_finished": "Kết thúc lúc",
+    "job_download": "Tải tệp kết quả",
+    "job_error": "Lỗi",
+    "job_refreshing": "Trang tự cập nhật trong khi công việc đang chạy.",
+    "job_not_found_title": "Không tìm thấy công việc",
+    "job_not_found_text": "Không có công việc nào mang số này mà bạn được xem.",
 }
 
 EN: dict[str, str] = {
@@ -161,6 +175,20 @@ EN: dict[str, str] = {
     "status_lost": "Lost",
     "status_to_dispose": "To be disposed of",
     "status_disposed": "Disposed of",
+    "job_title": "Background job",
+    "job_kind_labels": "Asset labels",
+    "job_status_queued": "Queued",
+    "job_status_running": "Running",
+    "job_status_done": "Done",
+    "job_status_failed": "Failed",
+    "job_progress": "Progress",
+    "job_created": "Created",
+    "job_finished": "Finished",
+    "job_download": "Download the result",
+    "job_error": "Error",
+    "job_refreshing": "This page refreshes itself while the job runs.",
+    "job_not_found_title": "Job not found",
+    "job_not_found_text": "No job you may see has this number.",
 }
 
 

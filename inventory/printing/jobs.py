@@ -1,0 +1,139 @@
+"""Large label runs as background jobs: `POST /api/v1/labels/jobs`, and the job kind.
+
+The same selection as `GET /api/v1/labels/assets` (ids and the asset list filters) and
+the same options, up to JOB_MAX_LABELS labels rather than the synchronous route's
+MAX_LABELS. The job reads the caller's scope only: its scope unit is the caller's, and
+the worker selects the rows again within it when it runs, so an asset that left the
+scope meanwhile is left out. The file is the job's result, downloaded from
+`/api/v1/jobs/{id}/result`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import Request, Response, Router, post
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_202_ACCEPTED
+
+from inventory.accounts.guards import READERS, Me, allow
+from inventory.accounts.scope import in_scope
+from inventory.api.lists import ListParams
+from inventory.assets.filters import ASSETS
+from inventory.assets.schemas import AssetStatus, Ownership
+from inventory.db.dependencies import Conn
+from inventory.db.listing import ListQuery
+from inventory.errors import Invalid, NotFound
+from inventory.jobs import queries as jobs
+from inventory.jobs.kinds import Context, Result, enqueue, register
+from inventory.jobs.routes import job_url, read
+from inventory.jobs.schemas import JobRead
+from inventory.openapi import BEARER, errors
+from inventory.printing import queries
+from inventory.printing import render as printing
+from inventory.printing.render import DEFAULT_STOCK, LabelFormat
+from inventory.sites.schemas import Condition
+
+KIND = "labels"
+JOB_MAX_LABELS = 50_000  # ~2,400 A4 sheets; the synchronous route stops at MAX_LABELS
+
+COUNT = """
+SELECT count(*) FROM (SELECT 1 FROM assets a WHERE a.tag IS NOT NULL AND {where} LIMIT {limit}) s
+"""
+
+
+class LabelJobCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """Which tagged assets of your scope (as GET /api/v1/labels/assets selects them), and how
+    to print them."""
+
+    ids: list[int] | None = None
+    holder_unit_id: int | None = None
+    site_id: int | None = None
+    room_id: int | None = None
+    category_id: int | None = None
+    origin_unit_id: int | None = None
+    status: AssetStatus | None = None
+    condition: Condition | None = None
+    ownership: Ownership | None = None
+    q: str | None = None
+    format: LabelFormat = LabelFormat.PDF
+    stock: str = DEFAULT_STOCK
+    skip: int = 0
+
+    def selection(self) -> ListParams:
+        """The asset list's filters and search, as the GET route takes them."""
+        names = {f.name for f in ASSETS.filters} | {"q"}
+        return ASSETS.choices(**{name: getattr(self, name) for name in names})
+
+
+def _selection(scope_unit_id: int, spec: LabelJobCreate) -> ListQuery:
+    """The WHERE of `printing.queries.asset_labels`, for counting."""
+    query = ListQuery()
+    query.add(in_scope("a.holder_unit_id", "{}"), scope_unit_id)
+    spec.selection().apply(query)
+    if spec.ids is not None:
+        query.add("a.id = ANY({}::bigint[])", spec.ids)
+    return query
+
+
+async def _count(conn: asyncpg.Connection, scope_unit_id: int, spec: LabelJobCreate) -> int:
+    query = _selection(scope_unit_id, spec)
+    sql = COUNT.format(where=query.where_sql(), limit=query.param(JOB_MAX_LABELS + 1))
+    return await conn.fetchval(sql, *query.params)
+
+
+@post(
+    "/jobs",
+    guards=[allow(*READERS)],
+    status_code=HTTP_202_ACCEPTED,
+    responses=errors(404, 413, 422),
+)
+async def label_job(
+    request: Request, conn: Conn, principal: Me, data: JSONBody[LabelJobCreate]
+) -> Response[JobRead]:
+    """Print a large selection in the background (up to 50,000 labels): 202 with the job,
+    whose `Location` to follow; its result is the file."""
+    printing.options(data.format, data.stock, data.skip)  # 422 now rather than a failed job
+    count = await _count(conn, principal.unit_id, data)
+    if count == 0:
+        raise NotFound("no tagged asset in your scope matches")
+    if count > JOB_MAX_LABELS:
+        raise Invalid(f"more than {JOB_MAX_LABELS} labels: narrow the selection")
+    params: dict[str, Any] = {
+        **msgspec.to_builtins(data),
+        # The address printed in the QR codes: the server's, whatever the worker's settings.
+        "base_url": request.app.state.settings.public_base_url,
+        "count": count,
+    }
+    job_id = await enqueue(conn, KIND, principal, principal.unit_id, params)
+    row = await jobs.fetch(conn, principal, job_id)
+    return Response(read(row), status_code=HTTP_202_ACCEPTED, headers={"Location": job_url(job_id)})
+
+
+@register(KIND)
+async def print_labels(ctx: Context, params: dict[str, Any]) -> Result:
+    """The job: select the rows within the job's scope, render off the event loop."""
+    base_url = params.pop("base_url")
+    params.pop("count", None)
+    spec = msgspec.convert(params, LabelJobCreate)
+    chosen = printing.options(spec.format, spec.stock, spec.skip)
+    rows = await queries.asset_labels(
+        ctx.conn, ctx.scope_unit_id, spec.selection(), spec.ids, JOB_MAX_LABELS + 1
+    )
+    if not rows:
+        raise ValueError("no tagged asset in the job's scope matches any more")
+    if len(rows) > JOB_MAX_LABELS:
+        raise ValueError(f"more than {JOB_MAX_LABELS} labels match now: narrow the selection")
+    labels = [printing.label(row, base_url) for row in rows]
+    ctx.progress(0, None)
+    output = await asyncio.to_thread(
+        partial(printing.render, labels, chosen, executor=ctx.executor, progress=ctx.progress)
+    )
+    return Result(output.content, output.media_type, f"labels-{ctx.job_id}.{output.extension}")
+
+
+router = Router(path="/api/v1/labels", route_handlers=[label_job], tags=["labels"], security=BEARER)
