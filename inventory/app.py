@@ -7,12 +7,12 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import swagger_ui_bundle
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -20,31 +20,51 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from inventory.accounts.guards import authentication_middleware, current_principal
-from inventory.accounts.routes import auth_router, sign_in_router, users_router
+from inventory.accounts.routes import auth_router, sign_in_router
 from inventory.accounts.throttle import sign_in_throttle
+from inventory.assets import queries as assets
 from inventory.assets.fastpath import ScanLane
 from inventory.assets.routes import router as assets_router
+from inventory.categories import queries as categories
 from inventory.categories.routes import router as categories_router
+from inventory.claims.routes import router as claims_router
 from inventory.db.dependencies import provide_conn
 from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore, sweep_expired
-from inventory.errors import problem_details_plugin, recursion_handler
+from inventory.errors import Constraints, problem_details_plugin, recursion_handler
+from inventory.history.routes import router as history_router
 from inventory.metrics import MetricsController, RequestMetrics
 from inventory.openapi import config as openapi_config
+from inventory.printing.render import process_pool
+from inventory.printing.routes import router as labels_router
+from inventory.rooms import queries as rooms
 from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
+from inventory.sites import queries as sites
 from inventory.sites.routes import router as sites_router
+from inventory.tags import queries as tags
 from inventory.tags.codes import check_base_url, check_prefix
-from inventory.tags.label_routes import router as labels_router
-from inventory.tags.printing import process_pool
 from inventory.tags.routes import router as tags_router
+from inventory.units import queries as units
 from inventory.units.routes import router as units_router
+from inventory.users import queries as users
+from inventory.users.routes import router as users_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
 from inventory.web.tags import router as tag_pages_router
 
 WEB = Path(__file__).parent / "web"
 POOL_CLOSE_TIMEOUT = 10.0
+# Each domain's constraint names in the API's words, beside its SQL.
+CONSTRAINTS: Constraints = {
+    **units.CONSTRAINTS,
+    **users.CONSTRAINTS,
+    **categories.CONSTRAINTS,
+    **sites.CONSTRAINTS,
+    **rooms.CONSTRAINTS,
+    **assets.CONSTRAINTS,
+    **tags.CONSTRAINTS,
+}
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -101,16 +121,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             rooms_router,
             assets_router,
             tags_router,
+            claims_router,
+            history_router,
             labels_router,
             tag_pages_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False
-            ),
-            create_static_files_router(
-                path="/static/swagger",
-                directories=[Path(swagger_ui_bundle.swagger_ui_path)],
-                include_in_schema=False,
-                name="swagger",
             ),
         ],
         lifespan=[lifespan],
@@ -130,7 +146,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.secure_cookies,
             cookie_httponly=False,
         ),
-        plugins=[problem_details_plugin()],
+        plugins=[problem_details_plugin(CONSTRAINTS)],
+        # Every 500 is logged with its traceback, not only in debug mode.
+        logging_config=LoggingConfig(log_exceptions="always"),
         exception_handlers={RecursionError: recursion_handler},
         openapi_config=openapi_config(),
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),

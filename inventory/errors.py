@@ -7,6 +7,7 @@ configured in `problem_details_plugin` turns each into application/problem+json.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
@@ -94,33 +95,21 @@ class PreconditionFailed(Problem):
     default_title = "Precondition failed"
 
 
-# Constraint name -> (field, message): the database is the last line of defence
-# and its errors must read like the API's own.
-_CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {
-    "units_code_key": ("code", "a unit with this code already exists"),
-    "users_login_key": ("login", "this login is taken"),
-    "categories_code_key": ("code", "a category with this code already exists"),
-    "rooms_site_name_key": ("name", "this site already has a room with this name"),
-    "assets_tag_key": ("tag", "this tag is already used"),
-    "assets_tag_immutable": ("tag", "an asset keeps its tag for life"),
-    "tags_asset_id_key": ("asset_id", "this asset already has a tag from a batch"),
-    "rooms_site_id_fkey": ("site_id", "no such site"),
-    "assets_category_id_fkey": ("category_id", "no such category"),
-    "assets_site_id_fkey": ("site_id", "no such site"),
-    "assets_room_id_fkey": ("room_id", "no such room"),
-    "assets_room_site_fkey": ("room_id", "the room is not in the asset's site"),
-    "assets_room_needs_site_check": ("site_id", "an asset in a room needs the room's site"),
-    # Routes refuse a given remaining value above the cost; a lower cost alone gets here.
-    "assets_remaining_value_cost_check": (
-        "original_cost",
-        "the remaining value cannot exceed the original cost",
-    ),
-}
+Constraints = Mapping[str, tuple[str, str]]
+"""Constraint name -> (field, message): each domain declares its own beside its SQL (the
+database is the last line of defence, and its errors must read like the API's own)."""
 
 
-def _database_problem(exc: asyncpg.PostgresError) -> ProblemDetailsException:
+class DatabaseUnavailable(Exception):
+    """No connection to the database could be had: it is down, refusing, or every pooled
+    connection stayed busy (raised where a connection is acquired)."""
+
+
+def _database_problem(
+    exc: asyncpg.PostgresError, constraints: Constraints
+) -> ProblemDetailsException:
     constraint = getattr(exc, "constraint_name", None) or ""
-    field, message = _CONSTRAINT_FIELDS.get(constraint, (None, None))
+    field, message = constraints.get(constraint, (None, None))
     extra: dict[str, Any] = {"constraint": constraint} if constraint else {}
     if field:
         extra["field"] = field
@@ -222,22 +211,28 @@ def recursion_handler(request: Request, _exc: RecursionError) -> Response:
 
 
 OUTAGES = (
-    OSError,
+    DatabaseUnavailable,
+    asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.InterfaceError,
-    TimeoutError,
     asyncpg.AdminShutdownError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.InternalClientError,
+    TimeoutError,
 )
-"""What a database that is down, unreachable or too slow raises: each is a 503."""
+"""What a database that cannot be reached, is lost mid-request or answers too slowly
+raises: each is a 503. Anything else (a FileNotFoundError or PermissionError of the app's
+own, say) is a bug, a 500, logged with its traceback."""
 
 
-def problem_details_plugin() -> ProblemDetailsPlugin:
+def problem_details_plugin(constraints: Constraints) -> ProblemDetailsPlugin:
+    def database_problem(exc: asyncpg.PostgresError) -> ProblemDetailsException:
+        return _database_problem(exc, constraints)
+
     mapping: dict[type[Exception], Any] = {
         ValidationException: _validation_problem,
         HTTPException: _http_problem,
-        asyncpg.IntegrityConstraintViolationError: _database_problem,
-        asyncpg.DataError: _database_problem,
+        asyncpg.IntegrityConstraintViolationError: database_problem,
+        asyncpg.DataError: database_problem,
         asyncpg.DeadlockDetectedError: _transient,
         asyncpg.SerializationError: _transient,
     }

@@ -11,9 +11,9 @@ import msgspec
 from litestar.testing import TestClient
 
 from inventory.accounts import tokens
-from inventory.accounts.cli import create_user
 from inventory.accounts.principal import Principal, Role
 from inventory.app import create_app
+from inventory.users.cli import create_user
 from tests.world import PASSWORD, Caller, World
 
 

@@ -35,7 +35,7 @@ def test_admin_creates_changes_and_deletes_a_category_with_history(world: World,
     )
     assert changed.status_code == 200, changed.text
     assert (changed.json()["wear_rate"], changed.json()["norm_item"]) == (0.2, None)
-    events = world.auditor.get(f"{path}/history").json()
+    events = world.auditor.get(f"{path}/history").json()["items"]
     assert [e["action"] for e in events] == ["create", "update"]
     assert (events[1]["before"]["wear_rate"], events[1]["after"]["wear_rate"]) == (0.1429, 0.2)
 

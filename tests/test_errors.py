@@ -105,7 +105,7 @@ def test_a_transaction_to_retry_is_503_with_retry_after(error: type[Exception]) 
     def write() -> None:
         raise error("could not serialize access")
 
-    with TestClient(Litestar([write], plugins=[problem_details_plugin()])) as client:
+    with TestClient(Litestar([write], plugins=[problem_details_plugin({})])) as client:
         response = client.get("/write")
     assert response.status_code == 503 and _is_problem(response)
     assert response.headers["retry-after"].isdigit()

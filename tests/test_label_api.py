@@ -15,9 +15,9 @@ from PIL import Image
 
 from inventory.app import create_app
 from inventory.cli import main
-from inventory.tags.cli import PROGRESS_FROM
+from inventory.printing.cli import PROGRESS_FROM
+from inventory.printing.render import PARALLEL_FROM
 from inventory.tags.codes import url
-from inventory.tags.printing import PARALLEL_FROM
 from tests.world import World
 
 LABELS = "/api/v1/labels"

@@ -13,16 +13,17 @@ import asyncio
 import asyncpg
 import pytest
 
-from inventory.accounts.routes import USERS
+from inventory.api.records import Records
 from inventory.assets.routes import ASSETS
 from inventory.categories.routes import CATEGORIES
-from inventory.db.records import Records
 from inventory.rooms.routes import ROOMS
 from inventory.sites.routes import SITES
 from inventory.units.routes import UNITS
+from inventory.users.routes import USERS
 from tests.world import World
 
-EVENT = "INSERT INTO events (actor_id, entity, entity_id, action) VALUES ($1, 'test', 0, 'test')"
+# What appending the user's own event does to the user's row: its actor_id key check.
+EVENT = "SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE"
 
 
 async def _referenced_while_locked(

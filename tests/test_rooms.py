@@ -31,7 +31,7 @@ def test_officer_adds_a_room_to_their_site(world: World) -> None:
     assert {k: room[k] for k in body} == body
     assert room["holder_unit_id"] == world.units["A"]
     assert room["site_name"].startswith("Nhà ")
-    events = world.leader_a.get(f"{PATH}/{room['id']}/history").json()
+    events = world.leader_a.get(f"{PATH}/{room['id']}/history").json()["items"]
     assert [(e["action"], e["after"]["seats"]) for e in events] == [("create", 20)]
 
 
@@ -110,7 +110,7 @@ def test_versions_and_history(world: World, sql) -> None:
         -1,
         2,
     )
-    events = world.officer_b.get(f"{path}/history").json()
+    events = world.officer_b.get(f"{path}/history").json()["items"]
     assert [e["action"] for e in events] == ["create", "update"]
     assert (events[1]["before"]["seats"], events[1]["after"]["seats"]) == (None, 2)
 
@@ -139,7 +139,7 @@ def test_a_room_holding_assets_stays_put(world: World, sql) -> None:
     assert sql("SELECT count(*) FROM events")[0][0] == events
 
 
-def test_an_empty_room_moves_and_is_deleted(world: World, sql) -> None:
+def test_an_empty_room_moves_and_then_stays_registered(world: World, sql) -> None:
     room = world.create(PATH, site_id=_site(world), name="Phòng tạm")
     path = f"{PATH}/{room['id']}"
     moved = world.officer_a.patch(
@@ -147,11 +147,27 @@ def test_an_empty_room_moves_and_is_deleted(world: World, sql) -> None:
     )
     assert moved.status_code == 200, moved.text
     assert moved.json()["site_id"] == world.sites["A"]
-    assert world.officer_a.delete(path, headers={"If-Match": '"2"'}).status_code == 204
+    # Changed since its creation, it has history: never deleted.
+    refused = world.officer_a.delete(path, headers={"If-Match": '"2"'})
+    assert refused.status_code == 409
+    assert refused.json()["constraint"] == "rooms_keep_history"
+    assert sql("SELECT 1 FROM rooms WHERE id = $1", room["id"])
+
+
+def test_a_room_made_by_mistake_is_deleted_and_its_history_stays(world: World, sql) -> None:
+    room = world.create(PATH, site_id=_site(world), name="Phòng nhầm")
+    assert (
+        world.officer_a.delete(f"{PATH}/{room['id']}", headers={"If-Match": '"1"'}).status_code
+        == 204
+    )
     actions = sql(
         "SELECT action FROM events WHERE entity = 'room' AND entity_id = $1 ORDER BY id", room["id"]
     )
-    assert [r["action"] for r in actions] == ["create", "update", "delete"]
+    assert [r["action"] for r in actions] == ["create", "delete"]
+    kept = world.auditor.get("/api/v1/history", params={"entity": "room", "entity_id": room["id"]})
+    assert kept.status_code == 200
+    assert [e["action"] for e in kept.json()["items"]] == ["delete", "create"]
+    assert world.officer_a.get("/api/v1/history").status_code == 403
 
 
 def test_search_and_sort(world: World) -> None:

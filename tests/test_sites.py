@@ -35,7 +35,7 @@ def test_officer_registers_a_site_of_their_unit(world: World) -> None:
     assert {k: site[k] for k in body} == body
     assert created.headers["etag"] == '"1"'
     assert world.leader_a.get(f"{PATH}/{site['id']}").json()["name"] == body["name"]
-    events = world.officer_a.get(f"{PATH}/{site['id']}/history").json()
+    events = world.officer_a.get(f"{PATH}/{site['id']}/history").json()["items"]
     assert [(e["action"], e["actor_login"]) for e in events] == [("create", "officer_a")]
     assert events[0]["after"]["floor_area_m2"] == 420.25
 

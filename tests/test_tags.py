@@ -71,7 +71,7 @@ def test_assets_get_a_tag_when_created_unless_told_not_to(world: World) -> None:
     again = world.officer_a.post(path)
     assert again.status_code == 409 and again.json()["field"] == "tag"
     assert world.officer_a.get(f"{ASSETS}/{untagged['id']}").json()["tag"] == tag
-    history = world.officer_a.get(f"{ASSETS}/{untagged['id']}/history").json()
+    history = world.officer_a.get(f"{ASSETS}/{untagged['id']}/history").json()["items"]
     assert [(e["action"], e["after"]["tag"]) for e in history] == [("create", None), ("tag", tag)]
 
 
@@ -96,11 +96,11 @@ def test_reserve_a_batch_then_claim_by_binding_an_existing_asset(world: World) -
     assert {"id": batch["id"], "claimed": 1}.items() <= next(
         b for b in listed.json()["items"] if b["id"] == batch["id"]
     ).items()
-    events = world.officer_a.get(f"{TAGS}/batches/{batch['id']}/history").json()
+    events = world.officer_a.get(f"{TAGS}/batches/{batch['id']}/history").json()["items"]
     assert [e["action"] for e in events] == ["create", "claim"]
     assert events[0]["after"]["codes"] == codes
     assert events[1]["after"]["asset_id"] == asset["id"]
-    asset_events = world.officer_a.get(f"{ASSETS}/{asset['id']}/history").json()
+    asset_events = world.officer_a.get(f"{ASSETS}/{asset['id']}/history").json()["items"]
     assert [e["action"] for e in asset_events] == ["create", "tag"]
 
 

@@ -24,7 +24,7 @@ def test_admin_creates_and_reads_a_unit_with_history(world: World) -> None:
     assert created.headers["etag"] == '"1"'
     got = world.admin.get(f"/api/v1/units/{unit['id']}")
     assert got.json()["name"] == "Xã Phú Thiện"
-    events = world.admin.get(f"/api/v1/units/{unit['id']}/history").json()
+    events = world.admin.get(f"/api/v1/units/{unit['id']}/history").json()["items"]
     assert [e["action"] for e in events] == ["create"]
     assert events[0]["after"]["code"] == "T24043"
     assert events[0]["actor_login"] == "admin"

@@ -50,7 +50,7 @@ def test_units_then_the_first_admin_from_the_command_line(
     assert units[commune]["parent_id"] == units[province]["id"]
     lineage = admin.get(f"/api/v1/units/{units[commune]['id']}/lineage").json()
     assert [u["code"] for u in lineage["formed_from"]] == [former]
-    history = admin.get(f"/api/v1/units/{units[province]['id']}/history").json()
+    history = admin.get(f"/api/v1/units/{units[province]['id']}/history").json()["items"]
     assert [(e["action"], e["actor_id"], e["after"]["code"]) for e in history] == [
         ("create", None, province)
     ]

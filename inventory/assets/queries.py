@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncpg
 
 from inventory.accounts.scope import in_scope
-from inventory.db.listing import SortKeys
 from inventory.errors import InUse
 
 COLUMNS = """
@@ -34,13 +33,23 @@ BY_TAG = f"SELECT {COLUMNS} FROM {FROM} WHERE a.tag = $1 AND {SCOPE}"
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM {FROM} WHERE {{where}}"
 
-# Keyset paging compares (key, id) tuples, so nullable columns sort as '' or 0.
-SORT_KEYS: SortKeys = {
-    "name": ("a.name", "text"),
-    "tag": ("coalesce(a.tag, '')", "text"),
-    "id": ("a.id", "bigint"),
-    "acquisition_year": ("coalesce(a.acquisition_year, 0)", "integer"),
-    "original_cost": ("a.original_cost", "bigint"),
+# The database's last line of defence, in the API's words.
+CONSTRAINTS = {
+    "assets_tag_key": ("tag", "this tag is already used"),
+    "assets_tag_immutable": ("tag", "an asset keeps its tag for life"),
+    "assets_category_id_fkey": ("category_id", "no such category"),
+    "assets_site_id_fkey": ("site_id", "no such site"),
+    "assets_room_id_fkey": ("room_id", "no such room"),
+    "assets_room_site_fkey": ("room_id", "the room is not in the asset's site"),
+    "assets_room_needs_site_check": ("site_id", "an asset in a room needs the room's site"),
+    # Routes refuse a given remaining value above the cost; a lower cost alone gets here.
+    "assets_remaining_value_cost_check": (
+        "original_cost",
+        "the remaining value cannot exceed the original cost",
+    ),
+    "assets_keep_history": ("id", "an asset with history is never deleted: use its status"),
+    "asset_status_state_check": ("status", "not a status of an asset"),
+    "asset_status_transition_check": ("status", "the asset's status cannot change so"),
 }
 
 
@@ -70,3 +79,35 @@ async def delete(conn: asyncpg.Connection, asset_id: int) -> None:
         raise InUse(
             f"other records still refer to asset {asset_id}", constraint=exc.constraint_name or ""
         ) from exc
+
+
+HELD_BY = f"SELECT 1 FROM assets a WHERE a.id = $1 AND {in_scope('a.holder_unit_id', '$2')}"
+UNTAGGED = f"""
+SELECT a.id, a.name, a.serial, r.name AS room_name FROM assets a
+LEFT JOIN rooms r ON r.id = a.room_id
+WHERE a.tag IS NULL AND {in_scope("a.holder_unit_id", "$1")}
+  AND ($2::text IS NULL OR a.search @@ to_tsquery('simple', $2))
+ORDER BY a.sort_name COLLATE "C", a.id LIMIT $3
+"""
+LAST_SEEN = """
+SELECT r.name AS room_name, u.login, u.full_name FROM assets a
+LEFT JOIN rooms r ON r.id = a.last_seen_room_id LEFT JOIN users u ON u.id = a.last_seen_by
+WHERE a.id = $1
+"""
+
+
+async def held_by(conn: asyncpg.Connection, asset_id: int, unit_id: int) -> bool:
+    """Is the asset held by `unit_id` or a unit under it?"""
+    return bool(await conn.fetchval(HELD_BY, asset_id, unit_id))
+
+
+async def untagged(
+    conn: asyncpg.Connection, unit_id: int, words: str | None, limit: int
+) -> list[asyncpg.Record]:
+    """Untagged assets in a unit's scope, by name; `words` a tsquery from listing.tsquery."""
+    return await conn.fetch(UNTAGGED, unit_id, words, limit)
+
+
+async def last_seen(conn: asyncpg.Connection, asset_id: int) -> asyncpg.Record:
+    """Where and by whom an asset (already read in scope) was last seen."""
+    return await conn.fetchrow(LAST_SEEN, asset_id)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncpg
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import State
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
-from inventory.assets import queries, rules
-from inventory.assets.filters import Filters, provide_filters
+from inventory.api.lists import Listed
+from inventory.api.records import Records
+from inventory.assets import filters, queries, rules
 from inventory.assets.schemas import AssetCreate, AssetPatch, AssetRead
 from inventory.assets.writes import (
     ENTITY,
@@ -23,11 +24,12 @@ from inventory.assets.writes import (
 from inventory.clock import this_year
 from inventory.db import crud
 from inventory.db.dependencies import Conn
-from inventory.db.listing import ListQuery, Page, page_sql, paginate
-from inventory.db.records import Records
+from inventory.db.listing import ListQuery, Page
 from inventory.errors import NotFound
-from inventory.history import queries as history
-from inventory.history.record import begin_write
+from inventory.history.filters import OF_RECORD_PAGES
+from inventory.history.holding import require_no_history_for_holder
+from inventory.history.schemas import EventRead
+from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
 from inventory.tags import queries as tags
 from inventory.tags.codes import normalize
@@ -50,6 +52,7 @@ def _read(row: asyncpg.Record, year: int | None = None) -> AssetRead:
 
 
 ASSETS = Records(ENTITY, _read, queries.GET, queries.GET_FOR_UPDATE)
+ASSET_LIST = {"listing": filters.ASSETS.provide()}
 
 
 def untagged(tag: str) -> NotFound:
@@ -57,22 +60,13 @@ def untagged(tag: str) -> NotFound:
     return NotFound(f"no asset tagged {tag}")
 
 
-@get("/", guards=[allow(*READERS)], responses=errors())
-async def list_assets(
-    conn: Conn,
-    principal: Me,
-    filters: Filters,
-    sort: FromQuery[str] = "name",
-    cursor: FromQuery[str | None] = None,
-    limit: FromQuery[int] = 50,
-) -> Page[AssetRead]:
+@get("/", guards=[allow(*READERS)], responses=errors(), dependencies=ASSET_LIST)
+async def list_assets(conn: Conn, principal: Me, listing: Listed) -> Page[AssetRead]:
     """Assets held by units in your scope."""
     query = ListQuery()
     query.add(in_scope("a.holder_unit_id", "{}"), principal.unit_id)
-    filters.apply(query)
-    sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "a.id")
     year = this_year()
-    return paginate(await conn.fetch(sql, *query.params), limit, lambda row: _read(row, year))
+    return await listing.page(conn, queries.LIST, query, lambda row: _read(row, year))
 
 
 @get("/by-tag/{tag:str}", guards=[allow(*READERS)], responses=errors(404))
@@ -90,12 +84,17 @@ async def get_asset(conn: Conn, principal: Me, asset_id: FromPath[int]) -> Respo
     return ASSETS.respond(await ASSETS.get(conn, principal, asset_id))
 
 
-@get("/{asset_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
+@get(
+    "/{asset_id:int}/history",
+    guards=[allow(*READERS)],
+    responses=errors(404),
+    dependencies=OF_RECORD_PAGES,
+)
 async def asset_history(
-    conn: Conn, principal: Me, asset_id: FromPath[int]
-) -> list[history.EventRead]:
+    conn: Conn, principal: Me, asset_id: FromPath[int], listing: Listed
+) -> Page[EventRead]:
     """Every recorded change to the asset, oldest first."""
-    return await ASSETS.history(conn, principal, asset_id)
+    return await ASSETS.history(conn, principal, asset_id, listing)
 
 
 @post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422))
@@ -104,11 +103,10 @@ async def create_asset(
 ) -> Response[AssetRead]:
     """Register an asset held by a unit in your scope, with a new tag unless told not to."""
     values = crud.given_fields(data)
-    async with conn.transaction():
-        await begin_write(conn, principal)
+    async with Write(conn, principal) as write:
         if values.pop("issue_tag"):
             values["tag"] = await tags.next_code(conn, state.settings.tag_prefix)
-        row = await register(conn, principal, values)
+        row = await register(write, values)
     return ASSETS.respond(row, HTTP_201_CREATED)
 
 
@@ -122,12 +120,11 @@ async def issue_tag(
     conn: Conn, principal: Me, state: State, asset_id: FromPath[int]
 ) -> Response[AssetRead]:
     """Issue a tag to an untagged asset in your scope (409 if it has one: tags are for life)."""
-    async with conn.transaction():
-        await begin_write(conn, principal)
+    async with Write(conn, principal) as write:
         before = await ASSETS.get(conn, principal, asset_id, lock=True)
         require_untagged(before)
         tag = await tags.next_code(conn, state.settings.tag_prefix)
-        after = await attach_tag(conn, principal, before, tag)
+        after = await attach_tag(write, before, tag)
     return ASSETS.respond(after, HTTP_201_CREATED)
 
 
@@ -135,11 +132,16 @@ async def issue_tag(
 async def update_asset(
     request: Request, conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetPatch]
 ) -> Response[AssetRead]:
-    """Change an asset in your scope; needs If-Match."""
+    """Change an asset in your scope; needs If-Match. A new `status` must be one the
+    status workflow allows next (409 names them); a new holder, once the asset has
+    history, is a handover."""
     version = expected_version(request)
     values = crud.given_fields(data)
 
-    async def change(before: asyncpg.Record) -> None:
+    async def change(_write: Write, before: asyncpg.Record) -> None:
+        if values.get("status", before["status"]) != before["status"]:
+            rules.STATUS.move(before["status"], values["status"], principal.role)
+        await require_no_history_for_holder(conn, ENTITY, before, values)
         await check_references(conn, principal, values, before)
         await crud.update(conn, "assets", asset_id, values)
 
@@ -166,7 +168,6 @@ router = Router(
         update_asset,
         delete_asset,
     ],
-    dependencies={"filters": provide_filters},
     tags=["assets"],
     security=BEARER,
 )

@@ -1,10 +1,36 @@
-"""Pure rules for assets: derived remaining value, and where an asset stands."""
+"""Pure rules for assets: their status workflow, derived remaining value, and where an
+asset stands."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from inventory.accounts.principal import Role
 from inventory.errors import Invalid
+from inventory.workflow.machine import Machine, Transition
+
+_KEEPERS = frozenset({Role.ADMIN, Role.OFFICER})
+
+STATUS = Machine(
+    "asset_status",
+    states=("in_use", "in_storage", "under_repair", "lost", "to_dispose", "disposed"),
+    initial="in_use",
+    transitions=(
+        Transition("store", ("in_use",), "in_storage", _KEEPERS),
+        Transition("use", ("in_storage", "under_repair", "lost", "to_dispose"), "in_use", _KEEPERS),
+        Transition("repair", ("in_use", "in_storage"), "under_repair", _KEEPERS),
+        Transition("lose", ("in_use", "in_storage", "under_repair"), "lost", _KEEPERS),
+        Transition(
+            "propose_disposal",
+            ("in_use", "in_storage", "under_repair", "lost"),
+            "to_dispose",
+            _KEEPERS,
+        ),
+        # Disposal (thanh lý) follows a decision of the province: its admin records it.
+        Transition("dispose", ("to_dispose",), "disposed", frozenset({Role.ADMIN})),
+    ),
+)
+"""Disposal and loss are statuses: an asset is never deleted once registered."""
 
 
 def derived_remaining_value(

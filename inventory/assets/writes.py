@@ -1,6 +1,6 @@
 """Asset writes shared by the asset routes and the tag claim: registering and tagging.
 
-Each runs inside the caller's transaction, after `begin_write`, and records its event.
+Each runs inside the caller's write step and records its event there.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from inventory.assets import queries, rules
 from inventory.categories import queries as categories
 from inventory.db import crud
 from inventory.errors import Conflict
-from inventory.history.record import record
+from inventory.history.write import Write
 from inventory.rooms import queries as rooms
 from inventory.sites import queries as sites
 
@@ -78,14 +78,14 @@ async def check_references(
         await sites.require_held(conn, values["site_id"], holder_id, field)
 
 
-async def register(
-    conn: asyncpg.Connection, principal: Principal, values: dict[str, Any]
-) -> asyncpg.Record:
+async def register(write: Write, values: dict[str, Any]) -> asyncpg.Record:
     """Insert an asset held in the caller's scope; the new row as the asset routes read it."""
+    conn, principal = write.conn, _caller(write)
     await check_references(conn, principal, values, None)
     asset_id = await crud.insert(conn, "assets", values)
     row = await queries.fetch(conn, asset_id, principal.unit_id)
-    await record(conn, principal, ENTITY, asset_id, "create", None, row)
+    assert row is not None
+    write.record(ENTITY, asset_id, "create", None, row, unit_id=row["holder_unit_id"])
     return row
 
 
@@ -96,12 +96,16 @@ def require_untagged(asset: asyncpg.Record) -> None:
         )
 
 
-async def attach_tag(
-    conn: asyncpg.Connection, principal: Principal, before: asyncpg.Record, tag: str
-) -> asyncpg.Record:
+async def attach_tag(write: Write, before: asyncpg.Record, tag: str) -> asyncpg.Record:
     """Give an untagged asset (`before`, read with its lock) its tag, for life."""
     require_untagged(before)
-    await queries.set_tag(conn, before["id"], tag)
-    after = await queries.fetch(conn, before["id"], principal.unit_id)
-    await record(conn, principal, ENTITY, before["id"], "tag", before, after)
+    await queries.set_tag(write.conn, before["id"], tag)
+    after = await queries.fetch(write.conn, before["id"], _caller(write).unit_id)
+    assert after is not None
+    write.record(ENTITY, before["id"], "tag", before, after, unit_id=after["holder_unit_id"])
     return after
+
+
+def _caller(write: Write) -> Principal:
+    assert write.principal is not None, "asset writes are made by a signed-in caller"
+    return write.principal

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncpg
 
-from inventory.db.listing import SortKeys
 from inventory.errors import InUse, Invalid
 
 COLUMNS = "id, code, name, form_group, wear_rate::float8 AS wear_rate, norm_item, version"
@@ -12,13 +11,11 @@ COLUMNS = "id, code, name, form_group, wear_rate::float8 AS wear_rate, norm_item
 GET = f"SELECT {COLUMNS} FROM categories WHERE id = $1"
 GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE"
 
+CHOICES = 'SELECT id, code, name FROM categories ORDER BY sort_name COLLATE "C", id'
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM categories WHERE {{where}}"
 
-SORT_KEYS: SortKeys = {
-    "code": ("code", "text"),
-    "name": ("name", "text"),
-    "id": ("id", "bigint"),
-}
+# The database's last line of defence, in the API's words.
+CONSTRAINTS = {"categories_code_key": ("code", "a category with this code already exists")}
 
 
 async def require(conn: asyncpg.Connection, category_id: int | None, field: str) -> None:
@@ -36,3 +33,8 @@ async def delete(conn: asyncpg.Connection, category_id: int) -> None:
         raise InUse(
             f"category {category_id} still has assets", constraint=exc.constraint_name or ""
         ) from exc
+
+
+async def choices(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Every category, in Vietnamese order, for a form's choice."""
+    return await conn.fetch(CHOICES)

@@ -2,47 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Request, Response, Router, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.principal import Role
-from inventory.categories import queries
-from inventory.categories.schemas import CategoryCreate, CategoryPatch, CategoryRead, FormGroup
+from inventory.api.lists import Listed
+from inventory.api.records import Records, reader
+from inventory.categories import filters, queries
+from inventory.categories.schemas import CategoryCreate, CategoryPatch, CategoryRead
 from inventory.db import crud
 from inventory.db.dependencies import Conn
-from inventory.db.listing import ListQuery, Page, page_sql, paginate
-from inventory.db.records import Records, reader
-from inventory.history import queries as history
+from inventory.db.listing import ListQuery, Page
+from inventory.history.filters import OF_RECORD_PAGES
+from inventory.history.schemas import EventRead
 from inventory.openapi import BEARER, errors
 from inventory.versioning import expected_version
 
-# The same for every unit: read without a caller, so without a scope.
+# The same for every unit: read without a caller, so without a scope; its history is
+# the deployment's.
 CATEGORIES = Records(
-    "category", reader(CategoryRead), queries.GET, queries.GET_FOR_UPDATE, scoped=False
+    "category",
+    reader(CategoryRead),
+    queries.GET,
+    queries.GET_FOR_UPDATE,
+    scoped=False,
+    unit_of=lambda _row: None,
 )
+CATEGORY_LIST = {"listing": filters.CATEGORIES.provide()}
 
 
-@get("/", guards=[allow(*READERS)], responses=errors())
-async def list_categories(
-    conn: Conn,
-    form_group: FromQuery[FormGroup | None] = None,
-    q: Annotated[str | None, QueryParameter(description="name or code, diacritics ignored")] = None,
-    sort: FromQuery[str] = "code",
-    cursor: FromQuery[str | None] = None,
-    limit: FromQuery[int] = 50,
-) -> Page[CategoryRead]:
+@get("/", guards=[allow(*READERS)], responses=errors(), dependencies=CATEGORY_LIST)
+async def list_categories(conn: Conn, listing: Listed) -> Page[CategoryRead]:
     """Asset categories."""
-    query = ListQuery()
-    if form_group is not None:
-        query.add("form_group = {}", form_group.value)
-    if q:
-        query.add("(inventory_fold(name) LIKE '%' || inventory_fold({}) || '%' OR code = {})", q, q)
-    sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "id")
-    return paginate(await conn.fetch(sql, *query.params), limit, CATEGORIES.read)
+    return await listing.page(conn, queries.LIST, ListQuery(), CATEGORIES.read)
 
 
 @get("/{category_id:int}", guards=[allow(*READERS)], responses=errors(404))
@@ -51,10 +45,17 @@ async def get_category(conn: Conn, category_id: FromPath[int]) -> Response[Categ
     return CATEGORIES.respond(await CATEGORIES.get(conn, None, category_id))
 
 
-@get("/{category_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
-async def category_history(conn: Conn, category_id: FromPath[int]) -> list[history.EventRead]:
+@get(
+    "/{category_id:int}/history",
+    guards=[allow(*READERS)],
+    responses=errors(404),
+    dependencies=OF_RECORD_PAGES,
+)
+async def category_history(
+    conn: Conn, category_id: FromPath[int], listing: Listed
+) -> Page[EventRead]:
     """Every recorded change to the category, oldest first."""
-    return await CATEGORIES.history(conn, None, category_id)
+    return await CATEGORIES.history(conn, None, category_id, listing)
 
 
 @post(
@@ -65,7 +66,7 @@ async def create_category(
 ) -> Response[CategoryRead]:
     """Add a category (admin)."""
     return await CATEGORIES.create(
-        conn, principal, lambda: crud.insert(conn, "categories", crud.given_fields(data))
+        conn, principal, lambda _write: crud.insert(conn, "categories", crud.given_fields(data))
     )
 
 
@@ -83,7 +84,9 @@ async def update_category(
         principal,
         category_id,
         expected_version(request),
-        lambda _before: crud.update(conn, "categories", category_id, crud.given_fields(data)),
+        lambda _write, _before: crud.update(
+            conn, "categories", category_id, crud.given_fields(data)
+        ),
     )
 
 

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import base64
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
+from inventory.collation import fold
 from inventory.errors import Problem
 
 MAX_LIMIT = 200
 T = TypeVar("T")
-_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
-
-
-def fold(text: str) -> str:
-    """Lower case without Vietnamese diacritics, like SQL's inventory_fold()."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def tsquery(text: str) -> str | None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 import msgspec
+
+from inventory.errors import DatabaseUnavailable
 
 ACQUIRE_TIMEOUT = 5.0
 COMMAND_TIMEOUT = 30.0
@@ -49,12 +53,28 @@ async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asy
     )
 
 
+# What connecting to a database that is down, refusing or full raises.
+_CONNECT_FAILURES = (
+    OSError,  # refused, unreachable, or the embedded server's socket gone (FileNotFoundError)
+    TimeoutError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InvalidCatalogNameError,
+    asyncpg.ObjectNotInPrerequisiteStateError,
+    asyncpg.PostgresConnectionError,
+)
+
+
 async def acquire(pool: asyncpg.Pool) -> asyncpg.Connection:
-    """A pooled connection, or TimeoutError (a 503) once ACQUIRE_TIMEOUT has passed."""
+    """A pooled connection, or DatabaseUnavailable (a 503) once ACQUIRE_TIMEOUT has passed
+    or when the database cannot be reached."""
     # asyncio.timeout rather than acquire(timeout=...): asyncpg implements the
     # latter with wait_for, which spawns a task per request.
-    async with asyncio.timeout(ACQUIRE_TIMEOUT):
-        return await pool.acquire()
+    try:
+        async with asyncio.timeout(ACQUIRE_TIMEOUT):
+            return await pool.acquire()
+    except _CONNECT_FAILURES as exc:
+        raise DatabaseUnavailable(str(exc) or type(exc).__name__) from exc
 
 
 async def connect(dsn: str) -> asyncpg.Connection:
@@ -62,3 +82,13 @@ async def connect(dsn: str) -> asyncpg.Connection:
     conn = await asyncpg.connect(dsn, command_timeout=COMMAND_TIMEOUT)
     await _init_connection(conn)
     return conn
+
+
+@asynccontextmanager
+async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """`async with connection(pool) as conn:` one pooled connection, as `acquire` gets it."""
+    conn = await acquire(pool)
+    try:
+        yield conn
+    finally:
+        await pool.release(conn)

@@ -13,7 +13,7 @@ from typing import Self
 import asyncpg
 from litestar.stores.base import NamespacedStore
 
-from inventory.db.pool import ACQUIRE_TIMEOUT
+from inventory.db.pool import ACQUIRE_TIMEOUT, connection
 
 SWEEP_SECONDS = 600.0
 logger = logging.getLogger(__name__)
@@ -40,16 +40,19 @@ class PostgresStore(NamespacedStore):
     def bind(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    def _pool(self) -> asyncpg.Pool:
+    async def _run(self, method: str, sql: str, *args: object) -> object:
+        """One statement on a pooled connection (DatabaseUnavailable if none can be had)."""
         if self.pool is None:
             raise RuntimeError("PostgresStore used before the app started")
-        return self.pool
+        async with connection(self.pool) as conn:
+            return await getattr(conn, method)(sql, *args, timeout=ACQUIRE_TIMEOUT)
 
     async def set(
         self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
     ) -> None:
         data = value.encode() if isinstance(value, str) else value
-        await self._pool().execute(
+        await self._run(
+            "execute",
             """
             INSERT INTO kv_store (namespace, key, value, expires_at)
             VALUES ($1, $2, $3, now() + make_interval(secs => $4))
@@ -60,13 +63,13 @@ class PostgresStore(NamespacedStore):
             key,
             data,
             _seconds(expires_in),
-            timeout=ACQUIRE_TIMEOUT,
         )
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         renew = _seconds(renew_for)
         if renew is not None:
-            return await self._pool().fetchval(
+            return await self._run(
+                "fetchval",
                 """
                 UPDATE kv_store SET expires_at = now() + make_interval(secs => $3)
                 WHERE namespace = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > now())
@@ -75,47 +78,44 @@ class PostgresStore(NamespacedStore):
                 self.namespace,
                 key,
                 renew,
-                timeout=ACQUIRE_TIMEOUT,
             )
-        return await self._pool().fetchval(
+        return await self._run(
+            "fetchval",
             "SELECT value FROM kv_store WHERE namespace = $1 AND key = $2"
             " AND (expires_at IS NULL OR expires_at > now())",
             self.namespace,
             key,
-            timeout=ACQUIRE_TIMEOUT,
         )
 
     async def delete(self, key: str) -> None:
-        await self._pool().execute(
+        await self._run(
+            "execute",
             "DELETE FROM kv_store WHERE namespace = $1 AND key = $2",
             self.namespace,
             key,
-            timeout=ACQUIRE_TIMEOUT,
         )
 
     async def delete_all(self) -> None:
         # Child namespaces go too, as NamespacedStore promises.
-        await self._pool().execute(
+        await self._run(
+            "execute",
             "DELETE FROM kv_store WHERE namespace = $1 OR starts_with(namespace, $1 || '_')",
             self.namespace,
-            timeout=ACQUIRE_TIMEOUT,
         )
 
     async def delete_expired(self) -> None:
-        await self._pool().execute(
-            "DELETE FROM kv_store WHERE expires_at <= now()", timeout=ACQUIRE_TIMEOUT
-        )
+        await self._run("execute", "DELETE FROM kv_store WHERE expires_at <= now()")
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        seconds = await self._pool().fetchval(
+        seconds = await self._run(
+            "fetchval",
             "SELECT extract(epoch FROM expires_at - now())::int FROM kv_store"
             " WHERE namespace = $1 AND key = $2",
             self.namespace,
             key,
-            timeout=ACQUIRE_TIMEOUT,
         )
         return seconds
 

@@ -15,7 +15,6 @@ is locked only for a moment.
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from decimal import Decimal
@@ -30,6 +29,7 @@ from inventory.demo.assets import COLUMNS, Generator, Holder, Room
 from inventory.demo.catalog import CATEGORIES
 from inventory.demo.premises import SitePlan
 from inventory.demo.users import ACCOUNTS, DEMO_PASSWORD, DEMO_USERS
+from inventory.history.write import Write
 from inventory.settings import Settings
 from inventory.tags import queries as tags
 
@@ -67,7 +67,7 @@ async def load(
     say = _Progress(progress)
     conn = await asyncpg.connect(url)
     try:
-        async with conn.transaction():
+        async with Write(conn, None) as write:
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('inventory.demo'))")
             if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM units)"):
                 raise NotEmpty(
@@ -95,11 +95,8 @@ async def load(
             events += await _insert_assets(
                 conn, chosen, holders, counts, categories, assets_per_commune, seed, say
             )
-            await conn.executemany(
-                "INSERT INTO events (entity, entity_id, action, after)"
-                " VALUES ('import', $1, 'demo', $2::jsonb)",
-                [(unit_id, json.dumps(after, ensure_ascii=False)) for unit_id, after in events],
-            )
+            for unit_id, after in events:
+                write.record("import", unit_id, "demo", None, after, unit_id=unit_id)
             await conn.execute("ANALYZE units, sites, rooms, assets")
             say("committing")
     finally:

@@ -1,36 +1,128 @@
-"""Reading events. Callers check first that the entity is in the caller's scope."""
+"""Reading and verifying history. Reads are scoped through the chain: the unit whose
+records an event describes."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 import asyncpg
-import msgspec
+
+from inventory.accounts.scope import in_scope
+from inventory.api.lists import ListParams
+from inventory.db.listing import ListQuery, Page
+from inventory.history.chain import DEPLOYMENT_CHAIN, GENESIS
+from inventory.history.schemas import EventRead, Mismatch, Verification
+
+LIST = """
+SELECT e.id, e.chain, e.seq, e.at, e.actor_id, u.login AS actor_login, u.full_name AS actor_name,
+       e.entity, e.entity_id, e.action, e.before, e.after, e.prev_hash, e.hash,
+       {sort_key} AS sort_key
+FROM events e LEFT JOIN users u ON u.id = e.actor_id
+WHERE {where}
+"""
+# The chains of a scope: its units', and the deployment's (reference data everyone reads).
+SCOPE_CHAINS = f"""
+SELECT array_agg(unit_id ORDER BY unit_id) || {DEPLOYMENT_CHAIN}::bigint FROM unit_scope
+WHERE ancestor_id = $1
+"""
+ALL_CHAINS = "SELECT array_agg(chain ORDER BY chain) FROM event_heads"
+
+# Each event checked against itself (its hash), its predecessor (the hash it carries)
+# and its place (no gap): one scan with a window, no recursion.
+CHECKED = """
+WITH checked AS (
+    SELECT chain, seq, id,
+           hash = inventory_event_hash(prev_hash, chain, seq, at, actor_id, entity, entity_id,
+                                       action, before, after) AS own_ok,
+           prev_hash = coalesce(lag(hash) OVER w, $2) AS link_ok,
+           seq = coalesce(lag(seq) OVER w, 0) + 1 AS place_ok
+    FROM events WHERE chain = ANY($1::bigint[])
+    WINDOW w AS (PARTITION BY chain ORDER BY seq)
+)
+SELECT (SELECT count(*) FROM checked) AS events,
+       bad.chain, bad.seq, bad.id, bad.own_ok, bad.link_ok
+FROM (SELECT 1) one
+LEFT JOIN LATERAL (
+    SELECT * FROM checked WHERE NOT (own_ok AND link_ok AND place_ok)
+    ORDER BY chain, seq LIMIT 1
+) bad ON true
+"""
+# A chain's head must name its last event: events cut off its end show here.
+HEADS = """
+SELECT h.chain, h.seq, h.hash, last.seq AS last_seq, last.hash AS last_hash
+FROM event_heads h
+LEFT JOIN LATERAL (
+    SELECT seq, hash FROM events e WHERE e.chain = h.chain ORDER BY seq DESC LIMIT 1
+) last ON true
+WHERE h.chain = ANY($1::bigint[])
+  AND (last.seq IS DISTINCT FROM h.seq OR last.hash IS DISTINCT FROM h.hash)
+ORDER BY h.chain LIMIT 1
+"""
 
 
-class EventRead(msgspec.Struct):
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor_login: str | None
-    entity: str
-    entity_id: int
-    action: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+def read(row: asyncpg.Record) -> EventRead:
+    fields = {k: row[k] for k in EventRead.__struct_fields__}
+    fields["prev_hash"], fields["hash"] = row["prev_hash"].hex(), row["hash"].hex()
+    return EventRead(**fields)
 
 
-async def for_entity(conn: asyncpg.Connection, entity: str, entity_id: int) -> list[EventRead]:
-    rows = await conn.fetch(
-        """
-        SELECT e.id, e.at, e.actor_id, u.login AS actor_login, e.entity, e.entity_id,
-               e.action, e.before, e.after
-        FROM events e LEFT JOIN users u ON u.id = e.actor_id
-        WHERE e.entity = $1 AND e.entity_id = $2
-        ORDER BY e.id
-        """,
-        entity,
-        entity_id,
+async def of_entity(
+    conn: asyncpg.Connection, entity: str, entity_id: int, listing: ListParams
+) -> Page[EventRead]:
+    """A record's events (the caller has checked they may read the record)."""
+    query = ListQuery()
+    query.add("e.entity = {} AND e.entity_id = {}", entity, entity_id)
+    return await listing.page(conn, LIST, query, read)
+
+
+async def in_scope_of(
+    conn: asyncpg.Connection, scope_unit_id: int, listing: ListParams
+) -> Page[EventRead]:
+    """Events of the units in a scope and of the deployment's reference data."""
+    query = ListQuery()
+    query.add(
+        f"(e.chain = {DEPLOYMENT_CHAIN} OR {in_scope('e.chain', '{}')})",
+        scope_unit_id,
     )
-    return [EventRead(**dict(row)) for row in rows]
+    return await listing.page(conn, LIST, query, read)
+
+
+async def scope_chains(conn: asyncpg.Connection, scope_unit_id: int) -> list[int]:
+    return list(await conn.fetchval(SCOPE_CHAINS, scope_unit_id) or [DEPLOYMENT_CHAIN])
+
+
+async def all_chains(conn: asyncpg.Connection) -> list[int]:
+    return list(await conn.fetchval(ALL_CHAINS) or [])
+
+
+async def verify(conn: asyncpg.Connection, chains: list[int]) -> Verification:
+    """Walk the chains and name the first event (by chain, then place) that does not match."""
+    row = await conn.fetchrow(CHECKED, chains, GENESIS)
+    mismatch = None
+    if row["chain"] is not None:
+        problem = (
+            "its hash does not match its content"
+            if not row["own_ok"]
+            else "it does not carry its predecessor's hash"
+            if not row["link_ok"]
+            else "an event before it is missing"
+        )
+        mismatch = Mismatch(row["chain"], row["seq"], row["id"], problem)
+    else:
+        head = await conn.fetchrow(HEADS, chains)
+        if head is not None:
+            mismatch = Mismatch(
+                head["chain"], head["seq"], None, "the chain's last events are missing"
+            )
+    return Verification(
+        ok=mismatch is None, chains=len(chains), events=row["events"], first_mismatch=mismatch
+    )
+
+
+HAS_HISTORY = """
+SELECT EXISTS (SELECT 1 FROM events WHERE entity = $1 AND entity_id = $2 AND action <> 'create')
+"""
+
+
+async def has_history(conn: asyncpg.Connection, entity: str, entity_id: int) -> bool:
+    """Has the record changed since it was created? Then it is registered for good: it
+    is never deleted, and its holder changes only by a handover."""
+    return bool(await conn.fetchval(HAS_HISTORY, entity, entity_id))

@@ -7,7 +7,6 @@ import asyncpg
 from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope
 from inventory.db import crud
-from inventory.db.listing import SortKeys
 from inventory.errors import InUse, Invalid
 
 COLUMNS = (
@@ -21,16 +20,15 @@ GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE OF r"
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM {FROM} WHERE {{where}}"
 
-# Keyset paging compares (key, id) tuples, so nullable columns sort as 0.
-SORT_KEYS: SortKeys = {
-    "name": ("r.name", "text"),
-    "id": ("r.id", "bigint"),
-    "floor": ("coalesce(r.floor, 0)", "integer"),
-    "area": ("coalesce(r.area_m2, 0)", "numeric"),
-}
-
 # Assets point at (room, site): the key that stops a room moving away from its assets.
 ASSETS_IN_ROOM = "assets_room_site_fkey"
+
+# The database's last line of defence, in the API's words.
+CONSTRAINTS = {
+    "rooms_site_name_key": ("name", "this site already has a room with this name"),
+    "rooms_site_id_fkey": ("site_id", "no such site"),
+    "rooms_keep_history": ("id", "a room with history is never deleted"),
+}
 
 SITE_IN_SCOPE = (
     f"SELECT r.site_id FROM {FROM} WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}"
@@ -66,3 +64,24 @@ async def delete(conn: asyncpg.Connection, room_id: int) -> None:
             f"assets are in (or were last seen in) room {room_id}",
             constraint=exc.constraint_name or "",
         ) from exc
+
+
+HELD_BY = (
+    "SELECT 1 FROM rooms r JOIN sites s ON s.id = r.site_id"
+    f" WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}"
+)
+OF_UNIT = f"""
+SELECT r.id, s.name AS site_name, r.name FROM rooms r JOIN sites s ON s.id = r.site_id
+WHERE {in_scope("s.holder_unit_id", "$1")}
+ORDER BY s.sort_name COLLATE "C", r.sort_name COLLATE "C", r.id LIMIT 500
+"""
+
+
+async def held_by(conn: asyncpg.Connection, room_id: int, unit_id: int) -> bool:
+    """Is the room in a site held by `unit_id` or a unit under it?"""
+    return bool(await conn.fetchval(HELD_BY, room_id, unit_id))
+
+
+async def of_unit(conn: asyncpg.Connection, unit_id: int) -> list[asyncpg.Record]:
+    """The rooms of a unit's scope, site by site, for a form's choice."""
+    return await conn.fetch(OF_UNIT, unit_id)

@@ -2,54 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import asyncpg
 from litestar import Request, Response, Router, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
+from inventory.api.lists import Listed
+from inventory.api.records import Records, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
-from inventory.db.listing import ListQuery, Page, page_sql, paginate
-from inventory.db.records import Records, reader
-from inventory.history import queries as history
+from inventory.db.listing import ListQuery, Page
+from inventory.history.filters import OF_RECORD_PAGES
+from inventory.history.schemas import EventRead
+from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
-from inventory.rooms import queries
-from inventory.rooms.schemas import RoomCreate, RoomPatch, RoomPurpose, RoomRead
+from inventory.rooms import filters, queries
+from inventory.rooms.schemas import RoomCreate, RoomPatch, RoomRead
 from inventory.sites import queries as sites
 from inventory.versioning import expected_version
 
 ROOMS = Records("room", reader(RoomRead), queries.GET, queries.GET_FOR_UPDATE)
+ROOM_LIST = {"listing": filters.ROOMS.provide()}
 
 
-@get("/", guards=[allow(*READERS)], responses=errors())
-async def list_rooms(
-    conn: Conn,
-    principal: Me,
-    site_id: FromQuery[int | None] = None,
-    holder_unit_id: FromQuery[int | None] = None,
-    purpose: FromQuery[RoomPurpose | None] = None,
-    q: Annotated[str | None, QueryParameter(description="name, diacritics ignored")] = None,
-    sort: FromQuery[str] = "name",
-    cursor: FromQuery[str | None] = None,
-    limit: FromQuery[int] = 50,
-) -> Page[RoomRead]:
+@get("/", guards=[allow(*READERS)], responses=errors(), dependencies=ROOM_LIST)
+async def list_rooms(conn: Conn, principal: Me, listing: Listed) -> Page[RoomRead]:
     """Rooms of the sites held by units in your scope."""
     query = ListQuery()
     query.add(in_scope("s.holder_unit_id", "{}"), principal.unit_id)
-    if site_id is not None:
-        query.add("r.site_id = {}", site_id)
-    if holder_unit_id is not None:
-        query.add("s.holder_unit_id = {}", holder_unit_id)
-    if purpose is not None:
-        query.add("r.purpose = {}", purpose.value)
-    if q:
-        query.add("inventory_fold(r.name) LIKE '%' || inventory_fold({}) || '%'", q)
-    sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "r.id")
-    return paginate(await conn.fetch(sql, *query.params), limit, ROOMS.read)
+    return await listing.page(conn, queries.LIST, query, ROOMS.read)
 
 
 @get("/{room_id:int}", guards=[allow(*READERS)], responses=errors(404))
@@ -58,19 +41,24 @@ async def get_room(conn: Conn, principal: Me, room_id: FromPath[int]) -> Respons
     return ROOMS.respond(await ROOMS.get(conn, principal, room_id))
 
 
-@get("/{room_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
+@get(
+    "/{room_id:int}/history",
+    guards=[allow(*READERS)],
+    responses=errors(404),
+    dependencies=OF_RECORD_PAGES,
+)
 async def room_history(
-    conn: Conn, principal: Me, room_id: FromPath[int]
-) -> list[history.EventRead]:
+    conn: Conn, principal: Me, room_id: FromPath[int], listing: Listed
+) -> Page[EventRead]:
     """Every recorded change to the room, oldest first."""
-    return await ROOMS.history(conn, principal, room_id)
+    return await ROOMS.history(conn, principal, room_id, listing)
 
 
 @post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422))
 async def create_room(conn: Conn, principal: Me, data: JSONBody[RoomCreate]) -> Response[RoomRead]:
     """Add a room to a site in your scope."""
 
-    async def insert() -> int:
+    async def insert(_write: Write) -> int:
         await sites.require(conn, principal, data.site_id, "site_id")
         return await crud.insert(conn, "rooms", crud.given_fields(data))
 
@@ -85,7 +73,7 @@ async def update_room(
     version = expected_version(request)
     values = crud.given_fields(data)
 
-    async def change(_before: asyncpg.Record) -> None:
+    async def change(_write: Write, _before: asyncpg.Record) -> None:
         await sites.require(conn, principal, values.get("site_id"), "site_id")
         await queries.update(conn, room_id, values)
 

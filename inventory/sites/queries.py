@@ -6,7 +6,6 @@ import asyncpg
 
 from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope
-from inventory.db.listing import SortKeys
 from inventory.errors import InUse, Invalid
 
 COLUMNS = (
@@ -20,13 +19,8 @@ GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE"
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM sites WHERE {{where}}"
 
-# Keyset paging compares (key, id) tuples, so nullable columns sort as 0.
-SORT_KEYS: SortKeys = {
-    "name": ("name", "text"),
-    "id": ("id", "bigint"),
-    "year_built": ("coalesce(year_built, 0)", "integer"),
-    "floor_area": ("coalesce(floor_area_m2, 0)", "numeric"),
-}
+# The database's last line of defence, in the API's words.
+CONSTRAINTS = {"sites_keep_history": ("id", "a site with history is never deleted: use its status")}
 
 IN_SCOPE = f"SELECT 1 FROM sites WHERE id = $1 AND {in_scope('holder_unit_id', '$2')}"
 

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 import msgspec
 
-from inventory.sites.schemas import Condition
-from inventory.units.schemas import Name
-
 MAX_BATCH = 1000  # 48 A4 sheets of 21: more than a commune prints in one go
 BatchSize = Annotated[int, msgspec.Meta(ge=1, le=MAX_BATCH)]
-
-
-class TagState(StrEnum):
-    BLANK = "blank"  # reserved in a batch, waiting to be claimed
-    BOUND = "bound"  # on an asset, for life
-    RETIRED = "retired"  # claimed, and its asset was deleted since: never handed out again
 
 
 class BatchCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -49,37 +39,3 @@ class BatchDetail(BatchRead):
     """A batch and its tags, in printing order."""
 
     tags: list[BatchTag]
-
-
-class NewAsset(msgspec.Struct, forbid_unknown_fields=True):
-    """An asset made on the spot for a blank tag, held by the tag's unit."""
-
-    name: Name
-    category_id: int
-    room_id: int | None = None
-    condition: Condition = Condition.GOOD
-
-
-class Claim(msgspec.Struct, forbid_unknown_fields=True):
-    """Bind a blank tag: to an untagged asset of its unit (`asset_id`), or to a new one."""
-
-    asset_id: int | None = None
-    asset: NewAsset | None = None
-
-    def __post_init__(self) -> None:
-        if (self.asset_id is None) == (self.asset is None):
-            raise ValueError("give either asset_id or asset")
-
-
-class TagRead(msgspec.Struct):
-    """Where a tag stands. `unit_id` is the unit holding the asset, or the batch's unit."""
-
-    code: str
-    state: TagState
-    unit_id: int
-    unit_name: str
-    asset_id: int | None
-    asset_name: str | None
-    batch_id: int | None
-    claimed_at: datetime | None
-    claimed_by: int | None

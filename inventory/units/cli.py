@@ -6,8 +6,8 @@ import msgspec
 
 from inventory.db import crud
 from inventory.db.pool import connect
-from inventory.history.record import record
-from inventory.units.queries import COLUMNS
+from inventory.history.write import Write
+from inventory.units.queries import BY_CODE, COLUMNS
 from inventory.units.schemas import UnitCreate
 
 
@@ -21,12 +21,12 @@ async def create_unit(
 ) -> int:
     conn = await connect(url)
     try:
-        async with conn.transaction():
+        async with Write(conn, None) as write:
 
             async def unit_id(unit_code: str | None) -> int | None:
                 if unit_code is None:
                     return None
-                found = await conn.fetchval("SELECT id FROM units WHERE code = $1", unit_code)
+                found = await conn.fetchval(BY_CODE, unit_code)
                 if found is None:
                     raise SystemExit(f"no unit with code {unit_code}")
                 return found
@@ -44,11 +44,11 @@ async def create_unit(
                 )
             except msgspec.ValidationError as error:
                 raise SystemExit(str(error)) from None
-            if await conn.fetchval("SELECT 1 FROM units WHERE code = $1", code):
+            if await conn.fetchval(BY_CODE, code):
                 raise SystemExit(f"the unit code {code} is taken")
             new_id = await crud.insert(conn, "units", crud.given_fields(data))
             row = await conn.fetchrow(f"SELECT {COLUMNS} FROM units WHERE id = $1", new_id)
-            await record(conn, None, "unit", new_id, "create", None, row)
+            write.record("unit", new_id, "create", None, row, unit_id=new_id)
     finally:
         await conn.close()
     print(f"created {kind} {code} {name}")

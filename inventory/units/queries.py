@@ -16,12 +16,10 @@ IN_SCOPE_OF = "SELECT 1 FROM unit_scope WHERE ancestor_id = $1 AND unit_id = $2"
 LOCK_HIERARCHY = "SELECT pg_advisory_xact_lock(hashtext('inventory.units.hierarchy'))"
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM units WHERE {{where}}"
+BY_CODE = "SELECT id FROM units WHERE code = $1"
 
-SORT_KEYS = {
-    "code": ("code", "text"),
-    "name": ("name", "text"),
-    "id": ("id", "bigint"),
-}
+# The database's last line of defence, in the API's words.
+CONSTRAINTS = {"units_code_key": ("code", "a unit with this code already exists")}
 
 # Former units merged into this one, and theirs in turn (a former district's
 # communes), depth-first so the lineage reads like the resolution.
@@ -32,7 +30,8 @@ WITH RECURSIVE sources AS (
     SELECT u.id, u.code, u.name, u.kind, s.depth + 1
     FROM units u JOIN sources s ON u.merged_into_id = s.id WHERE s.depth < 8
 )
-SELECT id, code, name, kind FROM sources WHERE {in_scope("id", "$2")} ORDER BY depth, name
+SELECT id, code, name, kind FROM sources WHERE {in_scope("id", "$2")}
+ORDER BY depth, inventory_sort_key(name) COLLATE "C"
 """
 
 MERGED_INTO = f"""

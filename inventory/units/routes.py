@@ -2,55 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import asyncpg
 from litestar import Request, Response, Router, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.principal import Role
 from inventory.accounts.scope import in_scope, require_unit
+from inventory.api.lists import Listed
+from inventory.api.records import Records, held, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
-from inventory.db.listing import ListQuery, Page, page_sql, paginate
-from inventory.db.records import Records, reader
+from inventory.db.listing import ListQuery, Page
 from inventory.errors import Invalid
-from inventory.history import queries as history
+from inventory.history.filters import OF_RECORD_PAGES
+from inventory.history.schemas import EventRead
+from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
-from inventory.units import queries
-from inventory.units.schemas import Lineage, UnitBrief, UnitCreate, UnitKind, UnitPatch, UnitRead
+from inventory.units import filters, queries
+from inventory.units.schemas import Lineage, UnitBrief, UnitCreate, UnitPatch, UnitRead
 from inventory.versioning import expected_version
 
-UNITS = Records("unit", reader(UnitRead), queries.GET, queries.GET_FOR_UPDATE)
+UNITS = Records("unit", reader(UnitRead), queries.GET, queries.GET_FOR_UPDATE, unit_of=held("id"))
+UNIT_LIST = {"listing": filters.UNITS.provide()}
 
 
-@get("/", guards=[allow(*READERS)], responses=errors(422))
-async def list_units(
-    conn: Conn,
-    principal: Me,
-    kind: FromQuery[UnitKind | None] = None,
-    parent_id: FromQuery[int | None] = None,
-    merged_into_id: FromQuery[int | None] = None,
-    q: Annotated[str | None, QueryParameter(description="name or code, diacritics ignored")] = None,
-    sort: FromQuery[str] = "code",
-    cursor: FromQuery[str | None] = None,
-    limit: FromQuery[int] = 50,
-) -> Page[UnitRead]:
+@get("/", guards=[allow(*READERS)], responses=errors(422), dependencies=UNIT_LIST)
+async def list_units(conn: Conn, principal: Me, listing: Listed) -> Page[UnitRead]:
     """Units in your scope."""
     query = ListQuery()
     query.add(in_scope("id", "{}"), principal.unit_id)
-    if kind is not None:
-        query.add("kind = {}", kind.value)
-    if parent_id is not None:
-        query.add("parent_id = {}", parent_id)
-    if merged_into_id is not None:
-        query.add("merged_into_id = {}", merged_into_id)
-    if q:
-        query.add("(inventory_fold(name) LIKE '%' || inventory_fold({}) || '%' OR code = {})", q, q)
-    sql = page_sql(query, queries.LIST, sort, queries.SORT_KEYS, cursor, limit, "id")
-    return paginate(await conn.fetch(sql, *query.params), limit, UNITS.read)
+    return await listing.page(conn, queries.LIST, query, UNITS.read)
 
 
 @get("/{unit_id:int}", guards=[allow(*READERS)], responses=errors(404))
@@ -76,12 +59,17 @@ async def get_lineage(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Line
     )
 
 
-@get("/{unit_id:int}/history", guards=[allow(*READERS)], responses=errors(404))
+@get(
+    "/{unit_id:int}/history",
+    guards=[allow(*READERS)],
+    responses=errors(404),
+    dependencies=OF_RECORD_PAGES,
+)
 async def unit_history(
-    conn: Conn, principal: Me, unit_id: FromPath[int]
-) -> list[history.EventRead]:
+    conn: Conn, principal: Me, unit_id: FromPath[int], listing: Listed
+) -> Page[EventRead]:
     """Every recorded change to the unit, oldest first."""
-    return await UNITS.history(conn, principal, unit_id)
+    return await UNITS.history(conn, principal, unit_id, listing)
 
 
 @post(
@@ -90,7 +78,7 @@ async def unit_history(
 async def create_unit(conn: Conn, principal: Me, data: JSONBody[UnitCreate]) -> Response[UnitRead]:
     """Register a unit (admin)."""
 
-    async def insert() -> int:
+    async def insert(_write: Write) -> int:
         await require_unit(conn, principal, data.parent_id, "parent_id")
         await require_unit(conn, principal, data.merged_into_id, "merged_into_id")
         return await crud.insert(conn, "units", crud.given_fields(data))
@@ -106,7 +94,7 @@ async def update_unit(
     version = expected_version(request)
     values = crud.given_fields(data)
 
-    async def change(_before: asyncpg.Record) -> None:
+    async def change(_write: Write, _before: asyncpg.Record) -> None:
         links = [f for f in ("parent_id", "merged_into_id") if values.get(f) is not None]
         if links:
             await conn.execute(queries.LOCK_HIERARCHY)

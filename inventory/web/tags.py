@@ -21,15 +21,19 @@ from inventory.accounts.guards import WRITERS
 from inventory.accounts.principal import Principal
 from inventory.assets import queries as assets
 from inventory.assets.writes import ENTITY
+from inventory.categories import queries as categories
+from inventory.claims import binding
+from inventory.claims import queries as claims
+from inventory.claims.schemas import Claim, TagState
 from inventory.clock import VIETNAM
 from inventory.db.dependencies import Conn
 from inventory.db.listing import tsquery
 from inventory.errors import Conflict, Invalid, NotFound, Unauthorized
 from inventory.history import queries as history
+from inventory.history.filters import OF_RECORD
+from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
-from inventory.tags import claims, queries
 from inventory.tags.codes import TagProblem, normalize, validate
-from inventory.tags.schemas import Claim, TagState
 from inventory.web.i18n import remember, texts
 
 UNTAGGED_SHOWN = 10
@@ -39,6 +43,8 @@ _MISSING_KIND = {
     TagProblem.VALID: "not_found",
 }
 _NOT_CHANGES = frozenset({"version", "updated_at"})
+LATEST = OF_RECORD.choices(sort="-id", limit=100)
+"""The phone shows the latest changes first."""
 
 
 def _login(request: Request) -> Redirect:
@@ -83,7 +89,7 @@ async def _show(
     can_write = principal.role in WRITERS
     asset = await assets.by_tag(conn, code, principal.unit_id)
     if asset is not None:
-        seen = await queries.last_seen(conn, asset["id"])
+        seen = await assets.last_seen(conn, asset["id"])
         return _page(
             request,
             "tag_asset.html",
@@ -95,7 +101,7 @@ async def _show(
             seen_room=seen["room_name"],
             seen_by=seen["login"],
         )
-    tag = await queries.lookup(conn, code, principal.unit_id)
+    tag = await claims.lookup(conn, code, principal.unit_id)
     if tag is None:
         return _missing(request, code, lang)
     if tag["state"] == TagState.RETIRED:
@@ -104,9 +110,9 @@ async def _show(
     if can_write:
         words = tsquery(q) if q else None
         form = {
-            "untagged": await queries.untagged(conn, tag["unit_id"], words, UNTAGGED_SHOWN),
-            "rooms": await queries.unit_rooms(conn, tag["unit_id"]),
-            "categories": await queries.categories(conn),
+            "untagged": await assets.untagged(conn, tag["unit_id"], words, UNTAGGED_SHOWN),
+            "rooms": await rooms.of_unit(conn, tag["unit_id"]),
+            "categories": await categories.choices(conn),
             "conditions": [c.value for c in Condition],
         }
     return _page(
@@ -167,7 +173,7 @@ async def claim_page(
             request, conn, principal, code, None, error="claim_forbidden", status=403
         )
     try:
-        await claims.claim(conn, principal, code, _claim_from_form(data))
+        await binding.claim(conn, principal, code, _claim_from_form(data))
     except NotFound:
         return _missing(request, code, None)
     except Unauthorized:  # disabled, or given another role or unit, since signing in
@@ -199,7 +205,7 @@ async def tag_history(
             "action": e.action,
             "changed": _changed(e.before, e.after),
         }
-        for e in reversed(await history.for_entity(conn, ENTITY, asset["id"]))
+        for e in (await history.of_entity(conn, ENTITY, asset["id"], LATEST)).items
     ]
     return _page(request, "tag_history.html", lang, asset=asset, events=events)
 

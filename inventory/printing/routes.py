@@ -21,13 +21,16 @@ from litestar.params import FromPath, FromQuery
 
 from inventory.accounts.guards import READERS, allow
 from inventory.accounts.principal import Principal
+from inventory.api.lists import Listed
 from inventory.assets import queries as assets
-from inventory.assets.filters import AssetFilters, Filters, provide_filters
-from inventory.db.pool import ACQUIRE_TIMEOUT
+from inventory.assets.filters import ASSETS
+from inventory.db.pool import connection
 from inventory.errors import Conflict, Invalid, NotFound
 from inventory.openapi import BEARER, errors
-from inventory.tags import printing, queries
-from inventory.tags.printing import DEFAULT_STOCK, MAX_LABELS, LabelFormat, Options
+from inventory.printing import queries
+from inventory.printing import render as printing
+from inventory.printing.render import DEFAULT_STOCK, MAX_LABELS, LabelFormat, Options
+from inventory.tags import queries as tags
 
 
 def _options(
@@ -89,13 +92,13 @@ async def asset_label(
 ) -> Response[bytes]:
     """The label of one asset in your scope (409 while it has no tag)."""
     principal = _caller(request)
-    async with state.pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
+    async with connection(state.pool) as conn:
         asset = await assets.fetch(conn, asset_id, principal.unit_id)
         if asset is None:
             raise NotFound(f"no asset {asset_id}")
         if asset["tag"] is None:
             raise Conflict(f"asset {asset_id} has no tag yet: POST /api/v1/assets/{asset_id}/tag")
-        rows = await queries.asset_labels(conn, principal.unit_id, AssetFilters(), [asset_id], 1)
+        rows = await queries.asset_labels(conn, principal.unit_id, ASSETS.choices(), [asset_id], 1)
     return await _respond(state, rows, options, asset["tag"])
 
 
@@ -103,15 +106,15 @@ async def asset_label(
 async def selection_labels(
     request: Request,
     state: State,
-    filters: Filters,
+    listing: Listed,
     options: LabelOptions,
     ids: FromQuery[list[int] | None] = None,
 ) -> Response[bytes]:
     """Labels of the tagged assets in your scope that `ids` and the asset list filters select,
     room by room. Untagged assets are left out."""
     principal = _caller(request)
-    async with state.pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
-        rows = await queries.asset_labels(conn, principal.unit_id, filters, ids, MAX_LABELS + 1)
+    async with connection(state.pool) as conn:
+        rows = await queries.asset_labels(conn, principal.unit_id, listing, ids, MAX_LABELS + 1)
     return await _respond(state, rows, options, "labels")
 
 
@@ -121,8 +124,8 @@ async def batch_labels(
 ) -> Response[bytes]:
     """Blank labels of a batch of a unit in your scope, in the order the codes were drawn."""
     principal = _caller(request)
-    async with state.pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
-        if await queries.fetch_batch(conn, batch_id, principal.unit_id) is None:
+    async with connection(state.pool) as conn:
+        if await tags.fetch_batch(conn, batch_id, principal.unit_id) is None:
             raise NotFound(f"no tag batch {batch_id}")
         rows = await queries.batch_labels(conn, batch_id)
     return await _respond(state, rows, options, f"batch-{batch_id}")
@@ -131,7 +134,10 @@ async def batch_labels(
 router = Router(
     path="/api/v1/labels",
     route_handlers=[asset_label, selection_labels, batch_labels],
-    dependencies={"filters": provide_filters, "options": Provide(_options, sync_to_thread=False)},
+    dependencies={
+        "listing": ASSETS.provide(paged=False),
+        "options": Provide(_options, sync_to_thread=False),
+    },
     tags=["labels"],
     security=BEARER,
 )

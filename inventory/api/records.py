@@ -1,9 +1,8 @@
 """The steps every table's routes share: read a row in the caller's scope, answer with it,
-and create, change or remove it with the change recorded in history.
+and create, change or remove it through the write step, its history recorded with it.
 
 Each domain declares one `Records` in its routes module and keeps to itself what is
-its own: its SQL, its reference checks, its filters. Changes run in one transaction:
-`begin_write`, the domain's work, the row read back, the history event.
+its own: its SQL, its reference checks, its filters.
 """
 
 from __future__ import annotations
@@ -18,9 +17,12 @@ from litestar import Response
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.principal import Principal
-from inventory.errors import NotFound
-from inventory.history.queries import EventRead, for_entity
-from inventory.history.record import begin_write, record
+from inventory.api.lists import ListParams
+from inventory.db.listing import Page
+from inventory.errors import InUse, NotFound
+from inventory.history import queries as history
+from inventory.history.schemas import EventRead
+from inventory.history.write import Write
 from inventory.versioning import check_version, etag
 
 R = TypeVar("R")
@@ -37,6 +39,14 @@ def reader(schema: type[S]) -> Callable[[asyncpg.Record], S]:
     return read
 
 
+def held(column: str) -> Callable[[asyncpg.Record], int | None]:
+    """The unit whose history chain a row's events go to: the one in `column`."""
+    return lambda row: row[column]
+
+
+_HOLDER = held("holder_unit_id")
+
+
 @dataclass(frozen=True, slots=True)
 class Records(Generic[R]):
     """One table as its routes see it.
@@ -47,7 +57,8 @@ class Records(Generic[R]):
     UPDATE also blocks the KEY SHARE that checking a foreign key takes, so an admin
     editing a user and that user's own write (its event names its actor) deadlock.
     `entity` names the rows in history and, with `_` read as a space, in "not found"
-    answers.
+    answers; `unit_of` gives the unit a row belongs to, whose chain its events join
+    (None: the deployment's chain).
 
     `update` and `delete` take the version the handler got from If-Match
     (`expected_version`, None for `*`) before preparing anything, so a request that is
@@ -59,6 +70,7 @@ class Records(Generic[R]):
     select: str
     select_for_update: str | None = None
     scoped: bool = True
+    unit_of: Callable[[asyncpg.Record], int | None] = _HOLDER
 
     async def get(
         self,
@@ -84,22 +96,36 @@ class Records(Generic[R]):
         """The row with its version as ETag, for the client to send back in If-Match."""
         return Response(self.read(row), status_code=status, headers={"ETag": etag(row["version"])})
 
+    def recorded(
+        self, write: Write, action: str, before: asyncpg.Record | None, after: asyncpg.Record | None
+    ) -> None:
+        """Keep the event of a change to one row of this table in `write`."""
+        row = after if after is not None else before
+        assert row is not None
+        write.record(self.entity, row["id"], action, before, after, unit_id=self.unit_of(row))
+
     async def history(
-        self, conn: asyncpg.Connection, principal: Principal | None, row_id: int
-    ) -> list[EventRead]:
-        """Every recorded change to a row the caller may read, oldest first."""
+        self,
+        conn: asyncpg.Connection,
+        principal: Principal | None,
+        row_id: int,
+        listing: ListParams,
+    ) -> Page[EventRead]:
+        """The recorded changes to a row the caller may read, oldest first, a page at a time."""
         await self.get(conn, principal, row_id)
-        return await for_entity(conn, self.entity, row_id)
+        return await history.of_entity(conn, self.entity, row_id, listing)
 
     async def create(
-        self, conn: asyncpg.Connection, principal: Principal, insert: Callable[[], Awaitable[int]]
+        self,
+        conn: asyncpg.Connection,
+        principal: Principal,
+        insert: Callable[[Write], Awaitable[int]],
     ) -> Response[R]:
         """Run `insert` (the domain's checks and INSERT, giving the new id); answer 201."""
-        async with conn.transaction():
-            await begin_write(conn, principal)
-            row_id = await insert()
+        async with Write(conn, principal) as write:
+            row_id = await insert(write)
             row = await self.get(conn, principal, row_id)
-            await record(conn, principal, self.entity, row_id, "create", None, row)
+            self.recorded(write, "create", None, row)
         return self.respond(row, HTTP_201_CREATED)
 
     async def update(
@@ -108,19 +134,19 @@ class Records(Generic[R]):
         principal: Principal,
         row_id: int,
         version: int | None,
-        change: Callable[[asyncpg.Record], Awaitable[None]],
+        change: Callable[[Write, asyncpg.Record], Awaitable[None]],
     ) -> Response[R]:
         """Run `change` (the domain's checks and UPDATE) on the row as it was, if still
         at `version`; answer with the row as it is now.
 
         `crud.update` leaves a row that already holds the values alone, so an unchanged
         version means nothing changed: there is nothing to record either."""
-        async with conn.transaction():
+        async with Write(conn, principal) as write:
             before = await self._lock(conn, principal, row_id, version)
-            await change(before)
+            await change(write, before)
             after = await self.get(conn, principal, row_id)
             if after["version"] != before["version"]:
-                await record(conn, principal, self.entity, row_id, "update", before, after)
+                self.recorded(write, "update", before, after)
         return self.respond(after)
 
     async def delete(
@@ -131,16 +157,27 @@ class Records(Generic[R]):
         version: int | None,
         remove: Callable[[asyncpg.Connection, int], Awaitable[None]],
     ) -> None:
-        """Run `remove` (the domain's DELETE, refusing rows still in use) if still at `version`."""
-        async with conn.transaction():
+        """Run `remove` (the domain's DELETE, refusing rows still in use) if still at `version`.
+
+        The database refuses to delete a site, room or asset with history beyond its
+        creation: DELETE is for records made by mistake; their history stays readable."""
+        async with Write(conn, principal) as write:
             before = await self._lock(conn, principal, row_id, version)
-            await remove(conn, row_id)
-            await record(conn, principal, self.entity, row_id, "delete", before, None)
+            try:
+                await remove(conn, row_id)
+            except asyncpg.CheckViolationError as exc:
+                if not (exc.constraint_name or "").endswith("_keep_history"):
+                    raise
+                raise InUse(
+                    f"{self.entity} {row_id} has history: it stays registered; change its"
+                    " status instead (DELETE is for records made by mistake)",
+                    constraint=exc.constraint_name or "",
+                ) from exc
+            self.recorded(write, "delete", before, None)
 
     async def _lock(
         self, conn: asyncpg.Connection, principal: Principal, row_id: int, version: int | None
     ) -> asyncpg.Record:
-        await begin_write(conn, principal)
         before = await self.get(conn, principal, row_id, lock=True)
         check_version(before["version"], version)
         return before

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from inventory.accounts.passwords import hash_password
 from inventory.accounts.principal import Role
-from inventory.accounts.queries import create_user as insert_user
 from inventory.db.pool import connect
-from inventory.history.record import record
+from inventory.history.write import Write
+from inventory.units.queries import BY_CODE
+from inventory.users.queries import GET_UNSCOPED, LOGIN_TAKEN
+from inventory.users.queries import create_user as insert_user
 
 
 async def create_user(
@@ -16,21 +18,17 @@ async def create_user(
         raise SystemExit("the password must have at least 8 characters")
     conn = await connect(url)
     try:
-        async with conn.transaction():
-            unit_id = await conn.fetchval("SELECT id FROM units WHERE code = $1", unit_code)
+        async with Write(conn, None) as write:
+            unit_id = await conn.fetchval(BY_CODE, unit_code)
             if unit_id is None:
                 raise SystemExit(f"no unit with code {unit_code}")
-            if await conn.fetchval("SELECT 1 FROM users WHERE lower(login) = lower($1)", login):
+            if await conn.fetchval(LOGIN_TAKEN, login):
                 raise SystemExit(f"the login {login} is taken")
             user_id = await insert_user(
                 conn, login, hash_password(password), Role(role), unit_id, full_name
             )
-            row = await conn.fetchrow(
-                "SELECT id, login, full_name, role, unit_id, active, version FROM users"
-                " WHERE id = $1",
-                user_id,
-            )
-            await record(conn, None, "user", user_id, "create", None, row)
+            row = await conn.fetchrow(GET_UNSCOPED, user_id)
+            write.record("user", user_id, "create", None, row, unit_id=unit_id)
     finally:
         await conn.close()
     print(f"created {role} {login} for unit {unit_code}")

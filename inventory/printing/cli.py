@@ -78,9 +78,9 @@ def _ids(text: str) -> list[int]:
 
 
 async def _rows(url: str, args: argparse.Namespace) -> list[asyncpg.Record]:
-    from inventory.assets.filters import AssetFilters
+    from inventory.assets.filters import ASSETS
     from inventory.db.pool import connect
-    from inventory.tags import queries
+    from inventory.printing import queries
 
     conn = await connect(url)
     try:
@@ -92,16 +92,16 @@ async def _rows(url: str, args: argparse.Namespace) -> list[asyncpg.Record]:
             if scope is None:
                 raise SystemExit(f"no unit with code {args.unit}")
         ids = [i for group in args.asset_ids for i in group] if args.asset_ids else None
-        filters = AssetFilters(room_id=args.room, site_id=args.site)
-        return await queries.asset_labels(conn, scope, filters, ids, None)
+        selection = ASSETS.choices(room_id=args.room, site_id=args.site)
+        return await queries.asset_labels(conn, scope, selection, ids, None)
     finally:
         await conn.close()
 
 
 def print_labels(url: str, base_url: str, args: argparse.Namespace) -> None:
     from inventory.errors import Problem
-    from inventory.tags import printing
-    from inventory.tags.printing import LabelFormat
+    from inventory.printing import render as printing
+    from inventory.printing.render import LabelFormat
 
     try:
         chosen = printing.options(LabelFormat(args.format), args.stock, args.skip)

@@ -1,0 +1,1 @@
+"""HTTP conventions shared by every route: the table helper, lists, versions."""

@@ -1,0 +1,1 @@
+"""Claims: binding a blank, pre-printed tag to an asset by scanning it, and where a tag stands."""

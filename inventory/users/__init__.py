@@ -1,0 +1,1 @@
+"""Users: the accounts of officers, auditors, leaders and admins, with their role and scope."""

@@ -1,0 +1,18 @@
+"""The user list: filters, search and sort keys."""
+
+from __future__ import annotations
+
+from inventory.accounts.principal import Role
+from inventory.api.lists import Filter, Listing
+
+USERS = Listing(
+    sort_keys={
+        "login": ("lower(login)", "text"),
+        "name": ('sort_name COLLATE "C"', "text"),
+        "id": ("id", "bigint"),
+    },
+    default_sort="login",
+    filters=(Filter("role", "role", Role), Filter("unit_id", "unit_id", int)),
+    search="search",
+    search_help="words of the login or full name, by prefix, case and diacritics ignored",
+)

@@ -1,0 +1,38 @@
+"""SQL for users; reads limited to the caller's scope like every other table."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from inventory.accounts.principal import Role
+from inventory.accounts.scope import in_scope
+
+COLUMNS = "id, login, full_name, role, unit_id, active, version"
+
+GET = f"SELECT {COLUMNS} FROM users WHERE id = $1 AND {in_scope('unit_id', '$2')}"
+GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE"
+GET_UNSCOPED = f"SELECT {COLUMNS} FROM users WHERE id = $1"
+LOGIN_TAKEN = "SELECT 1 FROM users WHERE lower(login) = lower($1)"
+LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM users WHERE {{where}}"
+
+# The database's last line of defence, in the API's words.
+CONSTRAINTS = {"users_login_key": ("login", "this login is taken")}
+
+
+async def create_user(
+    conn: asyncpg.Connection,
+    login: str,
+    password_hash: str,
+    role: Role,
+    unit_id: int,
+    full_name: str = "",
+) -> int:
+    return await conn.fetchval(
+        "INSERT INTO users (login, password_hash, role, unit_id, full_name)"
+        " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        login,
+        password_hash,
+        role.value,
+        unit_id,
+        full_name,
+    )

@@ -1,0 +1,96 @@
+"""User routes: the accounts of your scope; admins create and change them."""
+
+from __future__ import annotations
+
+import asyncpg
+from litestar import Request, Response, Router, get, patch, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from inventory.accounts.guards import READERS, Me, allow
+from inventory.accounts.passwords import hash_password
+from inventory.accounts.principal import Role
+from inventory.accounts.scope import in_scope, require_unit
+from inventory.api.lists import Listed
+from inventory.api.records import Records, held, reader
+from inventory.db import crud
+from inventory.db.dependencies import Conn
+from inventory.db.listing import ListQuery, Page
+from inventory.history.filters import OF_RECORD_PAGES
+from inventory.history.schemas import EventRead
+from inventory.history.write import Write
+from inventory.openapi import BEARER, errors
+from inventory.users import filters, queries
+from inventory.users.schemas import UserCreate, UserPatch, UserRead
+from inventory.versioning import expected_version
+
+USERS = Records(
+    "user", reader(UserRead), queries.GET, queries.GET_FOR_UPDATE, unit_of=held("unit_id")
+)
+USER_LIST = {"listing": filters.USERS.provide()}
+
+
+@get("/", guards=[allow(*READERS)], responses=errors(422), dependencies=USER_LIST)
+async def list_users(conn: Conn, principal: Me, listing: Listed) -> Page[UserRead]:
+    """Users whose unit is in your scope."""
+    query = ListQuery()
+    query.add(in_scope("unit_id", "{}"), principal.unit_id)
+    return await listing.page(conn, queries.LIST, query, USERS.read)
+
+
+@get("/{user_id:int}", guards=[allow(*READERS)], responses=errors(404))
+async def get_user(conn: Conn, principal: Me, user_id: FromPath[int]) -> Response[UserRead]:
+    return USERS.respond(await USERS.get(conn, principal, user_id))
+
+
+@get(
+    "/{user_id:int}/history",
+    guards=[allow(*READERS)],
+    responses=errors(404),
+    dependencies=OF_RECORD_PAGES,
+)
+async def user_history(
+    conn: Conn, principal: Me, user_id: FromPath[int], listing: Listed
+) -> Page[EventRead]:
+    """Every recorded change to the account, oldest first."""
+    return await USERS.history(conn, principal, user_id, listing)
+
+
+@post(
+    "/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422)
+)
+async def create_user(conn: Conn, principal: Me, data: JSONBody[UserCreate]) -> Response[UserRead]:
+    """Create an account (admin). The password is stored only as an argon2 hash."""
+
+    async def insert(_write: Write) -> int:
+        await require_unit(conn, principal, data.unit_id, "unit_id")
+        return await queries.create_user(
+            conn, data.login, hash_password(data.password), data.role, data.unit_id, data.full_name
+        )
+
+    return await USERS.create(conn, principal, insert)
+
+
+@patch("/{user_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
+async def update_user(
+    request: Request, conn: Conn, principal: Me, user_id: FromPath[int], data: JSONBody[UserPatch]
+) -> Response[UserRead]:
+    """Change role, scope, name, password or disable an account (admin); needs If-Match."""
+    version = expected_version(request)
+    values = crud.given_fields(data)
+    if "password" in values:
+        values["password_hash"] = hash_password(values.pop("password"))
+
+    async def change(_write: Write, _before: asyncpg.Record) -> None:
+        await require_unit(conn, principal, values.get("unit_id"), "unit_id")
+        await crud.update(conn, "users", user_id, values)
+
+    return await USERS.update(conn, principal, user_id, version, change)
+
+
+router = Router(
+    path="/api/v1/users",
+    route_handlers=[list_users, get_user, user_history, create_user, update_user],
+    tags=["users"],
+    security=BEARER,
+)

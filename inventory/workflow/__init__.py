@@ -1,0 +1,1 @@
+"""Workflows: statuses as data, one small state machine per workflow."""
