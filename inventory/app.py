@@ -33,8 +33,10 @@ from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore, sweep_expired
 from inventory.errors import Constraints, problem_details_plugin, recursion_handler
 from inventory.history.routes import router as history_router
+from inventory.jobs.routes import router as jobs_router
 from inventory.metrics import MetricsController, RequestMetrics
 from inventory.openapi import config as openapi_config
+from inventory.printing.jobs import router as label_jobs_router
 from inventory.printing.render import process_pool
 from inventory.printing.routes import router as labels_router
 from inventory.rooms import queries as rooms
@@ -49,6 +51,7 @@ from inventory.units import queries as units
 from inventory.units.routes import router as units_router
 from inventory.users import queries as users
 from inventory.users.routes import router as users_router
+from inventory.web.jobs import router as job_pages_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
 from inventory.web.tags import router as tag_pages_router
@@ -124,7 +127,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             claims_router,
             history_router,
             labels_router,
+            label_jobs_router,
+            jobs_router,
             tag_pages_router,
+            job_pages_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False
             ),
