@@ -358,3 +358,16 @@ def test_the_command_line(
     assert "jammed" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["jobs", "show", "999999999"])
+
+
+def test_a_label_job_takes_more_than_the_synchronous_limit(world: World, sql) -> None:
+    from inventory.printing.jobs import JOB_MAX_LABELS
+    from inventory.printing.render import MAX_LABELS
+
+    room = _tagged_room(sql, world, MAX_LABELS + 1)
+    assert world.officer_a.get("/api/v1/labels/assets", params={"room_id": room}).status_code == 422
+    job = _post_label_job(world, room, format="zpl")
+    assert job["params"]["count"] == MAX_LABELS + 1 < JOB_MAX_LABELS
+    # Not run here (a few seconds of rendering): taken off the queue.
+    sql("DELETE FROM pgqueuer WHERE convert_from(payload, 'UTF8') = $1", str(job["id"]))
+    sql("UPDATE jobs SET status = 'failed', finished_at = now() WHERE id = $1", job["id"])
