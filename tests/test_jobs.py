@@ -371,3 +371,11 @@ def test_a_label_job_takes_more_than_the_synchronous_limit(world: World, sql) ->
     # Not run here (a few seconds of rendering): taken off the queue.
     sql("DELETE FROM pgqueuer WHERE convert_from(payload, 'UTF8') = $1", str(job["id"]))
     sql("UPDATE jobs SET status = 'failed', finished_at = now() WHERE id = $1", job["id"])
+
+
+def test_the_routes_are_in_the_api_schema(client) -> None:
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    for path in ("/api/v1/jobs", "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job_id}/result"):
+        assert path in paths
+    assert "/api/v1/labels/jobs" in paths
+    assert not any(p.startswith("/jobs") for p in paths)  # the page is not API
