@@ -11,6 +11,8 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 BEARER = [{"bearer": []}]
+# Served by the /static router from inventory/web/static/vendor/swagger-ui.
+SWAGGER_UI = "/static/vendor/swagger-ui"
 
 
 class ProblemDetails(msgspec.Struct):
@@ -65,9 +67,10 @@ def config() -> OpenAPIConfig:
         components=components,
         render_plugins=[
             SwaggerRenderPlugin(
-                js_url="/static/swagger/swagger-ui-bundle.js",
-                css_url="/static/swagger/swagger-ui.css",
-                standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+                # Swagger UI 5, vendored from npm by `make vendor` (4 cannot read OpenAPI 3.1).
+                js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
+                css_url=f"{SWAGGER_UI}/swagger-ui.css",
+                standalone_preset_js_url=f"{SWAGGER_UI}/swagger-ui-standalone-preset.js",
                 favicon="<link rel='icon' href='/static/favicon.svg' type='image/svg+xml'>",
             )
         ],

@@ -103,7 +103,9 @@ def test_openapi_documents_operations_and_runs_offline(client: TestClient) -> No
     assert {"404", "401"} <= set(get_unit["responses"])
     ui = client.get("/schema/swagger").text
     assert "cdn." not in ui and "http://" not in ui.replace("http://127.0.0.1", "")
-    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    for name in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
+        assert f"/static/vendor/swagger-ui/{name}" in ui
+        assert client.get(f"/static/vendor/swagger-ui/{name}").status_code == 200
 
 
 def test_expired_sessions_are_swept_when_the_app_starts(settings, sql) -> None:

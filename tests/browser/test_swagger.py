@@ -1,0 +1,32 @@
+"""The interactive API documentation renders the OpenAPI 3.1 document, offline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+
+@pytest.fixture
+def page(server: str, chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(base_url=server)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_swagger_lists_the_operations(page: Page, server: str) -> None:
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(server) else outside.append(request.url),
+    )
+    page.goto("/schema/swagger")
+    # Swagger UI writes the path with zero-width spaces; data-path holds it as it is.
+    expect(page.locator('.opblock-summary-path[data-path="/api/v1/assets"]').first).to_be_visible()
+    expect(page.locator('[data-path="/api/v1/units/{unit_id}"]').first).to_be_visible()
+    expect(page.get_by_text("Unable to render")).to_have_count(0)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Commune Inventory API")
+    assert outside == [], "the documentation must not load anything from elsewhere"
