@@ -4,19 +4,39 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 	$$p -c '' 2>/dev/null && { command -v $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# `make run` installs the package alone; `make test` adds the dev extras (pytest,
+# Playwright, ...). A dev install is also a runtime one, so it stamps both.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 CHROMIUM := /usr/bin/chromium
+# pytest-xdist workers for `make test` (each makes its own throwaway database); 0: one process.
+PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint bench clean-db browser
+# Swagger UI 5 (reads OpenAPI 3.1), served from the package: `make vendor` refreshes it
+# from npm. Bump the version and the tarball's SHA-512 (`npm view swagger-ui-dist@V
+# dist.integrity` is the same hash, base64) together.
+SWAGGER_UI_VERSION := 5.35.0
+SWAGGER_UI_SHA512 := 534eaba4cb56f55dd73c638179a993512af4674f63317e0826e00da44fc465b021c341bc0a0c2bcd4e18997927fe1d3008336c5dd19aad334d1c2dec53cc9551
+SWAGGER_UI_DIR := inventory/web/static/vendor/swagger-ui
+SWAGGER_UI_FILES := swagger-ui-bundle.js swagger-ui-standalone-preset.js swagger-ui.css \
+	swagger-ui-bundle.js.LICENSE.txt swagger-ui-standalone-preset.js.LICENSE.txt LICENSE NOTICE
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+.PHONY: run test lint bench clean-db browser vendor
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEV_STAMP) $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/inventory run
 
 # tests/browser drive Debian's chromium through Playwright, which must not download a
@@ -30,18 +50,37 @@ browser:
 		     "until then they are skipped"; \
 	fi
 
-test: $(STAMP) browser
+test: $(DEV_STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@start=$$(date +%s); \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
+	echo "test suite: $$(( $$(date +%s) - start )) s wall time ($(PYTEST_WORKERS) workers)"; \
+	exit $$status
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_labels.py
 
 clean-db:
 	rm -rf .pgdata
+
+# Needs npm (only to refresh the copy in git, not to build or run the app).
+vendor:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	npm pack --silent --pack-destination "$$tmp" swagger-ui-dist@$(SWAGGER_UI_VERSION) >/dev/null; \
+	tarball="$$tmp/swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz"; \
+	echo "$(SWAGGER_UI_SHA512)  $$tarball" | sha512sum --check --quiet; \
+	tar -xzf "$$tarball" -C "$$tmp" $(addprefix package/,$(SWAGGER_UI_FILES)); \
+	rm -rf $(SWAGGER_UI_DIR); mkdir -p $(SWAGGER_UI_DIR); \
+	cp $(addprefix "$$tmp"/package/,$(SWAGGER_UI_FILES)) $(SWAGGER_UI_DIR)/; \
+	printf '%s\n' "swagger-ui-dist $(SWAGGER_UI_VERSION)" \
+		"from https://registry.npmjs.org/swagger-ui-dist/-/swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz" \
+		"sha512 $(SWAGGER_UI_SHA512)" \
+		"refreshed by 'make vendor' (Makefile: SWAGGER_UI_VERSION); files unchanged from the tarball" \
+		> $(SWAGGER_UI_DIR)/VERSION; \
+	echo "$(SWAGGER_UI_DIR): swagger-ui-dist $(SWAGGER_UI_VERSION)"
