@@ -1,17 +1,38 @@
-"""The `inventory` command line: run, serve, migrate, demo data, units, users, labels."""
+"""The `inventory` command line: run, serve, worker, migrate, demo data, units, users, labels."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import getpass
 import os
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
+from types import FrameType
 
-from inventory.settings import Settings
+from inventory.settings import Settings, SettingsError
+
+# pgserver asks platformdirs for a runtime folder when it is imported; without
+# XDG_RUNTIME_DIR (services, containers, CI) it falls back to /tmp/runtime-UID, which
+# serves the embedded server's lock file as well. Other platformdirs warnings stay.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set", module="platformdirs")
+
+WORKER_STOP_TIMEOUT = 10.0
+
+
+class Failure(Exception):
+    """A problem the user can fix, told in one line (no traceback) with an exit status."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @contextmanager
@@ -29,8 +50,38 @@ def database(settings: Settings) -> Iterator[str]:
         server.cleanup()  # type: ignore[attr-defined]
 
 
-def _serve(settings: Settings, url: str) -> None:
+def _bind(settings: Settings) -> socket.socket:
+    """The server's socket, bound: a busy port fails here, before anything is printed.
+
+    As uvicorn's own `Config.bind_socket`, which the supervisor of several workers
+    would use, but failing with a line the user can act on.
+    """
+    host, port = settings.host, settings.port
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            message = (
+                f"port {port} on {host} is in use: stop the other server or set INVENTORY_PORT"
+            )
+        elif exc.errno == errno.EACCES:
+            message = f"port {port} on {host} needs privileges: set INVENTORY_PORT to 1024 or more"
+        elif exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+            message = f"INVENTORY_HOST {host!r} is not an address of this machine"
+        else:
+            message = f"cannot listen on port {port} of {host}: {exc.strerror or exc}"
+        raise Failure(message) from None
+    return sock
+
+
+def _serve(settings: Settings, url: str, sock: socket.socket) -> None:
+    """Serve on the bound `sock` until Ctrl-C or SIGTERM (several workers: uvicorn's supervisor)."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     # Workers are separate processes: they read the database URL from the environment.
     os.environ["INVENTORY_DATABASE_URL"] = url
@@ -38,40 +89,103 @@ def _serve(settings: Settings, url: str) -> None:
     if settings.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         # Each worker counts on its own; /metrics must add them up across workers.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="inventory-metrics-")
-    uvicorn.run(
+    config = uvicorn.Config(
         "inventory.asgi:app",
         host=settings.host,
         port=settings.port,
-        workers=settings.workers if settings.workers > 1 else None,
+        workers=settings.workers,
         log_level="info",
         access_log=False,
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,
     )
+    sock.set_inheritable(True)
+    if config.workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+        return
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:  # the app failed to start; uvicorn has logged why
+        raise SystemExit(3)
+
+
+def _listen(sock: socket.socket) -> str:
+    """Accept connections from now on (they wait until the app is up); the server's URL."""
+    sock.listen(2048)  # uvicorn's default backlog
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+@contextmanager
+def _job_worker(settings: Settings, url: str) -> Iterator[subprocess.Popen]:
+    """`inventory worker` in a child process, stopped when the block ends."""
+    env = {**os.environ, "INVENTORY_DATABASE_URL": url}
+    env.setdefault("INVENTORY_SECRET_KEY", settings.secret_key)
+    child = subprocess.Popen([sys.executable, "-m", "inventory.cli", "worker"], env=env)
+    try:
+        yield child
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=WORKER_STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so that what `run` started (worker, database) stops too."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    """Everything `make run` promises: database, migrations, demo data, server."""
+    """Everything `make run` promises: database, migrations, demo data, worker, server."""
     from inventory.db.migrate import upgrade
     from inventory.demo.load import DEMO_PASSWORD, DEMO_USERS, is_empty, load
 
     settings = Settings.from_env()
-    with database(settings) as url:
+    _stop_on_sigterm()
+    with closing(_bind(settings)) as sock, database(settings) as url:
         upgrade(url)
         if asyncio.run(is_empty(url)):
             print("Loading the demo province (Gia Lai)...", flush=True)
             asyncio.run(load(url))
-        print(f"\nCommune Inventory is running on http://{settings.host}:{settings.port}")
-        print(f"API documentation: http://{settings.host}:{settings.port}/schema/swagger")
-        print(f"Demo logins (password '{DEMO_PASSWORD}'): {', '.join(DEMO_USERS)}")
-        print("Press Ctrl-C to stop.\n", flush=True)
-        _serve(settings, url)
+        with _job_worker(settings, url):
+            address = _listen(sock)
+            print(f"\nCommune Inventory is running on {address}")
+            print(f"API documentation: {address}/schema/swagger")
+            print("job worker started")
+            print(f"Demo logins (password '{DEMO_PASSWORD}'): {', '.join(DEMO_USERS)}")
+            print("Press Ctrl-C to stop.\n", flush=True)
+            _serve(settings, url, sock)
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
     settings = Settings.from_env()
+    with closing(_bind(settings)) as sock, database(settings) as url:
+        address = _listen(sock)
+        print(f"Commune Inventory is running on {address}", flush=True)
+        _serve(settings, url, sock)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    """The background job worker, until Ctrl-C or SIGTERM."""
+    settings = Settings.from_env()
     with database(settings) as url:
-        _serve(settings, url)
+        try:
+            from inventory.jobs.worker import run
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("inventory.jobs", "inventory.jobs.worker"):
+                raise
+            raise Failure(
+                "the job worker is not part of this version (no inventory.jobs.worker)"
+            ) from None
+        run(url)
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -112,7 +226,7 @@ def cmd_units_create(args: argparse.Namespace) -> None:
 
 
 def cmd_users_create(args: argparse.Namespace) -> None:
-    from inventory.accounts.cli import create_user
+    from inventory.users.cli import create_user
 
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
     settings = Settings.from_env()
@@ -121,7 +235,7 @@ def cmd_users_create(args: argparse.Namespace) -> None:
 
 
 def cmd_labels(args: argparse.Namespace) -> None:
-    from inventory.tags.cli import print_labels
+    from inventory.printing.cli import print_labels
 
     settings = Settings.from_env()
     with database(settings) as url:
@@ -141,6 +255,7 @@ def main(argv: list[str] | None = None) -> None:
 
     command("run", cmd_run, "migrate, load demo data if empty, and serve")
     command("serve", cmd_serve, "serve the app (no migrations)")
+    command("worker", cmd_worker, "process background jobs (no migrations)")
     command("migrate", cmd_migrate, "apply migrations").add_argument("--revision", default="head")
     demo = command("demo", cmd_demo, "load the demo province (or a larger one for benchmarks)")
     demo.add_argument(
@@ -152,11 +267,15 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--assets-per-commune", type=int, default=300)
     demo.add_argument("--seed", type=int, default=2025)
 
-    from inventory.tags.cli import add_arguments as label_arguments
+    from inventory.printing.cli import add_arguments as label_arguments
 
     label_arguments(
         command("labels", cmd_labels, "print labels of assets or of a blank batch (PDF, PNG, ZPL)")
     )
+
+    from inventory.jobs.cli import add_arguments as job_arguments
+
+    job_arguments(commands)
 
     from inventory.units.schemas import UnitKind
 
@@ -180,5 +299,16 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--name", default="")
 
     args = parser.parse_args(argv)
-    with suppress(KeyboardInterrupt):
-        args.handler(args)
+    try:
+        with suppress(KeyboardInterrupt):
+            args.handler(args)
+    except SettingsError as exc:
+        print(f"inventory: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except Failure as exc:
+        print(f"inventory: {exc}", file=sys.stderr)
+        raise SystemExit(exc.status) from None
+
+
+if __name__ == "__main__":
+    main()
