@@ -12,7 +12,6 @@ from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -31,7 +30,12 @@ from inventory.claims.routes import router as claims_router
 from inventory.db.dependencies import provide_conn
 from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore, sweep_expired
-from inventory.errors import Constraints, problem_details_plugin, recursion_handler
+from inventory.errors import (
+    Constraints,
+    internal_error,
+    problem_details_plugin,
+    recursion_handler,
+)
 from inventory.history.routes import router as history_router
 from inventory.jobs.routes import router as jobs_router
 from inventory.metrics import MetricsController, RequestMetrics
@@ -44,8 +48,8 @@ from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
 from inventory.sites import queries as sites
 from inventory.sites.routes import router as sites_router
+from inventory.tagcodes import check_base_url, check_prefix
 from inventory.tags import queries as tags
-from inventory.tags.codes import check_base_url, check_prefix
 from inventory.tags.routes import router as tags_router
 from inventory.units import queries as units
 from inventory.units.routes import router as units_router
@@ -153,9 +157,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_httponly=False,
         ),
         plugins=[problem_details_plugin(CONSTRAINTS)],
-        # Every 500 is logged with its traceback, not only in debug mode.
-        logging_config=LoggingConfig(log_exceptions="always"),
-        exception_handlers={RecursionError: recursion_handler},
+        # Every 500 is logged with its traceback (internal_error), not only in debug mode.
+        exception_handlers={RecursionError: recursion_handler, Exception: internal_error},
         openapi_config=openapi_config(),
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         # An answer that fits in one TCP segment (1460 bytes less headers) arrives no

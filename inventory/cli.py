@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 from types import FrameType
 
+from inventory.console import Failure
+from inventory.db.embedded import database
 from inventory.settings import Settings, SettingsError
 
 # pgserver asks platformdirs for a runtime folder when it is imported; without
@@ -25,29 +27,6 @@ from inventory.settings import Settings, SettingsError
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set", module="platformdirs")
 
 WORKER_STOP_TIMEOUT = 10.0
-
-
-class Failure(Exception):
-    """A problem the user can fix, told in one line (no traceback) with an exit status."""
-
-    def __init__(self, message: str, status: int = 1) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@contextmanager
-def database(settings: Settings) -> Iterator[str]:
-    """The configured server's URL, or the embedded one's (stopped on exit)."""
-    if settings.database_url:
-        yield settings.database_url
-        return
-    from inventory.db import embedded
-
-    server, url = embedded.start(settings.data_dir)
-    try:
-        yield url
-    finally:
-        server.cleanup()  # type: ignore[attr-defined]
 
 
 def _bind(settings: Settings) -> socket.socket:

@@ -6,6 +6,7 @@ configured in `problem_details_plugin` turns each into application/problem+json.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -25,8 +26,11 @@ from litestar.status_codes import (
     HTTP_412_PRECONDITION_FAILED,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_428_PRECONDITION_REQUIRED,
+    HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
+
+logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = "5"
 
@@ -199,6 +203,16 @@ def _transient(_exc: Exception) -> ProblemDetailsException:
         detail="the database was busy with a conflicting change; try again",
         headers={"Retry-After": RETRY_AFTER_SECONDS},
     )
+
+
+def internal_error(request: Request, exc: Exception) -> Response:
+    """A bug: logged with its traceback, answered as a problem that tells nothing inside."""
+    logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    return ProblemDetailsException(
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+        title="Internal server error",
+        detail="something went wrong on the server; it has been logged",
+    ).to_response(request)
 
 
 def recursion_handler(request: Request, _exc: RecursionError) -> Response:

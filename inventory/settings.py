@@ -158,7 +158,7 @@ def _reason(exc: ValueError) -> str:
 
 def _check_labels(tag_prefix: str, public_base_url: str) -> None:
     """What labels need of the prefix and the base URL, checked before the server starts."""
-    from inventory.tags.codes import check_base_url, check_prefix
+    from inventory.tagcodes import check_base_url, check_prefix
 
     for name, check, value in (
         ("INVENTORY_TAG_PREFIX", check_prefix, tag_prefix),

@@ -11,7 +11,7 @@ import pytest
 
 from inventory.assets.rules import derived_remaining_value, effective_remaining_value, placed_site
 from inventory.errors import Invalid
-from inventory.tags.codes import TagProblem, validate
+from inventory.tagcodes import TagProblem, validate
 from tests.world import World
 
 PATH = "/api/v1/assets"

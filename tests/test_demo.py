@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+from inventory import tagcodes as codes
 from inventory.accounts.queries import authenticate
 from inventory.db.embedded import with_database
 from inventory.db.migrate import upgrade
@@ -20,7 +21,6 @@ from inventory.demo.catalog import CATEGORIES
 from inventory.demo.load import DEMO_PASSWORD, DEMO_USERS, NotEmpty, is_empty, load
 from inventory.history import queries as history
 from inventory.settings import Settings
-from inventory.tags import codes
 
 COMMUNES = 3
 ASSETS = 120  # at least 100, so vehicles are made too

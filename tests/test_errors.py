@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import logging
 
 import asyncpg
 import msgspec
@@ -107,5 +108,52 @@ def test_a_transaction_to_retry_is_503_with_retry_after(error: type[Exception]) 
 
     with TestClient(Litestar([write], plugins=[problem_details_plugin({})])) as client:
         response = client.get("/write")
+    assert response.status_code == 503 and _is_problem(response)
+    assert response.headers["retry-after"].isdigit()
+
+
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.mark.parametrize("error", [FileNotFoundError, PermissionError])
+def test_a_file_error_of_the_app_is_a_logged_500_not_an_outage(
+    settings, error: type[Exception]
+) -> None:
+    """Only failing to reach the database is a 503; the app's own OSError is a bug."""
+
+    @get("/api/v1/broken", sync_to_thread=False)
+    def broken() -> None:
+        raise error("labels/fonts/missing.ttf")
+
+    app = create_app(settings)
+    app.register(broken)
+    kept = _Kept()
+    logging.getLogger("inventory").addHandler(kept)
+    try:
+        with TestClient(app) as client:
+            response = client.get("/api/v1/broken")
+    finally:
+        logging.getLogger("inventory").removeHandler(kept)
+    assert response.status_code == 500 and _is_problem(response)
+    assert "missing.ttf" not in response.text  # nothing of the inside leaks
+    traced = [r for r in kept.records if r.exc_info and r.exc_info[0] is error]
+    assert traced, "a 500 is logged with its traceback"
+
+
+def test_a_connection_lost_mid_request_is_503(settings) -> None:
+    @get("/api/v1/lost", sync_to_thread=False)
+    def lost() -> None:
+        raise asyncpg.ConnectionDoesNotExistError("connection was closed in the middle")
+
+    app = create_app(settings)
+    app.register(lost)
+    with TestClient(app) as client:
+        response = client.get("/api/v1/lost")
     assert response.status_code == 503 and _is_problem(response)
     assert response.headers["retry-after"].isdigit()

@@ -17,7 +17,7 @@ from inventory.app import create_app
 from inventory.cli import main
 from inventory.printing.cli import PROGRESS_FROM
 from inventory.printing.render import PARALLEL_FROM
-from inventory.tags.codes import url
+from inventory.tagcodes import url
 from tests.world import World
 
 LABELS = "/api/v1/labels"

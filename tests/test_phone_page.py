@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from inventory.app import create_app
-from inventory.tags.codes import ALPHABET, encode
+from inventory.tagcodes import ALPHABET, encode
 from tests.world import PASSWORD, World
 
 MAX_PAGE_BYTES = 30 * 1024

@@ -1,4 +1,7 @@
-"""Every registry route x every caller x a record of unit A or B, against DESIGN.md's role table.
+"""Every route x every caller x a record of unit A or B, against DESIGN.md's role table.
+
+The app's routes are discovered from the app itself: a route in none of the tables
+below fails the first test.
 
 A role the guard refuses gets 403 whatever the record. A record outside the
 caller's scope answers 404, a body naming another unit's record 422, and a list
@@ -7,15 +10,17 @@ filtered to another unit comes back empty: nothing says the record exists.
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
-from tests.world import USERS, World
+from inventory.app import create_app
+from tests.world import PASSWORD, USERS, World
 
 EVERYONE = frozenset({"admin", "officer", "auditor", "leader"})
 ADMIN = frozenset({"admin"})
@@ -172,16 +177,18 @@ def _expected(route: Route, login: str, unit: str) -> int:
     return route.ok
 
 
-def test_the_matrix_covers_every_registry_route(client: TestClient) -> None:
-    prefixes = tuple(res.path for res in RESOURCES.values())
+def test_the_matrix_covers_every_route_of_the_app(client: TestClient) -> None:
+    """A new route, or a new router, must be added to the matrix (or, for what is not
+    scoped by unit, to EXEMPT with the reason)."""
     served = {
         f"{method} {route.path}"
         for route in client.app.routes
-        if route.path.startswith(prefixes)
         for method in getattr(route, "methods", ())
         if method not in ("HEAD", "OPTIONS")
     }
-    assert served == {str(route) for route in ROUTES}
+    declared = {str(route) for route in ROUTES} | {str(case) for case in CASES} | set(EXEMPT)
+    assert served - declared == set(), "routes outside the role x scope matrix"
+    assert declared - served == set(), "the matrix names routes the app does not serve"
 
 
 @pytest.mark.parametrize("unit", UNITS)
@@ -226,3 +233,350 @@ def test_anonymous_callers_are_refused(client: TestClient, world: World, route: 
         route.method, url, json={} if route.method in ("POST", "PATCH") else None
     )
     assert response.status_code == 401
+
+
+# --- Every other route: one case each -------------------------------------------------
+
+READERS = EVERYONE
+AUDITORS = frozenset({"admin", "auditor"})
+
+
+def _sees(login: str, unit: str) -> bool:
+    return USERS[login][1] in ("P", unit)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One route: who may call it, and how to name a record of a unit in its URL."""
+
+    method: str
+    path: str  # as the app's route table spells it
+    roles: frozenset[str]
+    ok: int
+    hidden: int  # the answer when the record is another unit's
+    url: Callable[[World, str], str]
+    body: Callable[[World, str], Any] | None = None
+    sees: Callable[[str, str], bool] = _sees
+    page: bool = False  # a page: signed in by session, refusals are pages too
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def _batch(world: World, unit: str) -> dict[str, Any]:
+    key = f"batch-{unit}"
+    if key not in world.assets:
+        batch = world.create("/api/v1/tags/batches", unit_id=world.units[unit], size=3)
+        world.assets[key] = batch["id"]
+        world.assets[f"blank-{unit}"] = batch["tags"][0]["code"]  # type: ignore[assignment]
+    return {"id": world.assets[key], "code": world.assets[f"blank-{unit}"]}
+
+
+def _fresh_blank(world: World, unit: str) -> str:
+    return world.create("/api/v1/tags/batches", unit_id=world.units[unit], size=1)["tags"][0][
+        "code"
+    ]
+
+
+def _job(world: World, unit: str) -> int:
+    key = f"job-{unit}"
+    if key not in world.assets:
+        owner = world.callers[_OFFICER_OF[unit]]
+        made = owner.post("/api/v1/labels/jobs", json={"holder_unit_id": world.units[unit]})
+        assert made.status_code == 202, made.text
+        world.assets[key] = made.json()["id"]
+    return world.assets[key]
+
+
+def _job_seen(login: str, unit: str) -> bool:
+    """A job is seen by its owner, and by admins and auditors of its scope."""
+    role, scope = USERS[login]
+    return login == _OFFICER_OF[unit] or (role in AUDITORS and scope in ("P", unit))
+
+
+def _tag(world: World, unit: str) -> str:
+    return f"T{unit}-TEST"
+
+
+CASES = [
+    Case("GET", "/api/v1/auth/me", READERS, 200, 200, lambda w, u: "/api/v1/auth/me"),
+    Case(
+        "GET",
+        "/api/v1/history",
+        AUDITORS,
+        200,
+        200,
+        lambda w, u: f"/api/v1/history?unit_id={w.units[u]}",
+    ),
+    Case(
+        "GET", "/api/v1/history/verify", AUDITORS, 200, 200, lambda w, u: "/api/v1/history/verify"
+    ),
+    Case("GET", "/api/v1/jobs", READERS, 200, 200, lambda w, u: "/api/v1/jobs"),
+    Case(
+        "GET",
+        "/api/v1/jobs/{job_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/jobs/{_job(w, u)}",
+        sees=_job_seen,
+    ),
+    Case(
+        "GET",
+        "/api/v1/jobs/{job_id:int}/result",
+        READERS,
+        409,  # no worker runs here: never done
+        404,
+        lambda w, u: f"/api/v1/jobs/{_job(w, u)}/result",
+        sees=_job_seen,
+    ),
+    Case(
+        "GET",
+        "/api/v1/labels/assets",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/labels/assets?holder_unit_id={w.units[u]}",
+    ),
+    Case(
+        "GET",
+        "/api/v1/labels/assets/{asset_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/labels/assets/{w.assets[u]}",
+    ),
+    Case(
+        "GET",
+        "/api/v1/labels/batches/{batch_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/labels/batches/{_batch(w, u)['id']}",
+    ),
+    Case(
+        "POST",
+        "/api/v1/labels/jobs",
+        READERS,
+        202,
+        404,
+        lambda w, u: "/api/v1/labels/jobs",
+        body=lambda w, u: {"holder_unit_id": w.units[u]},
+    ),
+    Case(
+        "GET",
+        "/api/v1/tags/batches",
+        READERS,
+        200,
+        200,
+        lambda w, u: f"/api/v1/tags/batches?unit_id={w.units[u]}",
+    ),
+    Case(
+        "POST",
+        "/api/v1/tags/batches",
+        REGISTRY_WRITERS,
+        201,
+        422,
+        lambda w, u: "/api/v1/tags/batches",
+        body=lambda w, u: {"unit_id": w.units[u], "size": 1},
+    ),
+    Case(
+        "GET",
+        "/api/v1/tags/batches/{batch_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/tags/batches/{_batch(w, u)['id']}",
+    ),
+    Case(
+        "GET",
+        "/api/v1/tags/batches/{batch_id:int}/history",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/tags/batches/{_batch(w, u)['id']}/history",
+    ),
+    Case(
+        "GET",
+        "/api/v1/tags/{code:str}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/tags/{_batch(w, u)['code']}",
+    ),
+    Case(
+        "POST",
+        "/api/v1/tags/{code:str}/claim",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/tags/{_fresh_blank(w, u)}/claim",
+        body=lambda w, u: {"asset": {"name": "Ghế xoay", "category_id": w.categories["BG"]}},
+    ),
+    # Pages, signed in by session: another unit's record is a 404 page.
+    *(
+        Case(
+            "GET",
+            f"/{t}/{{tag:str}}",
+            READERS,
+            200,
+            404,
+            lambda w, u: f"/t/{_tag(w, u)}",
+            page=True,
+        )
+        for t in ("t", "T")
+    ),
+    *(
+        Case(
+            "GET",
+            f"/{t}/{{tag:str}}/history",
+            READERS,
+            200,
+            404,
+            lambda w, u: f"/t/{_tag(w, u)}/history",
+            page=True,
+        )
+        for t in ("t", "T")
+    ),
+    *(
+        Case(
+            "POST",
+            f"/{t}/{{tag:str}}/claim",
+            READERS,  # the page answers a reader with a 403 page of its own
+            303,
+            404,
+            lambda w, u: f"/t/{_fresh_blank(w, u)}/claim",
+            body=lambda w, u: {
+                "action": "create",
+                "name": "Bàn họp",
+                "category_id": str(w.categories["BG"]),
+            },
+            sees=lambda login, unit: _sees(login, unit) and USERS[login][0] in REGISTRY_WRITERS,
+            page=True,
+        )
+        for t in ("t", "T")
+    ),
+    Case(
+        "GET",
+        "/jobs/{job_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/jobs/{_job(w, u)}",
+        sees=_job_seen,
+        page=True,
+    ),
+    Case(
+        "GET",
+        "/jobs/{job_id:int}/result",
+        READERS,
+        303,  # not done yet: back to the job's page
+        404,
+        lambda w, u: f"/jobs/{_job(w, u)}/result",
+        sees=_job_seen,
+        page=True,
+    ),
+]
+
+# Not scoped by unit, with the reason.
+EXEMPT = {
+    "POST /api/v1/auth/token": "signing in: anyone, throttled (tests/test_accounts.py)",
+    "GET /": "the home page: everyone, its content by role (tests/test_pages.py)",
+    "GET /login": "the sign-in form",
+    "POST /login": "signing in",
+    "POST /logout": "signing out",
+    "GET /metrics": "metrics: by address (tests/test_serving.py)",
+    "GET /schema": "the API's description",
+    "GET /schema/openapi.json": "the API's description",
+    "GET /schema/swagger": "the API's description",
+    "GET /schema/oauth2-redirect.html": "the API's description",
+    "GET /schema/{path:str}": "the API's description",
+    "GET /static/{file_path:path}": "styles, scripts and the vendored Swagger UI",
+}
+
+_CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def pages(settings) -> Iterator[dict[str, TestClient]]:
+    """A signed-in browser (session cookie) per login."""
+    clients: dict[str, TestClient] = {}
+    try:
+        for login in USERS:
+            page = TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
+            page.__enter__()
+            clients[login] = page
+            token = _CSRF.search(page.get("/login").text).group(1)
+            signed = page.post(
+                "/login",
+                data={"login": login, "password": PASSWORD, "_csrf_token": token},
+                follow_redirects=False,
+            )
+            assert signed.status_code == 303, signed.text
+        yield clients
+    finally:
+        for page in clients.values():
+            page.__exit__(None, None, None)
+
+
+def _csrf_of(page: TestClient, url: str) -> str:
+    found = _CSRF.search(page.get(url.removesuffix("/claim")).text)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("login", list(USERS))
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_role_and_scope_of_every_other_route(
+    world: World, pages: dict[str, TestClient], case: Case, login: str, unit: str
+) -> None:
+    role = USERS[login][0]
+    if role not in case.roles:
+        want = 403
+    elif not case.sees(login, unit):
+        want = (
+            case.hidden if not (case.page and case.method == "POST" and _sees(login, unit)) else 403
+        )
+    else:
+        want = case.ok
+    url = case.url(world, unit)
+    body = case.body(world, unit) if case.body else None
+    if case.page:
+        page = pages[login]
+        if case.method == "POST":
+            data = {**(body or {}), "_csrf_token": _csrf_of(page, url)}
+            response = page.post(url, data=data, follow_redirects=False)
+        else:
+            response = page.get(url, follow_redirects=False)
+        assert response.status_code == want, response.text[:300]
+        if want != 303:
+            assert "text/html" in response.headers["content-type"]
+        return
+    caller = world.callers[login]
+    response = caller.get(url) if case.method == "GET" else caller.post(url, json=body)
+    assert response.status_code == want, response.text[:300]
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    if case.method == "GET" and want == 200 and is_json and "items" in response.json():
+        # A list filtered to another unit shows nothing of it.
+        items = response.json()["items"]
+        if "unit_id=" in url and not _sees(login, unit):
+            assert items == []
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.page], ids=str)
+def test_anonymous_callers_get_401_from_every_other_route(
+    client: TestClient, world: World, case: Case
+) -> None:
+    body = case.body(world, "A") if case.body else None
+    response = client.request(case.method, case.url(world, "A"), json=body)
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.page], ids=str)
+def test_signed_out_visitors_are_sent_to_sign_in(
+    client: TestClient, world: World, case: Case
+) -> None:
+    if case.method == "POST":
+        return  # a form post without a session fails its CSRF check first (test_pages)
+    response = client.get(case.url(world, "A"), follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")

@@ -10,7 +10,6 @@ import dataclasses
 import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -36,14 +35,27 @@ def _from(address: str) -> dict[str, str]:
 
 
 def test_serve_trusts_the_configured_proxies(settings: Settings, monkeypatch) -> None:
+    import socket
+
     import uvicorn
 
-    calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append(options))
+    configs: list[uvicorn.Config] = []
+
+    class Recorded:
+        started = True
+
+        def __init__(self, config: uvicorn.Config) -> None:
+            configs.append(config)
+
+        def run(self, sockets: list[socket.socket]) -> None:
+            pass
+
+    monkeypatch.setattr(uvicorn, "Server", Recorded)
     monkeypatch.setenv("INVENTORY_DATABASE_URL", "unused")
     monkeypatch.setenv("INVENTORY_SECRET_KEY", "unused")
-    cli._serve(dataclasses.replace(settings, trusted_proxies="10.0.0.0/8"), "unused")
-    assert calls[0]["proxy_headers"] and calls[0]["forwarded_allow_ips"] == "10.0.0.0/8"
+    with socket.socket() as sock:
+        cli._serve(dataclasses.replace(settings, trusted_proxies="10.0.0.0/8"), "unused", sock)
+    assert configs[0].proxy_headers and configs[0].forwarded_allow_ips == "10.0.0.0/8"
 
 
 def test_the_sign_in_throttle_counts_each_forwarded_client(settings: Settings, sql) -> None:

@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from inventory.app import create_app
-from inventory.tags.codes import ALPHABET, TagProblem, check_prefix, encode, validate
+from inventory.tagcodes import ALPHABET, TagProblem, check_prefix, encode, validate
 from tests.world import World
 
 TAGS = "/api/v1/tags"

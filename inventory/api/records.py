@@ -17,8 +17,7 @@ from litestar import Response
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.principal import Principal
-from inventory.api.lists import ListParams
-from inventory.db.listing import Page
+from inventory.db.listing import ListParams, Page
 from inventory.errors import InUse, NotFound
 from inventory.history import queries as history
 from inventory.history.schemas import EventRead

@@ -33,7 +33,7 @@ from inventory.assets import queries
 from inventory.assets.routes import ASSETS, untagged
 from inventory.db.pool import acquire
 from inventory.errors import OUTAGES, unavailable
-from inventory.tags.codes import normalize
+from inventory.tagcodes import normalize
 from inventory.versioning import etag
 
 PREFIX = "/api/v1/assets/by-tag/"

@@ -3,8 +3,8 @@ assets (the list, labels, exports)."""
 
 from __future__ import annotations
 
-from inventory.api.lists import Filter, Listing
 from inventory.assets.schemas import AssetStatus, Ownership
+from inventory.db.listing import Filter, Listing
 from inventory.sites.schemas import Condition
 
 # Keyset paging compares (key, id) tuples, so nullable columns sort as '' or 0.

@@ -10,7 +10,6 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
-from inventory.api.lists import Listed
 from inventory.api.records import Records
 from inventory.assets import filters, queries, rules
 from inventory.assets.schemas import AssetCreate, AssetPatch, AssetRead
@@ -24,15 +23,15 @@ from inventory.assets.writes import (
 from inventory.clock import this_year
 from inventory.db import crud
 from inventory.db.dependencies import Conn
-from inventory.db.listing import ListQuery, Page
+from inventory.db.listing import Listed, ListQuery, Page
 from inventory.errors import NotFound
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.holding import require_no_history_for_holder
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
+from inventory.tagcodes import normalize
 from inventory.tags import queries as tags
-from inventory.tags.codes import normalize
 from inventory.versioning import expected_version
 
 _DIRECT = tuple(f for f in AssetRead.__struct_fields__ if f != "remaining_value_given")

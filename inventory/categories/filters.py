@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from inventory.api.lists import Filter, Listing
 from inventory.categories.schemas import FormGroup
+from inventory.db.listing import Filter, Listing
 
 CATEGORIES = Listing(
     sort_keys={

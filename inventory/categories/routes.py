@@ -8,13 +8,12 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.principal import Role
-from inventory.api.lists import Listed
 from inventory.api.records import Records, reader
 from inventory.categories import filters, queries
 from inventory.categories.schemas import CategoryCreate, CategoryPatch, CategoryRead
 from inventory.db import crud
 from inventory.db.dependencies import Conn
-from inventory.db.listing import ListQuery, Page
+from inventory.db.listing import Listed, ListQuery, Page
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.openapi import BEARER, errors

@@ -12,8 +12,8 @@ from inventory.claims.schemas import Claim, NewAsset, TagRead
 from inventory.errors import Conflict, Invalid, NotFound
 from inventory.history.write import Write
 from inventory.rooms import queries as rooms
+from inventory.tagcodes import TagProblem, validate
 from inventory.tags import queries as tags
-from inventory.tags.codes import TagProblem, validate
 
 
 def not_found(code: str) -> NotFound:

@@ -10,7 +10,7 @@ from inventory.claims import binding
 from inventory.claims.schemas import Claim, TagRead
 from inventory.db.dependencies import Conn
 from inventory.openapi import BEARER, errors
-from inventory.tags.codes import normalize
+from inventory.tagcodes import normalize
 
 
 @get("/{code:str}", guards=[allow(*READERS)], responses=errors(404))

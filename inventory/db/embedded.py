@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
+
+from inventory.settings import Settings
 
 
 def start(data_dir: Path) -> tuple[object, str]:
@@ -42,3 +46,16 @@ def with_database(url: str, name: str) -> str:
     if scheme_host.endswith(":/"):  # postgresql:///db form
         scheme_host = base[: base.rfind("/")]
     return f"{scheme_host}/{name}{query}"
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The configured server's URL, or the embedded one's (stopped on exit)."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    server, url = start(settings.data_dir)
+    try:
+        yield url
+    finally:
+        server.cleanup()  # type: ignore[attr-defined]

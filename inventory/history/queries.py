@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncpg
 
 from inventory.accounts.scope import in_scope
-from inventory.api.lists import ListParams
-from inventory.db.listing import ListQuery, Page
+from inventory.db.listing import ListParams, ListQuery, Page
 from inventory.history.chain import DEPLOYMENT_CHAIN, GENESIS
 from inventory.history.schemas import EventRead, Mismatch, Verification
 

@@ -7,9 +7,8 @@ from litestar import Router, get
 
 from inventory.accounts.guards import Me, allow
 from inventory.accounts.principal import Role
-from inventory.api.lists import Listed
 from inventory.db.dependencies import Conn
-from inventory.db.listing import Page
+from inventory.db.listing import Listed, Page
 from inventory.history import filters, queries
 from inventory.history.schemas import EventRead, Verification
 from inventory.openapi import BEARER, errors

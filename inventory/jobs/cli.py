@@ -29,7 +29,7 @@ def add_arguments(subparsers: Any) -> None:
 
 
 def _url() -> Any:
-    from inventory.cli import database
+    from inventory.db.embedded import database
     from inventory.settings import Settings
 
     return database(Settings.from_env())
@@ -49,7 +49,7 @@ async def _fetch(url: str, job_id: int) -> Any:
 
 
 def _missing(job_id: int) -> Exception:
-    from inventory.cli import Failure
+    from inventory.console import Failure
 
     return Failure(f"no job {job_id}")
 
@@ -113,8 +113,7 @@ async def _wait(url: str, job_id: int, bar: Any) -> Any:
 
 
 def cmd_wait(args: argparse.Namespace) -> None:
-    from inventory.cli import Failure
-    from inventory.printing.cli import ProgressBar
+    from inventory.console import Failure, ProgressBar
 
     with _url() as url:
         job = asyncio.run(_wait(url, args.job_id, ProgressBar(sys.stderr)))

@@ -12,27 +12,13 @@ import argparse
 import asyncio
 import os
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import asyncpg
 
 FORMATS = ("pdf", "png", "zpl")  # printing.LabelFormat's values
 PROGRESS_FROM = 100  # labels; smaller runs finish before a bar is worth drawing
-
-
-class ProgressBar:
-    """A one-line bar redrawn in place on stderr: `[#######.......] 12/30`."""
-
-    def __init__(self, stream: TextIO, width: int = 30) -> None:
-        self._stream, self._width = stream, width
-
-    def __call__(self, done: int, total: int) -> None:
-        filled = self._width * done // max(total, 1)
-        self._stream.write(f"\r[{'#' * filled}{'.' * (self._width - filled)}] {done}/{total}")
-        if done >= total:
-            self._stream.write("\n")
-        self._stream.flush()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -111,6 +97,8 @@ def print_labels(url: str, base_url: str, args: argparse.Namespace) -> None:
     if not rows:
         raise SystemExit("nothing to print: no tagged asset (or no batch) matches")
     labels = [printing.label(row, base_url) for row in rows]
+    from inventory.console import ProgressBar
+
     bar = ProgressBar(sys.stderr) if len(labels) >= PROGRESS_FROM else None
     with printing.process_pool(os.cpu_count()) as pool:
         output = printing.render(labels, chosen, executor=pool, progress=bar)

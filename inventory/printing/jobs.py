@@ -22,11 +22,10 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.scope import in_scope
-from inventory.api.lists import ListParams
 from inventory.assets.filters import ASSETS
 from inventory.assets.schemas import AssetStatus, Ownership
 from inventory.db.dependencies import Conn
-from inventory.db.listing import ListQuery
+from inventory.db.listing import ListParams, ListQuery
 from inventory.errors import Invalid, NotFound
 from inventory.jobs import queries as jobs
 from inventory.jobs.kinds import Context, Result, enqueue, register

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from inventory.accounts.scope import in_scope
-from inventory.api.lists import ListParams
-from inventory.db.listing import ListQuery
+from inventory.db.listing import ListParams, ListQuery
 
 # Room by room, the order in which they are stuck on.
 ASSET_LABELS = """

@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 
 from inventory.errors import Invalid
-from inventory.tags.codes import url
+from inventory.tagcodes import url
 from labels import (
     LabelData,
     SheetStock,

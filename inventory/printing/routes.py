@@ -21,9 +21,9 @@ from litestar.params import FromPath, FromQuery
 
 from inventory.accounts.guards import READERS, allow
 from inventory.accounts.principal import Principal
-from inventory.api.lists import Listed
 from inventory.assets import queries as assets
 from inventory.assets.filters import ASSETS
+from inventory.db.listing import Listed
 from inventory.db.pool import connection
 from inventory.errors import Conflict, Invalid, NotFound
 from inventory.openapi import BEARER, errors

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inventory.api.lists import Filter, Listing
+from inventory.db.listing import Filter, Listing
 from inventory.rooms.schemas import RoomPurpose
 
 # Keyset paging compares (key, id) tuples, so nullable columns sort as 0.

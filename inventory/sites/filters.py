@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inventory.api.lists import Filter, Listing
+from inventory.db.listing import Filter, Listing
 from inventory.sites.schemas import Condition, SiteRole, SiteStatus
 
 # Keyset paging compares (key, id) tuples, so nullable columns sort as 0.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inventory.api.lists import Filter, Listing
+from inventory.db.listing import Filter, Listing
 
 BATCHES = Listing(
     sort_keys={"id": ("b.id", "bigint"), "size": ("b.size", "integer")},

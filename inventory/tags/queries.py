@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 
 from inventory.accounts.scope import in_scope
-from inventory.tags.codes import encode
+from inventory.tagcodes import encode
 
 BATCH = "tag_batch"
 """Batches in history."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inventory.api.lists import Filter, Listing
+from inventory.db.listing import Filter, Listing
 from inventory.units.schemas import UnitKind
 
 UNITS = Listing(

@@ -10,11 +10,10 @@ from litestar.status_codes import HTTP_201_CREATED
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.principal import Role
 from inventory.accounts.scope import in_scope, require_unit
-from inventory.api.lists import Listed
 from inventory.api.records import Records, held, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
-from inventory.db.listing import ListQuery, Page
+from inventory.db.listing import Listed, ListQuery, Page
 from inventory.errors import Invalid
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from inventory.accounts.principal import Role
-from inventory.api.lists import Filter, Listing
+from inventory.db.listing import Filter, Listing
 
 USERS = Listing(
     sort_keys={

@@ -33,7 +33,7 @@ from inventory.history import queries as history
 from inventory.history.filters import OF_RECORD
 from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
-from inventory.tags.codes import TagProblem, normalize, validate
+from inventory.tagcodes import TagProblem, normalize, validate
 from inventory.web.i18n import remember, texts
 
 UNTAGGED_SHOWN = 10

@@ -40,6 +40,10 @@ class Transition:
     sides: frozenset[str] | None = None
 
 
+MACHINES: dict[str, Machine] = {}
+"""Every workflow declared, by name: what the database's workflow tables must hold."""
+
+
 @dataclass(frozen=True, slots=True)
 class Machine:
     name: str
@@ -63,6 +67,7 @@ class Machine:
                 if (t.action, source) in self._by_step:
                     raise ValueError(f"{self.name}: {t.action} from {source} is declared twice")
                 self._by_step[(t.action, source)] = t
+        MACHINES[self.name] = self
 
     def edges(self) -> set[tuple[str, str, str]]:
         """(action, source, target) of every transition: what the database holds."""

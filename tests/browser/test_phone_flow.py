@@ -6,7 +6,7 @@ import secrets
 
 from playwright.sync_api import Page, expect
 
-from inventory.tags.codes import ALPHABET, encode
+from inventory.tagcodes import ALPHABET, encode
 from tests.world import PASSWORD, World
 
 
