@@ -218,7 +218,25 @@ def cmd_labels(args: argparse.Namespace) -> None:
 
     settings = Settings.from_env()
     with database(settings) as url:
-        print_labels(url, settings.public_base_url, args)
+        print_labels(url, settings, args)
+
+
+def cmd_history_verify(args: argparse.Namespace) -> None:
+    from inventory.history.cli import verify
+
+    settings = Settings.from_env()
+    with database(settings) as url:
+        ok = asyncio.run(verify(url, args.unit))
+    if not ok:
+        raise Failure("the history does not verify", status=1)
+
+
+def cmd_base_url(args: argparse.Namespace) -> None:
+    from inventory.deployment.cli import show_or_set
+
+    settings = Settings.from_env()
+    with database(settings) as url:
+        asyncio.run(show_or_set(url, settings, args.url))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -267,6 +285,22 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--kind", required=True, choices=[kind.value for kind in UnitKind])
     create.add_argument("--parent", help="code of the unit it belongs to")
     create.add_argument("--merged-into", help="code of the unit a former unit was merged into")
+
+    history = commands.add_parser("history", help="the tamper-evident history")
+    history_commands = history.add_subparsers(dest="history_command", required=True)
+    verify = history_commands.add_parser(
+        "verify", help="recompute every event's hash; name the first that does not match"
+    )
+    verify.set_defaults(handler=cmd_history_verify)
+    verify.add_argument("--unit", metavar="CODE", help="only the chains of this unit's scope")
+
+    base = commands.add_parser(
+        "base-url", help="the public base URL every label carries (show, or `set URL`)"
+    )
+    base.set_defaults(handler=cmd_base_url, url=None)
+    base_commands = base.add_subparsers(dest="base_url_command")
+    base_set = base_commands.add_parser("set", help="change it for labels printed from now on")
+    base_set.add_argument("url", help="scheme and host, e.g. https://kiemke.gialai.gov.vn")
 
     users = commands.add_parser("users", help="manage accounts")
     users_commands = users.add_subparsers(dest="users_command", required=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ class Settings:
     port: int
     secret_key: str
     public_base_url: str
+    public_base_url_given: bool  # set in the environment, not derived from host and port
     tag_prefix: str
     token_ttl_seconds: int
     session_ttl_seconds: int
@@ -57,7 +59,10 @@ class Settings:
                 f"INVENTORY_POOL_MIN ({pool_min}) must not be more than"
                 f" INVENTORY_POOL_MAX ({pool_max})"
             )
-        public_base_url = env.get("INVENTORY_PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/")
+        # A server listening on every address is reached by its name, not by 0.0.0.0.
+        reachable = socket.gethostname() if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+        given = env.get("INVENTORY_PUBLIC_BASE_URL")
+        public_base_url = (given or f"http://{reachable}:{port}").rstrip("/")
         tag_prefix = env.get("INVENTORY_TAG_PREFIX", "52")
         _check_labels(tag_prefix, public_base_url)
         return cls(
@@ -69,6 +74,7 @@ class Settings:
             # development derives a stable one from the data dir; production sets it.
             secret_key=env.get("INVENTORY_SECRET_KEY") or _dev_secret(data_dir),
             public_base_url=public_base_url,
+            public_base_url_given=bool(given),
             tag_prefix=tag_prefix,
             token_ttl_seconds=_int(env, "INVENTORY_TOKEN_TTL", 8 * 3600, 1, unit="seconds"),
             session_ttl_seconds=_int(env, "INVENTORY_SESSION_TTL", 12 * 3600, 1, unit="seconds"),

@@ -52,6 +52,11 @@ def check_base_url(base_url: str) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"public base URL {base_url!r}: give scheme and host, e.g. https://host")
+    if parts.hostname in ("0.0.0.0", "::"):  # noqa: S104 - refused, not bound
+        raise ValueError(
+            f"public base URL {base_url!r}: {parts.hostname} is where a server listens, not an"
+            " address a phone can open; give the host name or address people reach"
+        )
     if parts.path.strip("/") or parts.query or parts.fragment:
         raise ValueError(f"public base URL {base_url!r}: labels need scheme and host only")
     return base_url

@@ -167,10 +167,13 @@ def test_labels_are_scoped_like_assets(world: World, client) -> None:
 
 
 def test_the_command_line_prints_straight_from_the_database(
-    world: World, database_url: str, monkeypatch, tmp_path, capsys
+    world: World, database_url: str, monkeypatch, tmp_path, capsys, request
 ) -> None:
     monkeypatch.setenv("INVENTORY_DATABASE_URL", database_url)
-    monkeypatch.setenv("INVENTORY_PUBLIC_BASE_URL", "https://kiemke.example.vn")
+    # The deployment's address, not whatever the shell says, goes on labels.
+    monkeypatch.setenv("INVENTORY_PUBLIC_BASE_URL", "http://shell.example:1234")
+    main(["base-url", "set", "https://kiemke.example.vn"])
+    request.addfinalizer(lambda: main(["base-url", "set", BASE_URL]))
     batch = _batch(world, PROGRESS_FROM)
     pdf = tmp_path / "batch.pdf"
     main(

@@ -44,6 +44,7 @@ LAYERS: list[set[str]] = [
         "assets",
         "claims",
         "printing",
+        "deployment",
     },  # the domains
     {"web"},  # pages
     {"demo"},  # demo data, through the domains

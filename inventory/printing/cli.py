@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import asyncpg
 
+    from inventory.settings import Settings
+
 FORMATS = ("pdf", "png", "zpl")  # printing.LabelFormat's values
 PROGRESS_FROM = 100  # labels; smaller runs finish before a bar is worth drawing
 
@@ -63,28 +65,36 @@ def _ids(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"not asset ids: {text!r}") from None
 
 
-async def _rows(url: str, args: argparse.Namespace) -> list[asyncpg.Record]:
+async def _rows(
+    url: str, settings: Settings, args: argparse.Namespace
+) -> tuple[list[asyncpg.Record], str]:
+    """The label rows selected, and the deployment's base URL."""
     from inventory.assets.filters import ASSETS
     from inventory.db.pool import connect
+    from inventory.deployment.base_url import resolve
     from inventory.printing import queries
+    from inventory.units.queries import BY_CODE
 
     conn = await connect(url)
     try:
+        base_url = await resolve(conn, settings)
         if args.batch is not None:
-            return await queries.batch_labels(conn, args.batch)
+            return await queries.batch_labels(conn, args.batch), base_url
         scope = None
         if args.unit is not None:
-            scope = await conn.fetchval("SELECT id FROM units WHERE code = $1", args.unit)
+            scope = await conn.fetchval(BY_CODE, args.unit)
             if scope is None:
                 raise SystemExit(f"no unit with code {args.unit}")
         ids = [i for group in args.asset_ids for i in group] if args.asset_ids else None
         selection = ASSETS.choices(room_id=args.room, site_id=args.site)
-        return await queries.asset_labels(conn, scope, selection, ids, None)
+        return await queries.asset_labels(conn, scope, selection, ids, None), base_url
     finally:
         await conn.close()
 
 
-def print_labels(url: str, base_url: str, args: argparse.Namespace) -> None:
+def print_labels(url: str, settings: Settings, args: argparse.Namespace) -> None:
+    """Labels with the deployment's base URL, as the server prints them."""
+    from inventory.console import ProgressBar
     from inventory.errors import Problem
     from inventory.printing import render as printing
     from inventory.printing.render import LabelFormat
@@ -93,12 +103,10 @@ def print_labels(url: str, base_url: str, args: argparse.Namespace) -> None:
         chosen = printing.options(LabelFormat(args.format), args.stock, args.skip)
     except Problem as exc:
         raise SystemExit(exc.detail) from None
-    rows = asyncio.run(_rows(url, args))
+    rows, base_url = asyncio.run(_rows(url, settings, args))
     if not rows:
         raise SystemExit("nothing to print: no tagged asset (or no batch) matches")
     labels = [printing.label(row, base_url) for row in rows]
-    from inventory.console import ProgressBar
-
     bar = ProgressBar(sys.stderr) if len(labels) >= PROGRESS_FROM else None
     with printing.process_pool(os.cpu_count()) as pool:
         output = printing.render(labels, chosen, executor=pool, progress=bar)

@@ -105,7 +105,7 @@ async def label_job(
     params: dict[str, Any] = {
         **msgspec.to_builtins(data),
         # The address printed in the QR codes: the server's, whatever the worker's settings.
-        "base_url": request.app.state.settings.public_base_url,
+        "base_url": request.app.state.public_base_url,
         "count": count,
     }
     job_id = await enqueue(conn, KIND, principal, principal.unit_id, params)

@@ -74,7 +74,7 @@ async def _respond(
             f"more than {MAX_LABELS} labels: narrow the selection, or print them"
             " with `inventory labels`"
         )
-    base_url = state.settings.public_base_url
+    base_url = state.public_base_url
     labels = [printing.label(row, base_url) for row in rows]
     output = await anyio.to_thread.run_sync(
         partial(printing.render, labels, options, executor=state.label_pool)

@@ -1,0 +1,1 @@
+"""The deployment: what is set once for all its servers, workers and commands."""
