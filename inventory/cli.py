@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     command("run", cmd_run, "migrate, load demo data if empty, and serve")
     command("serve", cmd_serve, "serve the app (no migrations)")
     command("worker", cmd_worker, "process background jobs (no migrations)")
-    command("migrate", cmd_migrate, "apply migrations").add_argument("--revision", default="head")
+    command("migrate", cmd_migrate, "apply migrations").add_argument("--revision", default="heads")
     demo = command("demo", cmd_demo, "load the demo province (or a larger one for benchmarks)")
     demo.add_argument(
         "--communes",

@@ -16,7 +16,9 @@ def sqlalchemy_url(dsn: str) -> str:
     return dsn
 
 
-def upgrade(dsn: str, revision: str = "head") -> None:
+def upgrade(dsn: str, revision: str = "heads") -> None:
+    """Migrate to `revision`; by default every head, so that domains added side by side
+    (each revision on the last shared one) all apply."""
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     config.attributes["database_url"] = dsn

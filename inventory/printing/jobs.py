@@ -27,6 +27,7 @@ from inventory.assets.schemas import AssetStatus, Ownership
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListParams, ListQuery
 from inventory.errors import Invalid, NotFound
+from inventory.history.write import Write
 from inventory.jobs import queries as jobs
 from inventory.jobs.kinds import Context, Result, enqueue, register
 from inventory.jobs.routes import job_url, read
@@ -108,7 +109,8 @@ async def label_job(
         "base_url": request.app.state.public_base_url,
         "count": count,
     }
-    job_id = await enqueue(conn, KIND, principal, principal.unit_id, params)
+    async with Write(conn, principal):  # a disabled account queues nothing
+        job_id = await enqueue(conn, KIND, principal, principal.unit_id, params)
     row = await jobs.fetch(conn, principal, job_id)
     return Response(read(row), status_code=HTTP_202_ACCEPTED, headers={"Location": job_url(job_id)})
 
