@@ -28,7 +28,7 @@ from inventory.categories import queries as categories
 from inventory.categories.routes import router as categories_router
 from inventory.claims.routes import router as claims_router
 from inventory.db.dependencies import provide_conn
-from inventory.db.pool import connection, create_pool
+from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore, sweep_expired
 from inventory.deployment import base_url
 from inventory.errors import (
@@ -90,8 +90,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             settings.database_url, min_size=settings.pool_min, max_size=settings.pool_max
         )
         app.state.pool = pool
-        async with connection(pool) as conn:
-            app.state.public_base_url = await base_url.resolve(conn, settings)
+        app.state.public_base_url = None
+        await base_url.at_start(app.state)
         # Label workers start on the first big print run, not before.
         app.state.label_pool = process_pool()
         for store in stores.values():

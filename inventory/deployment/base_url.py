@@ -12,8 +12,11 @@ from __future__ import annotations
 import logging
 
 import asyncpg
+from litestar.datastructures import State
 
+from inventory.db.pool import connection
 from inventory.deployment import queries
+from inventory.errors import DatabaseUnavailable
 from inventory.history.write import Write
 from inventory.settings import Settings
 from inventory.tagcodes import check_base_url
@@ -51,3 +54,19 @@ async def change(conn: asyncpg.Connection, url: str) -> str:
             unit_id=None,
         )
     return url
+
+
+async def of_app(state: State) -> str:
+    """The app's copy, read at start, or now if the database was down then."""
+    if state.public_base_url is None:
+        async with connection(state.pool) as conn:
+            state.public_base_url = await resolve(conn, state.settings)
+    return state.public_base_url
+
+
+async def at_start(state: State) -> None:
+    """Read it as the server starts; a database down now is read again when labels need it."""
+    try:
+        await of_app(state)
+    except DatabaseUnavailable:
+        logger.warning("the database is down: the labels' base URL is read when first needed")

@@ -26,6 +26,7 @@ from inventory.assets.filters import ASSETS
 from inventory.assets.schemas import AssetStatus, Ownership
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListParams, ListQuery
+from inventory.deployment import base_url as deployment
 from inventory.errors import Invalid, NotFound
 from inventory.history.write import Write
 from inventory.jobs import queries as jobs
@@ -106,7 +107,7 @@ async def label_job(
     params: dict[str, Any] = {
         **msgspec.to_builtins(data),
         # The address printed in the QR codes: the server's, whatever the worker's settings.
-        "base_url": request.app.state.public_base_url,
+        "base_url": await deployment.of_app(request.app.state),
         "count": count,
     }
     async with Write(conn, principal):  # a disabled account queues nothing

@@ -25,6 +25,7 @@ from inventory.assets import queries as assets
 from inventory.assets.filters import ASSETS
 from inventory.db.listing import Listed
 from inventory.db.pool import connection
+from inventory.deployment import base_url as deployment
 from inventory.errors import Conflict, Invalid, NotFound
 from inventory.openapi import BEARER, errors
 from inventory.printing import queries
@@ -74,7 +75,7 @@ async def _respond(
             f"more than {MAX_LABELS} labels: narrow the selection, or print them"
             " with `inventory labels`"
         )
-    base_url = state.public_base_url
+    base_url = await deployment.of_app(state)
     labels = [printing.label(row, base_url) for row in rows]
     output = await anyio.to_thread.run_sync(
         partial(printing.render, labels, options, executor=state.label_pool)
