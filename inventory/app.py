@@ -21,6 +21,8 @@ from litestar.template.config import TemplateConfig
 from inventory.accounts.guards import authentication_middleware, current_principal
 from inventory.accounts.routes import auth_router, sign_in_router
 from inventory.accounts.throttle import sign_in_throttle
+from inventory.api import idempotency
+from inventory.api.idempotency import Idempotency
 from inventory.assets import queries as assets
 from inventory.assets.fastpath import ScanLane
 from inventory.assets.routes import router as assets_router
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.pool = pool
         app.state.public_base_url = None
         await base_url.at_start(app.state)
+        idempotency.document(app.openapi_schema)
         # Label workers start on the first big print run, not before.
         app.state.label_pool = process_pool()
         for store in stores.values():
@@ -152,6 +155,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             sessions.middleware,
             DefineMiddleware(authentication_middleware),
+            Idempotency,
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -1,0 +1,199 @@
+"""Idempotency-Key on every POST of the API: a request sent again gets the first answer.
+
+A phone on a weak network may send a POST, lose the answer and send it again. With the
+same `Idempotency-Key` header (the IETF httpapi draft's), the second request is not
+run: it gets the first one's answer (`Idempotent-Replayed: true`). The same key with a
+different request is a 422; while the first is still running, a 409. Keys are the
+caller's own, kept in PostgreSQL for a day, so every worker sees them.
+
+Known limit: the answer is stored once the handler's transaction has committed; a
+worker dying between the two leaves the key free, and a retry runs again. Writes that
+must never run twice carry their own key into their transaction (scans carry the
+phone's scan id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import asyncpg
+from litestar import Request
+from litestar.openapi.spec import OpenAPI, Operation, Parameter, Schema
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.plugins.problem_details import ProblemDetailsException
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from inventory.db.pool import connection
+from inventory.errors import OUTAGES, unavailable
+
+HEADER = b"idempotency-key"
+MAX_KEY = 255
+MAX_STORED = 5 * 1024 * 1024  # bytes of answer kept for a replay
+KEEP = "1 day"
+
+CLAIM = f"""
+WITH swept AS (DELETE FROM idempotency_keys WHERE user_id = $1 AND expires_at < now())
+INSERT INTO idempotency_keys (user_id, key, fingerprint, expires_at)
+VALUES ($1, $2, $3, now() + interval '{KEEP}')
+ON CONFLICT (user_id, key) DO NOTHING RETURNING 1
+"""
+EARLIER = """
+SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE user_id = $1 AND key = $2
+"""
+KEEP_ANSWER = """
+UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 WHERE user_id = $1 AND key = $2
+"""
+FORGET = "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2"
+
+
+def _key(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == HEADER:
+            return value.decode("latin-1").strip()
+    return None
+
+
+class Idempotency:
+    """ASGI middleware for API POSTs that carry an Idempotency-Key from a signed-in caller."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = _key(scope) if scope["type"] == "http" and scope["method"] == "POST" else None
+        principal = scope.get("user")
+        if key is None or principal is None or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        if not key or len(key) > MAX_KEY or not key.isprintable():
+            await _problem(scope, receive, send, 400, "Bad request", "a bad Idempotency-Key")
+            return
+        body, receive = await _read_body(receive)
+        fingerprint = hashlib.sha256(
+            b"\0".join((scope["path"].encode(), scope.get("query_string", b""), body))
+        ).digest()
+        pool = scope["litestar_app"].state.pool
+        try:
+            async with connection(pool) as conn:
+                first = await conn.fetchval(CLAIM, principal.user_id, key, fingerprint)
+                earlier = None if first else await conn.fetchrow(EARLIER, principal.user_id, key)
+        except OUTAGES as exc:
+            await _send(unavailable(exc), scope, receive, send)
+            return
+        if earlier is not None:
+            await _answer_again(earlier, fingerprint, scope, receive, send)
+            return
+        await self._run(scope, receive, send, pool, principal.user_id, key)
+
+    async def _run(
+        self, scope: Scope, receive: Receive, send: Send, pool: asyncpg.Pool, user: int, key: str
+    ) -> None:
+        status, headers, parts = 500, [], []
+
+        async def keep(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status, headers = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, keep)
+        finally:
+            body = b"".join(parts)
+            try:
+                async with connection(pool) as conn:
+                    if status >= 500 or len(body) > MAX_STORED:  # a failure may be retried
+                        await conn.execute(FORGET, user, key)
+                    else:
+                        kept = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in headers]
+                        await conn.execute(KEEP_ANSWER, user, key, status, kept, body)
+            except OUTAGES:  # the answer is sent; the key stays in flight until it expires
+                pass
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole body, and a `receive` that gives it again to the app."""
+    chunks: list[bytes] = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    sent = False
+
+    async def again() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, again
+
+
+async def _answer_again(
+    earlier: asyncpg.Record, fingerprint: bytes, scope: Scope, receive: Receive, send: Send
+) -> None:
+    if earlier["fingerprint"] != fingerprint:
+        await _problem(
+            scope,
+            receive,
+            send,
+            422,
+            "Invalid input",
+            "this Idempotency-Key was used for another request: use a new key",
+        )
+    elif earlier["status"] is None:
+        await _problem(
+            scope,
+            receive,
+            send,
+            409,
+            "Conflict",
+            "a request with this Idempotency-Key is still being answered; retry shortly",
+        )
+    else:
+        headers = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in earlier["headers"]]
+        headers.append((b"idempotent-replayed", b"true"))
+        await send({"type": "http.response.start", "status": earlier["status"], "headers": headers})
+        await send({"type": "http.response.body", "body": earlier["body"] or b""})
+
+
+async def _problem(
+    scope: Scope, receive: Receive, send: Send, status: int, title: str, detail: str
+) -> None:
+    problem = ProblemDetailsException(
+        status_code=status, title=title, detail=detail, extra={"field": "Idempotency-Key"}
+    )
+    await _send(problem, scope, receive, send)
+
+
+async def _send(
+    problem: ProblemDetailsException, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Answer as the framework's problem-details handler answers `problem`."""
+    request: Request[Any, Any, Any] = Request(scope, receive, send)
+    response = problem.to_response(request)
+    await response.to_asgi_response(app=None, request=request)(scope, receive, send)
+
+
+def document(openapi: OpenAPI) -> None:
+    """Name the header on every POST of the OpenAPI document."""
+    header = Parameter(
+        name="Idempotency-Key",
+        param_in="header",  # type: ignore[arg-type]
+        required=False,
+        schema=Schema(type=OpenAPIType.STRING, max_length=MAX_KEY),
+        description="send the same key again to get the first answer instead of a second"
+        " change (kept for a day); the same key with another request is a 422",
+    )
+    for path in (openapi.paths or {}).values():
+        operation: Operation | None = path.post
+        if operation is not None:
+            operation.parameters = [*(operation.parameters or []), header]
