@@ -13,13 +13,13 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from inventory.accounts.guards import authentication_middleware, current_principal
 from inventory.accounts.routes import auth_router, sign_in_router
+from inventory.accounts.sessions import SessionConfig
 from inventory.accounts.throttle import sign_in_throttle
 from inventory.api import idempotency
 from inventory.api.idempotency import Idempotency
@@ -51,6 +51,8 @@ from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
 from inventory.sites import queries as sites
 from inventory.sites.routes import router as sites_router
+from inventory.stocktakes import queries as stocktakes
+from inventory.stocktakes.routes import router as stocktakes_router
 from inventory.tagcodes import check_base_url, check_prefix
 from inventory.tags import queries as tags
 from inventory.tags.routes import router as tags_router
@@ -74,6 +76,7 @@ CONSTRAINTS: Constraints = {
     **rooms.CONSTRAINTS,
     **assets.CONSTRAINTS,
     **tags.CONSTRAINTS,
+    **stocktakes.CONSTRAINTS,
 }
 
 
@@ -107,7 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             app.state.label_pool.shutdown(wait=False, cancel_futures=True)
             await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT)
 
-    sessions = ServerSideSessionConfig(
+    sessions = SessionConfig(
         store="sessions",
         key="inventory_session",
         max_age=settings.session_ttl_seconds,
@@ -135,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             assets_router,
             tags_router,
             claims_router,
+            stocktakes_router,
             history_router,
             labels_router,
             label_jobs_router,

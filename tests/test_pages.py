@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 
 from litestar import post
@@ -55,8 +56,9 @@ def test_session_login_logout_and_safe_redirect(settings, world) -> None:
 def test_signing_in_gives_a_new_session_id(settings, world, sql) -> None:
     """Session fixation: an id planted in the browser before sign-in must stay anonymous."""
     with TestClient(create_app(settings)) as client:
+        planted = secrets.token_hex(32)  # what an attacker could have set in the browser
+        client.cookies.set("inventory_session", planted)
         token = _csrf(client, "/login")
-        planted = client.cookies["inventory_session"]  # what an attacker could have set
         ok = client.post(
             "/login",
             data={"login": "officer_a", "password": PASSWORD, "_csrf_token": token},
@@ -69,6 +71,31 @@ def test_signing_in_gives_a_new_session_id(settings, world, sql) -> None:
     assert not sql("SELECT 1 FROM kv_store WHERE namespace = 'sessions' AND key = $1", planted)
     with TestClient(create_app(settings), cookies={"inventory_session": planted}) as attacker:
         assert "officer_a" not in attacker.get("/").text
+
+
+def test_a_page_view_writes_nothing_to_the_database(settings, world, sql) -> None:
+    """Sessions are written at sign-in and sign-out only (and never for a visitor)."""
+    sessions = "SELECT key, xmin::text AS version FROM kv_store WHERE namespace = 'sessions'"
+    with TestClient(create_app(settings)) as visitor:
+        before = {r["key"] for r in sql(sessions)}
+        for _ in range(3):
+            assert visitor.get("/login").status_code == 200
+        assert {r["key"] for r in sql(sessions)} == before
+    with TestClient(create_app(settings)) as client:
+        token = _csrf(client, "/login")
+        client.post(
+            "/login",
+            data={"login": "officer_a", "password": PASSWORD, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        mine = client.cookies["inventory_session"]
+        stored = {r["key"]: r["version"] for r in sql(sessions)}[mine]
+        for _ in range(3):
+            assert "officer_a" in client.get("/").text
+            assert client.get("/t/TA-TEST").status_code == 200
+        assert {r["key"]: r["version"] for r in sql(sessions)}[mine] == stored
+        client.post("/logout", data={"_csrf_token": _csrf(client, "/")}, follow_redirects=False)
+    assert mine not in {r["key"] for r in sql(sessions)}
 
 
 def test_forms_need_a_csrf_token(settings, world) -> None:
