@@ -45,6 +45,7 @@ LAYERS: list[set[str]] = [
         "claims",
         "printing",
         "deployment",
+        "stocktakes",
     },  # the domains
     {"web"},  # pages
     {"demo"},  # demo data, through the domains

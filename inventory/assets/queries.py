@@ -72,6 +72,55 @@ async def set_tag(conn: asyncpg.Connection, asset_id: int, tag: str) -> None:
     )
 
 
+MOVE = """
+UPDATE assets SET site_id = $2, room_id = $3, version = version + 1, updated_at = now()
+WHERE id = $1
+"""
+# Where assets were last seen, many at once (a stocktake closing): the history of each as
+# JSON made here, before and after, for the write step's `record_rows`.
+SEEN = """
+WITH seen AS (
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::bigint[])
+        AS s(asset_id, room_id, seen_at, seen_by)
+)
+UPDATE assets a SET last_seen_at = s.seen_at, last_seen_room_id = s.room_id,
+    last_seen_by = s.seen_by, version = a.version + 1, updated_at = now()
+FROM seen s JOIN assets old ON old.id = s.asset_id
+WHERE a.id = s.asset_id AND (a.last_seen_at IS NULL OR a.last_seen_at < s.seen_at)
+RETURNING a.id, a.holder_unit_id,
+    json_build_object('last_seen_at', old.last_seen_at, 'last_seen_room_id',
+        old.last_seen_room_id, 'last_seen_by', old.last_seen_by, 'version', old.version)::text
+        AS before,
+    json_build_object('last_seen_at', a.last_seen_at, 'last_seen_room_id', a.last_seen_room_id,
+        'last_seen_by', a.last_seen_by, 'version', a.version, 'seen_in', $5::text)::text
+        AS after
+"""
+
+
+async def move(
+    conn: asyncpg.Connection, asset_id: int, site_id: int | None, room_id: int | None
+) -> None:
+    await conn.execute(MOVE, asset_id, site_id, room_id)
+
+
+async def mark_seen(
+    conn: asyncpg.Connection,
+    sightings: list[asyncpg.Record],
+    seen_in: str,
+) -> list[asyncpg.Record]:
+    """Set each asset's last seen from its latest sighting (asset_id, room_id, seen_at,
+    scanned_by), where later than the one it has; `seen_in` names what saw it (history).
+    The rows changed, with their JSON before and after."""
+    return await conn.fetch(
+        SEEN,
+        [s["asset_id"] for s in sightings],
+        [s["room_id"] for s in sightings],
+        [s["seen_at"] for s in sightings],
+        [s["scanned_by"] for s in sightings],
+        seen_in,
+    )
+
+
 async def delete(conn: asyncpg.Connection, asset_id: int) -> None:
     try:
         await conn.execute("DELETE FROM assets WHERE id = $1", asset_id)

@@ -12,11 +12,12 @@ from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
 from inventory.api.records import Records
 from inventory.assets import filters, queries, rules
-from inventory.assets.schemas import AssetCreate, AssetPatch, AssetRead
+from inventory.assets.schemas import AssetCreate, AssetMove, AssetPatch, AssetRead
 from inventory.assets.writes import (
     ENTITY,
     attach_tag,
     check_references,
+    move,
     register,
     require_untagged,
 )
@@ -127,6 +128,18 @@ async def issue_tag(
     return ASSETS.respond(after, HTTP_201_CREATED)
 
 
+@post("/{asset_id:int}/move", guards=[allow(*WRITERS)], status_code=200, responses=errors(404, 422))
+async def move_asset(
+    conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetMove]
+) -> Response[AssetRead]:
+    """Move an asset in your scope to a room (or a site, no room) of its holder; recorded
+    in its history as a move. Moving it where it already stands changes nothing."""
+    async with Write(conn, principal) as write:
+        before = await ASSETS.get(conn, principal, asset_id, lock=True)
+        after = await move(write, before, data.site_id, data.room_id)
+    return ASSETS.respond(after)
+
+
 @patch("/{asset_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 422, 428))
 async def update_asset(
     request: Request, conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetPatch]
@@ -164,6 +177,7 @@ router = Router(
         asset_history,
         create_asset,
         issue_tag,
+        move_asset,
         update_asset,
         delete_asset,
     ],

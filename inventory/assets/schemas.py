@@ -88,6 +88,14 @@ class AssetPatch(msgspec.Struct, forbid_unknown_fields=True):
     custodian: Text | msgspec.UnsetType = msgspec.UNSET
 
 
+class AssetMove(msgspec.Struct, forbid_unknown_fields=True):
+    """Where an asset now stands: a room (its site comes along), or a site and no room;
+    a room or site of the asset's holder."""
+
+    room_id: int | None = None
+    site_id: int | None = None
+
+
 class AssetRead(msgspec.Struct):
     """An asset with the names of what it refers to.
 

@@ -15,7 +15,7 @@ from inventory.accounts.scope import require_unit
 from inventory.assets import queries, rules
 from inventory.categories import queries as categories
 from inventory.db import crud
-from inventory.errors import Conflict
+from inventory.errors import Conflict, Invalid
 from inventory.history.write import Write
 from inventory.rooms import queries as rooms
 from inventory.sites import queries as sites
@@ -109,3 +109,31 @@ async def attach_tag(write: Write, before: asyncpg.Record, tag: str) -> asyncpg.
 def _caller(write: Write) -> Principal:
     assert write.principal is not None, "asset writes are made by a signed-in caller"
     return write.principal
+
+
+async def move(
+    write: Write, before: asyncpg.Record, site_id: int | None, room_id: int | None
+) -> asyncpg.Record:
+    """Move an asset (`before`, read with its lock) to a room, or to a site and no room,
+    of its holder; the asset as it is now (unchanged if it already stands there)."""
+    conn, principal = write.conn, _caller(write)
+    if room_id is not None:
+        room_site_id = await rooms.require(conn, principal, room_id, "room_id")
+        if site_id is not None and site_id != room_site_id:
+            raise Invalid(
+                f"room {room_id} is in site {room_site_id}, not site {site_id}", field="site_id"
+            )
+        site_id, field = room_site_id, "room_id"
+    elif site_id is not None:
+        await sites.require(conn, principal, site_id, "site_id")
+        field = "site_id"
+    else:
+        raise Invalid("name the room (room_id) or the site (site_id) to move to", field="room_id")
+    await sites.require_held(conn, site_id, before["holder_unit_id"], field)
+    if (before["site_id"], before["room_id"]) == (site_id, room_id):
+        return before
+    await queries.move(conn, before["id"], site_id, room_id)
+    after = await queries.fetch(conn, before["id"], principal.unit_id)
+    assert after is not None
+    write.record(ENTITY, before["id"], "move", before, after, unit_id=after["holder_unit_id"])
+    return after
