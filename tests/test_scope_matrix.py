@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -298,6 +300,128 @@ def _tag(world: World, unit: str) -> str:
     return f"T{unit}-TEST"
 
 
+# --- Stocktakes: over each unit's seeded site, opened and closed by the admin ---
+_ST = "/api/v1/stocktakes"
+
+
+def _open_stocktake(world: World, unit: str) -> int:
+    body = {"unit_id": world.units[unit], "site_id": world.sites[unit]}
+    return world.create(_ST, **body)["id"]
+
+
+def _stocktake(world: World, unit: str, closed: bool = False) -> int:
+    """One open and one closed stocktake per unit, shared by the read cases."""
+    key = f"stocktake-{'closed' if closed else 'open'}-{unit}"
+    if key not in world.assets:
+        world.assets[key] = _open_stocktake(world, unit)
+        if closed:
+            done = world.callers["admin"].post(f"{_ST}/{world.assets[key]}/close")
+            assert done.status_code == 200, done.text
+    return world.assets[key]
+
+
+def _stocktake_scan(world: World, unit: str, tag: str, room_id: int) -> dict[str, Any]:
+    seen_at = datetime.now(UTC).isoformat()
+    return {
+        "scans": [{"id": str(uuid.uuid4()), "tag": tag, "room_id": room_id, "seen_at": seen_at}]
+    }
+
+
+def _misplaced(world: World, unit: str) -> str:
+    """A closed stocktake with an asset seen outside its room, not yet decided: its URL."""
+    key = f"stocktake-room-{unit}"
+    if key not in world.rooms:
+        world.rooms[key] = world.create(
+            "/api/v1/rooms", site_id=world.sites[unit], name=f"Kho {_token()}"
+        )["id"]
+    asset = world.create(
+        "/api/v1/assets",
+        name=f"Tủ {_token()}",
+        category_id=world.categories["BG"],
+        holder_unit_id=world.units[unit],
+        room_id=world.rooms[unit],
+    )
+    stocktake_id = _open_stocktake(world, unit)
+    admin = world.callers["admin"]
+    body = _stocktake_scan(world, unit, asset["tag"], world.rooms[key])
+    assert admin.post(f"{_ST}/{stocktake_id}/scans", json=body).status_code == 200
+    assert admin.post(f"{_ST}/{stocktake_id}/close").status_code == 200
+    return f"{_ST}/{stocktake_id}/results/{asset['id']}"
+
+
+STOCKTAKE_CASES = [
+    Case("GET", _ST, READERS, 200, 200, lambda w, u: f"{_ST}?unit_id={w.units[u]}"),
+    Case(
+        "POST",
+        _ST,
+        REGISTRY_WRITERS,
+        201,
+        422,
+        lambda w, u: _ST,
+        body=lambda w, u: {"unit_id": w.units[u], "site_id": w.sites[u]},
+    ),
+    *(
+        Case(
+            "GET",
+            f"{_ST}/{{stocktake_id:int}}{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, suffix=suffix: f"{_ST}/{_stocktake(w, u)}{suffix}",
+        )
+        for suffix in ("", "/history", "/expected", "/scans")
+    ),
+    Case(
+        "POST",
+        f"{_ST}/{{stocktake_id:int}}/scans",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"{_ST}/{_stocktake(w, u)}/scans",
+        body=lambda w, u: _stocktake_scan(w, u, _tag(w, u), w.rooms[u]),
+    ),
+    *(
+        Case(
+            "POST",
+            f"{_ST}/{{stocktake_id:int}}/{step}",
+            REGISTRY_WRITERS,
+            200,
+            404,
+            lambda w, u, step=step: f"{_ST}/{_open_stocktake(w, u)}/{step}",
+        )
+        for step in ("close", "cancel")
+    ),
+    Case(
+        "GET",
+        f"{_ST}/{{stocktake_id:int}}/results",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"{_ST}/{_stocktake(w, u, closed=True)}/results",
+    ),
+    *(
+        Case(
+            "POST",
+            f"{_ST}/{{stocktake_id:int}}/results/{{asset_id:int}}/{decision}",
+            REGISTRY_WRITERS,
+            200,
+            404,
+            lambda w, u, decision=decision: f"{_misplaced(w, u)}/{decision}",
+        )
+        for decision in ("move-here", "leave")
+    ),
+    Case(
+        "POST",
+        "/api/v1/assets/{asset_id:int}/move",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/assets/{w.assets[u]}/move",
+        body=lambda w, u: {"room_id": w.rooms[u]},  # where it stands: nothing changes
+    ),
+]
+
+
 CASES = [
     Case("GET", "/api/v1/auth/me", READERS, 200, 200, lambda w, u: "/api/v1/auth/me"),
     Case(
@@ -476,6 +600,7 @@ CASES = [
         sees=_job_seen,
         page=True,
     ),
+    *STOCKTAKE_CASES,
 ]
 
 # Not scoped by unit, with the reason.
