@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -17,10 +17,10 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from inventory.accounts import queries as accounts
 from inventory.accounts.guards import authentication_middleware, current_principal
 from inventory.accounts.routes import auth_router, sign_in_router
 from inventory.accounts.sessions import SessionConfig
-from inventory.accounts.throttle import sign_in_throttle
 from inventory.api import idempotency
 from inventory.api.idempotency import Idempotency
 from inventory.assets import queries as assets
@@ -60,6 +60,7 @@ from inventory.units import queries as units
 from inventory.units.routes import router as units_router
 from inventory.users import queries as users
 from inventory.users.routes import router as users_router
+from inventory.web.errors import ErrorPages, no_store
 from inventory.web.jobs import router as job_pages_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # At start, not on the first label printed.
     check_prefix(settings.tag_prefix)
     check_base_url(settings.public_base_url)
-    stores = {name: PostgresStore(name) for name in ("sessions", "rate_limit")}
+    stores = {"sessions": PostgresStore("sessions")}
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
@@ -102,7 +103,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.label_pool = process_pool()
         for store in stores.values():
             store.bind(pool)
-        sweeper = asyncio.create_task(sweep_expired(stores["sessions"]))
+        sweeper = asyncio.create_task(
+            sweep_expired(stores["sessions"], also=[accounts.SWEEP_FAILURES, idempotency.SWEEP])
+        )
         try:
             yield
         finally:
@@ -122,11 +125,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     app = Litestar(
         route_handlers=[
-            Router(
-                path="/",
-                route_handlers=[sign_in_router, sign_in_page_router],
-                middleware=[sign_in_throttle(settings)],
-            ),
+            sign_in_router,
+            sign_in_page_router,
             auth_router,
             users_router,
             units_router,
@@ -167,7 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.secure_cookies,
             cookie_httponly=False,
         ),
-        plugins=[problem_details_plugin(CONSTRAINTS)],
+        plugins=[problem_details_plugin(CONSTRAINTS), ErrorPages()],
         # Every 500 is logged with its traceback (internal_error), not only in debug mode.
         exception_handlers={RecursionError: recursion_handler, Exception: internal_error},
         openapi_config=openapi_config(),
@@ -176,6 +176,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # sooner compressed: one asset, for instance, which the scan lane then answers.
         compression_config=CompressionConfig(backend="gzip", minimum_size=1200),
         request_max_body_size=settings.max_body_bytes,
+        after_request=no_store,
     )
     # In front of the router: the scan look-up's common case, and metrics for every request.
     app.asgi_handler = RequestMetrics(ScanLane(app, app.asgi_handler))

@@ -30,11 +30,13 @@ _DESCRIPTIONS = {
     401: "Not signed in, or the token is invalid or expired",
     403: "Your role may not do this",
     404: "No such record in your scope",
-    409: "Duplicate value (the constraint is named)",
+    409: "Duplicate value (the constraint is named), or a step the workflow does not allow"
+    " from the current state (`allowed` names the next ones)",
     412: "If-Match does not match the current version",
     413: "Body too large",
     422: "Well-formed input that breaks a rule or names a record outside your scope",
     428: "If-Match is required",
+    429: "Too many failed attempts (see Retry-After)",
     503: "The database cannot be reached (see Retry-After)",
 }
 

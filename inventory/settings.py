@@ -36,7 +36,7 @@ class Settings:
     pool_max: int
     workers: int
     secure_cookies: bool
-    login_rate_per_minute: int
+    sign_in_failures: int  # per login in 15 minutes (per address: ten times as many)
     trusted_proxies: str
     metrics_allow: tuple[Network, ...]
 
@@ -83,7 +83,7 @@ class Settings:
             pool_max=pool_max,
             workers=_int(env, "INVENTORY_WORKERS", 1, 1),
             secure_cookies=_flag(env, "INVENTORY_SECURE_COOKIES", default=False),
-            login_rate_per_minute=_int(env, "INVENTORY_LOGIN_RATE", 20, 1),
+            sign_in_failures=_int(env, "INVENTORY_SIGN_IN_FAILURES", 10, 1),
             # uvicorn takes the client address from X-Forwarded-For only from these peers.
             trusted_proxies=_trusted_proxies(env),
             metrics_allow=_networks(env, "INVENTORY_METRICS_ALLOW", "127.0.0.1/32,::1/128"),

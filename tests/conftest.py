@@ -64,7 +64,7 @@ def settings(database_url: str) -> Settings:
         secret_key="test-secret-" + secrets.token_hex(8),
         public_base_url="http://127.0.0.1:8000",
         # Every test signs in; tests/test_accounts.py checks the limit.
-        login_rate_per_minute=100_000,
+        sign_in_failures=100_000,
     )
 
 

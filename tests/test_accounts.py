@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 import time
 
 import asyncpg
@@ -167,31 +168,40 @@ def test_token_expiry_is_in_the_future(client: TestClient, world: World) -> None
     assert response.json()["expires_at"] > time.time()
 
 
-def test_sign_in_attempts_are_throttled_per_address_across_api_and_page(settings) -> None:
-    strict = dataclasses.replace(settings, login_rate_per_minute=3)
+def test_failed_sign_ins_are_limited_per_login_and_signing_in_is_not(settings) -> None:
+    strict = dataclasses.replace(settings, sign_in_failures=3)
+    token = "/api/v1/auth/token"
     with TestClient(create_app(strict)) as client:
         asyncio.run(_forget_attempts(settings.database_url))
-        answers = [
-            client.post("/api/v1/auth/token", json={"login": "nobody", "password": "x"}).status_code
-            for _ in range(3)
-        ]
-        assert answers == [401, 401, 401]
-        assert (
-            client.post(
-                "/api/v1/auth/token", json={"login": "admin", "password": PASSWORD}
-            ).status_code
-            == 429
+        # An office behind one address signs in all day: right passwords never count.
+        for _ in range(12):
+            assert (
+                client.post(token, json={"login": "admin", "password": PASSWORD}).status_code == 200
+            )
+        wrong = {"login": "leader_a", "password": "guess"}
+        assert [client.post(token, json=wrong).status_code for _ in range(3)] == [401] * 3
+        blocked = client.post(token, json={"login": "leader_a", "password": PASSWORD})
+        assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+        form = client.get("/login")
+        assert form.status_code == 200  # showing the form is not an attempt
+        page = client.post(
+            "/login",
+            data={"login": "LEADER_A", "password": PASSWORD, "_csrf_token": _csrf(form.text)},
         )
-        assert (
-            client.post("/login", data={"login": "admin", "password": PASSWORD}).status_code == 429
-        )
-        assert client.get("/login").status_code == 200  # showing the form is not an attempt
+        assert page.status_code == 429 and "text/html" in page.headers["content-type"]
+        assert "quá nhiều lần" in page.text and int(page.headers["retry-after"]) > 0
+        # Others still sign in from the same address.
+        assert client.post(token, json={"login": "admin", "password": PASSWORD}).status_code == 200
         asyncio.run(_forget_attempts(settings.database_url))
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)
 
 
 async def _forget_attempts(url: str) -> None:
     conn = await asyncpg.connect(url)
     try:
-        await conn.execute("DELETE FROM kv_store WHERE namespace = 'rate_limit'")
+        await conn.execute("DELETE FROM sign_in_failures")
     finally:
         await conn.close()

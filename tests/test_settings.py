@@ -93,7 +93,7 @@ def test_trusted_proxies_may_be_everyone(monkeypatch: pytest.MonkeyPatch) -> Non
         ("INVENTORY_POOL_MIN", "-1", "INVENTORY_POOL_MIN must be a whole number, 0 or more"),
         ("INVENTORY_POOL_MAX", "0", "INVENTORY_POOL_MAX must be a whole number, 1 or more"),
         ("INVENTORY_POOL_MIN", "11", "INVENTORY_POOL_MIN (11) must not be more than"),
-        ("INVENTORY_LOGIN_RATE", "many", "INVENTORY_LOGIN_RATE must be a whole number"),
+        ("INVENTORY_SIGN_IN_FAILURES", "many", "INVENTORY_SIGN_IN_FAILURES must be a whole number"),
         ("INVENTORY_SECURE_COOKIES", "yes", "INVENTORY_SECURE_COOKIES must be 0 or 1, not 'yes'"),
         (
             "INVENTORY_METRICS_ALLOW",

@@ -13,6 +13,22 @@ SELECT id, login, role, unit_id, password_hash, active FROM users WHERE lower(lo
 """
 ACCOUNT = "SELECT active, role, unit_id FROM users WHERE id = $1"
 
+FAILURES = """
+SELECT who, failures, window_ends FROM sign_in_failures
+WHERE who = ANY($1::text[]) AND window_ends > now()
+"""
+FAILED = """
+INSERT INTO sign_in_failures (who, failures, window_ends)
+SELECT who, 1, now() + make_interval(secs => $2) FROM unnest($1::text[]) AS w(who)
+ON CONFLICT (who) DO UPDATE SET
+    failures = CASE WHEN sign_in_failures.window_ends > now()
+                    THEN sign_in_failures.failures + 1 ELSE 1 END,
+    window_ends = CASE WHEN sign_in_failures.window_ends > now()
+                       THEN sign_in_failures.window_ends ELSE excluded.window_ends END
+"""
+FORGET_FAILURES = "DELETE FROM sign_in_failures WHERE who = ANY($1::text[])"
+SWEEP_FAILURES = "DELETE FROM sign_in_failures WHERE window_ends <= now()"
+
 
 async def authenticate(conn: asyncpg.Connection, login: str, password: str) -> Principal | None:
     """The principal for a login and password, or None (same cost either way)."""

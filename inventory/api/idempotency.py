@@ -45,6 +45,7 @@ KEEP_ANSWER = """
 UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 WHERE user_id = $1 AND key = $2
 """
 FORGET = "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2"
+SWEEP = "DELETE FROM idempotency_keys WHERE expires_at < now()"
 
 
 def _key(scope: Scope) -> str | None:

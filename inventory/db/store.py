@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Self
 
@@ -14,6 +15,7 @@ import asyncpg
 from litestar.stores.base import NamespacedStore
 
 from inventory.db.pool import ACQUIRE_TIMEOUT, connection
+from inventory.errors import DatabaseUnavailable
 
 SWEEP_SECONDS = 600.0
 logger = logging.getLogger(__name__)
@@ -120,15 +122,22 @@ class PostgresStore(NamespacedStore):
         return seconds
 
 
-async def sweep_expired(store: PostgresStore, every: float = SWEEP_SECONDS) -> None:
-    """Delete expired sessions and rate-limit counts at start and then now and then.
+async def sweep_expired(
+    store: PostgresStore, also: Sequence[str] = (), every: float = SWEEP_SECONDS
+) -> None:
+    """Delete expired sessions (and what the `also` statements delete) at start, then
+    now and then.
 
-    Reads already ignore expired rows; this only keeps the table small. Every
-    worker runs it, which is harmless: the DELETE is idempotent.
+    Reads already ignore expired rows; this only keeps the tables small. Every worker
+    runs it, which is harmless: the DELETEs are idempotent.
     """
     while True:
         try:
             await store.delete_expired()
+            for statement in also:
+                await store._run("execute", statement)
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
-            logger.warning("could not delete expired sessions; will retry", exc_info=True)
+            logger.warning("could not delete expired rows; will retry", exc_info=True)
+        except DatabaseUnavailable:
+            logger.warning("the database is down: expired rows are deleted later")
         await asyncio.sleep(every)

@@ -6,9 +6,8 @@ from litestar import Request, Router, get, post
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from inventory.accounts import throttle
 from inventory.accounts.guards import SESSION_COOKIE, SESSION_KEY
-from inventory.accounts.queries import authenticate
-from inventory.accounts.throttle import UNTHROTTLED
 from inventory.db.dependencies import Conn
 from inventory.web.i18n import remember, texts
 
@@ -40,7 +39,7 @@ async def home(request: Request, lang: FromQuery[str | None] = None) -> Template
     )
 
 
-@get("/login", include_in_schema=False, opt={UNTHROTTLED: True})
+@get("/login", include_in_schema=False)
 async def login_form(
     request: Request, next: FromQuery[str | None] = None, lang: FromQuery[str | None] = None
 ) -> Template:
@@ -55,13 +54,28 @@ async def login_form(
 async def login(
     request: Request, conn: Conn, data: URLEncodedBody[dict[str, str]]
 ) -> Template | Redirect:
-    principal = await authenticate(conn, data.get("login", ""), data.get("password", ""))
     target = _safe_next(data.get("next"))
+    address = request.client.host if request.client else None
+    try:
+        principal = await throttle.authenticate(
+            conn,
+            data.get("login", ""),
+            data.get("password", ""),
+            address,
+            request.app.state.settings.sign_in_failures,
+        )
+    except throttle.TooManyAttempts as blocked:
+        return Template(
+            "login.html",
+            status_code=429,
+            headers=blocked.headers,
+            context={"t": texts(request, None), "next": target, "error": "login_blocked"},
+        )
     if principal is None:
         return Template(
             "login.html",
             status_code=401,
-            context={"t": texts(request, None), "next": target, "error": True},
+            context={"t": texts(request, None), "next": target, "error": "login_error"},
         )
     await _renew_session_id(request)
     request.set_session(
@@ -84,5 +98,4 @@ async def logout(request: Request) -> Redirect:
 
 
 router = Router(path="/", route_handlers=[home, logout])
-# Throttled by the app (accounts.throttle), which wraps this router.
 sign_in_router = Router(path="/", route_handlers=[login_form, login])
