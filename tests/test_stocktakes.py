@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -338,3 +339,34 @@ def test_moving_an_asset(world: World, place: Place) -> None:
     # The admin may name B's room, but it is not in a site of the asset's holder.
     foreign = world.admin.post(url, json={"room_id": world.rooms["B"]})
     assert foreign.status_code == 422 and foreign.json()["field"] == "room_id"
+
+
+def test_phones_sending_at_once_and_a_close_meanwhile(world: World, place: Place) -> None:
+    """Batches racing each other take each scan id once; batches racing the close are
+    either in its results or flagged late, never lost."""
+    sid = _open(world, place)["id"]
+    tags = [place.assets[k]["tag"] for k in ("x", "y", "w", "z", "lot")]
+    shared = [_scan(tag, place.room1) for tag in tags]  # both phones send these
+    batches = [shared + [_scan(f"XX-{i}{j}", place.room2) for j in range(20)] for i in range(2)]
+
+    def send(batch: list[dict[str, Any]]) -> int:
+        return _send(world, "officer_a", sid, batch)["accepted"]
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sum(pool.map(send, batches)) == len(shared) + 40
+    assert len(_scans(world, sid)) == len(shared) + 40
+
+    racing = [[_scan(tags[i % 5], place.room2)] for i in range(6)]
+
+    def close() -> int:
+        return world.officer_a.post(f"{PATH}/{sid}/close").status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        closing = pool.submit(close)
+        answers = list(pool.map(lambda b: _send(world, "admin", sid, b), racing))
+        assert closing.result() == 200
+    on_time = sum(1 for a in answers if not a["late"])
+    results = _results(world, sid)
+    assert results["late_scans"] == len(racing) - on_time
+    sightings = sum(line["sightings"] for line in results["items"] if line["asset_id"])
+    assert sightings == len(shared) + on_time
