@@ -12,6 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from inventory.stocktakes.rules import STATUS
 from tests.world import World
@@ -370,3 +373,58 @@ def test_phones_sending_at_once_and_a_close_meanwhile(world: World, place: Place
     assert results["late_scans"] == len(racing) - on_time
     sightings = sum(line["sightings"] for line in results["items"] if line["asset_id"])
     assert sightings == len(shared) + on_time
+
+
+class StocktakeCalls(RuleBasedStateMachine):
+    """Random steps and scans through the API against the declared machine as the model."""
+
+    world: World
+
+    @initialize()
+    def open_one(self) -> None:
+        body = {"unit_id": self.world.units["A"], "site_id": self.world.sites["A"]}
+        self.path = f"{PATH}/{self.world.create(PATH, **body)['id']}"
+        self.state, self.late = "open", 0
+
+    @rule(
+        action=st.sampled_from([t.action for t in STATUS.transitions]),
+        by=st.sampled_from(["officer_a", "admin", "leader_a"]),
+    )
+    def step(self, action: str, by: str) -> None:
+        response = self.world.callers[by].post(f"{self.path}/{action}")
+        target = next(t.target for t in STATUS.transitions if t.action == action)
+        if by == "leader_a":
+            assert response.status_code == 403, response.text
+        elif target in STATUS.next_states(self.state):
+            assert response.status_code == 200, response.text
+            self.state = target
+        else:
+            assert response.status_code == 409, response.text
+            assert response.json()["allowed"] == STATUS.next_states(self.state)
+
+    @rule()
+    def scan(self) -> None:
+        body = {"scans": [_scan("XX-1234567", self.world.rooms["A"])]}
+        response = self.world.officer_a.post(f"{self.path}/scans", json=body)
+        assert response.status_code == 200, response.text
+        assert response.json()["late"] is (self.state != "open")
+        self.late += self.state != "open"
+
+    @invariant()
+    def the_record_holds_the_model_state(self) -> None:
+        if hasattr(self, "path"):
+            assert self.world.auditor.get(self.path).json()["status"] == self.state
+            late = self.world.admin.get(f"{self.path}/scans", params={"late": "true"}).json()
+            assert len(late["items"]) == self.late
+
+
+def test_no_sequence_of_calls_leaves_the_stocktake_workflow(world: World) -> None:
+    StocktakeCalls.world = world
+    run = StocktakeCalls.TestCase
+    run.settings = settings(
+        max_examples=10,
+        stateful_step_count=8,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    run().runTest()
