@@ -21,6 +21,12 @@ SWAGGER_UI_SHA512 := 534eaba4cb56f55dd73c638179a993512af4674f63317e0826e00da44fc
 SWAGGER_UI_DIR := inventory/web/static/vendor/swagger-ui
 SWAGGER_UI_FILES := swagger-ui-bundle.js swagger-ui-standalone-preset.js swagger-ui.css \
 	swagger-ui-bundle.js.LICENSE.txt swagger-ui-standalone-preset.js.LICENSE.txt LICENSE NOTICE
+# jsQR, the scanner page's QR decoder where the browser has no BarcodeDetector: the same
+# way, from npm (`npm view jsqr@V dist.integrity`).
+JSQR_VERSION := 1.4.0
+JSQR_SHA512 := 7712e86fbabae578360efb2d624469918b662a6dac3c9f68161ae19ae753d5d66f34515396ba1a8b70164a92decbfc39bcc70b057460389b1b5e974df47cd4fc
+JSQR_DIR := inventory/web/static/vendor/jsqr
+JSQR_FILES := dist/jsQR.js LICENSE
 
 .PHONY: run test lint bench clean-db browser vendor
 
@@ -83,4 +89,17 @@ vendor:
 		"sha512 $(SWAGGER_UI_SHA512)" \
 		"refreshed by 'make vendor' (Makefile: SWAGGER_UI_VERSION); files unchanged from the tarball" \
 		> $(SWAGGER_UI_DIR)/VERSION; \
-	echo "$(SWAGGER_UI_DIR): swagger-ui-dist $(SWAGGER_UI_VERSION)"
+	echo "$(SWAGGER_UI_DIR): swagger-ui-dist $(SWAGGER_UI_VERSION)"; \
+	npm pack --silent --pack-destination "$$tmp" jsqr@$(JSQR_VERSION) >/dev/null; \
+	tarball="$$tmp/jsqr-$(JSQR_VERSION).tgz"; \
+	echo "$(JSQR_SHA512)  $$tarball" | sha512sum --check --quiet; \
+	rm -rf "$$tmp/package"; \
+	tar -xzf "$$tarball" -C "$$tmp" $(addprefix package/,$(JSQR_FILES)); \
+	rm -rf $(JSQR_DIR); mkdir -p $(JSQR_DIR); \
+	cp $(addprefix "$$tmp"/package/,$(JSQR_FILES)) $(JSQR_DIR)/; \
+	printf '%s\n' "jsqr $(JSQR_VERSION), licence Apache-2.0 (LICENSE)" \
+		"from https://registry.npmjs.org/jsqr/-/jsqr-$(JSQR_VERSION).tgz" \
+		"sha512 $(JSQR_SHA512)" \
+		"refreshed by 'make vendor' (Makefile: JSQR_VERSION); files unchanged from the tarball" \
+		> $(JSQR_DIR)/VERSION; \
+	echo "$(JSQR_DIR): jsqr $(JSQR_VERSION)"
