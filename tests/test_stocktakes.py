@@ -55,16 +55,16 @@ def _asset(world: World, room: int, name: str, **more: Any) -> dict[str, Any]:
 @pytest.fixture
 def place(world: World) -> Place:
     site = world.create(
-        "/api/v1/sites", holder_unit_id=world.units["A"], name=f"Nhà văn hóa {secrets.token_hex(3)}"
+        "/api/v1/sites", holder_unit_id=world.units["A"], name=f"Văn phòng {secrets.token_hex(3)}"
     )["id"]
-    room1 = world.create("/api/v1/rooms", site_id=site, name="Phòng họp")["id"]
-    room2 = world.create("/api/v1/rooms", site_id=site, name="Kho")["id"]
+    room1 = world.create("/api/v1/rooms", site_id=site, name="Sảnh")["id"]
+    room2 = world.create("/api/v1/rooms", site_id=site, name="Tầng 2")["id"]
     assets = {
-        "x": _asset(world, room1, "Bàn họp"),
-        "y": _asset(world, room1, "Ghế xoay"),
+        "x": _asset(world, room1, "Tủ sách"),
+        "y": _asset(world, room1, "Quạt trần"),
         "w": _asset(world, room2, "Tủ hồ sơ"),  # will be seen in room 1
         "z": _asset(world, room2, "Quạt đứng"),  # will not be seen
-        "lot": _asset(world, room2, "Ghế nhựa", quantity=10),
+        "lot": _asset(world, room2, "Tủ nhựa", quantity=10),
     }
     return Place(site, room1, room2, assets)
 
