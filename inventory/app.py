@@ -64,6 +64,7 @@ from inventory.web.errors import ErrorPages, no_store
 from inventory.web.jobs import router as job_pages_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
+from inventory.web.scan import router as scan_pages_router
 from inventory.web.tags import router as tag_pages_router
 
 WEB = Path(__file__).parent / "web"
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             label_jobs_router,
             jobs_router,
             tag_pages_router,
+            scan_pages_router,
             job_pages_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False

@@ -600,6 +600,17 @@ CASES = [
         sees=_job_seen,
         page=True,
     ),
+    # The scanner page: no record, the same page for every signed-in user.
+    Case(
+        "GET",
+        "/scan",
+        READERS,
+        200,
+        200,
+        lambda w, u: "/scan",
+        sees=lambda login, unit: True,
+        page=True,
+    ),
     *STOCKTAKE_CASES,
 ]
 

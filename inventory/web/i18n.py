@@ -125,6 +125,23 @@ VI: dict[str, str] = {
     "error_503_title": "Tạm thời không phục vụ được",
     "error_503_text": "Cơ sở dữ liệu đang bận hoặc không kết nối được. Hãy thử lại sau ít phút.",
     "error_wait": "Thử lại sau (giây)",
+    "scanner_title": "Quét mã",
+    "scanner_hint": "Hướng camera phía sau vào mã QR trên tem tài sản.",
+    "scanner_starting": "Đang mở camera…",
+    "scanner_looking": "Đang tìm mã QR trên tem…",
+    "scanner_no_camera": "Không mở được camera. Hãy cho phép trang dùng camera rồi bấm"
+    " “Bật camera”, hoặc nhập mã tem bên dưới.",
+    "scanner_start": "Bật camera",
+    "scanner_found": "Đã đọc tem {tag}, đang mở…",
+    "scanner_not_ours": "Mã QR này không phải tem tài sản của hệ thống.",
+    "scanner_typo": "Mã tem có vẻ bị sai: ký tự kiểm tra không khớp."
+    " Hãy so lại với mã in trên tem.",
+    "scanner_malformed": "Không phải mã tem. Mã tem có dạng 52-XXXXXXX (chữ số và chữ in hoa).",
+    "scanner_torch_on": "Bật đèn",
+    "scanner_torch_off": "Tắt đèn",
+    "scanner_type": "Hoặc nhập mã tem",
+    "scanner_tag": "Mã tem",
+    "scanner_open": "Mở",
 }
 
 EN: dict[str, str] = {
@@ -246,6 +263,24 @@ EN: dict[str, str] = {
     "error_503_title": "Temporarily unavailable",
     "error_503_text": "The database is busy or cannot be reached. Try again in a few minutes.",
     "error_wait": "Try again in (seconds)",
+    "scanner_title": "Scan",
+    "scanner_hint": "Point the rear camera at the QR code on an asset label.",
+    "scanner_starting": "Opening the camera…",
+    "scanner_looking": "Looking for a label's QR code…",
+    "scanner_no_camera": "The camera could not be opened. Let the page use the camera and"
+    " press “Start the camera”, or type the tag below.",
+    "scanner_start": "Start the camera",
+    "scanner_found": "Read tag {tag}, opening…",
+    "scanner_not_ours": "This QR code is not one of our asset labels.",
+    "scanner_typo": "This tag code looks mistyped: its check character does not match."
+    " Compare it with the code printed on the label.",
+    "scanner_malformed": "Not a tag code. Tag codes look like 52-XXXXXXX"
+    " (digits and capital letters).",
+    "scanner_torch_on": "Torch on",
+    "scanner_torch_off": "Torch off",
+    "scanner_type": "Or type the tag",
+    "scanner_tag": "Tag code",
+    "scanner_open": "Open",
 }
 
 
