@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import secrets
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -20,12 +21,13 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from inventory.tagcodes import ALPHABET, encode, url
-from inventory.web.i18n import VI
+from inventory.web.i18n import EN, VI
 from labels import STOCKS, LabelData, render_image
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.world import PASSWORD, World
 
 VECTORS = Path(__file__).parent.parent / "tag_vectors.json"
+STATIC = Path(__file__).parent.parent.parent / "inventory" / "web" / "static"
 FRAME = (640, 480)
 MAX_PAGE_BYTES = 30 * 1024
 SCAN_TIMEOUT_MS = 20_000
@@ -85,10 +87,10 @@ def launch(server: str) -> Iterator[Callable[[Path], Browser]]:
                 browser.close()
 
 
-def _phone(browser: Browser, server: str) -> BrowserContext:
+def _phone(browser: Browser, server: str, script: str = NO_BARCODE_DETECTOR) -> BrowserContext:
     context = browser.new_context(base_url=server, locale="vi-VN", **PHONE)
     context.grant_permissions(["camera"], origin=server)
-    context.add_init_script(NO_BARCODE_DETECTOR)
+    context.add_init_script(script)
     return context
 
 
@@ -149,6 +151,7 @@ def test_a_code_not_ours_is_refused_with_the_error_feedback(foreign_phone: Page)
     expect(page.get_by_role("status")).to_have_text(VI["scanner_not_ours"], timeout=SCAN_TIMEOUT_MS)
     expect(scanner).to_have_attribute("data-feedback", "error")
     assert urlsplit(page.url).path == "/scan"
+    expect(page.locator("#scan-torch")).to_be_hidden()  # the fake camera has no torch
     # Tap targets: every button and the field at least 44 px high.
     for control in page.locator("main button:visible, main input:visible").all():
         box = control.bounding_box()
@@ -240,3 +243,107 @@ def test_the_page_weighs_at_most_30_kb_without_the_decoder(
     unpacked = sum(full for _, full in sizes.values())
     print(f"scanner page: {sizes}; {wire} B over the wire, {unpacked} B unpacked")
     assert wire <= MAX_PAGE_BYTES and unpacked <= MAX_PAGE_BYTES
+
+
+def test_a_label_whose_check_character_fails_is_refused(
+    launch: Callable[[Path], Browser], server: str, tmp_path_factory
+) -> None:
+    code = encode(884_000_002, "52")
+    typo = code[:-1] + ALPHABET[(ALPHABET.index(code[-1]) + 1) % len(ALPHABET)]
+    label = LabelData(url=url(server, typo), tag=typo, unit_name="Xã Ia Rbol")
+    context = _phone(
+        launch(_write_y4m(label, tmp_path_factory.mktemp("camera") / "typo.y4m")), server
+    )
+    try:
+        page = context.new_page()
+        _sign_in_to_scan(page, server)
+        expect(page.get_by_role("status")).to_have_text(
+            f"{typo}: {VI['scanner_typo']}", timeout=SCAN_TIMEOUT_MS
+        )
+        expect(page.locator("#scanner")).to_have_attribute("data-feedback", "error")
+        assert urlsplit(page.url).path == "/scan"
+    finally:
+        context.close()
+
+
+# The browser's own detector, where there is one: a stand-in reading our label's URL from
+# the camera's frames once they come (Linux chromium has no BarcodeDetector).
+NATIVE_DETECTOR = """
+window.BarcodeDetector = class {
+  static getSupportedFormats() { return Promise.resolve(["qr_code", "ean_13"]); }
+  constructor(options) { this.formats = options.formats; }
+  detect(video) {
+    const seen = video.videoWidth > 0 && this.formats.includes("qr_code");
+    return Promise.resolve(seen ? [{ rawValue: window.__label, format: "qr_code" }] : []);
+  }
+};
+"""
+
+
+def test_the_browsers_own_detector_is_used_where_there_is_one(
+    foreign_phone: Page, server: str, world: World
+) -> None:
+    asset = _asset(world)
+    script = f"window.__label = {json.dumps(url(server, asset['tag']))};{NATIVE_DETECTOR}"
+    context = _phone(foreign_phone.context.browser, server, script)
+    try:
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        _sign_in_to_scan(page, server)
+        expect(page).to_have_url(f"{server}/t/{asset['tag']}", timeout=SCAN_TIMEOUT_MS)
+        expect(page.get_by_role("heading", level=1)).to_have_text(asset["name"])
+        assert [u for u in fetched if "/vendor/" in u] == []  # jsQR never loaded
+    finally:
+        context.close()
+
+
+TORCH = """
+MediaStreamTrack.prototype.getCapabilities = function () { return { torch: true }; };
+MediaStreamTrack.prototype.applyConstraints = function (wanted) {
+  window.__torch = (window.__torch || []).concat([wanted.advanced[0].torch]);
+  return Promise.resolve();
+};
+"""
+
+
+def test_the_torch_button_where_the_camera_has_one(foreign_phone: Page, server: str) -> None:
+    context = _phone(foreign_phone.context.browser, server, NO_BARCODE_DETECTOR + TORCH)
+    try:
+        page = context.new_page()
+        _sign_in_to_scan(page, server)
+        torch = page.locator("#scan-torch")
+        expect(torch).to_have_text(VI["scanner_torch_on"])
+        torch.click()
+        expect(torch).to_have_text(VI["scanner_torch_off"])
+        expect(torch).to_have_attribute("aria-pressed", "true")
+        torch.click()
+        expect(torch).to_have_text(VI["scanner_torch_on"])
+        assert page.evaluate("window.__torch") == [True, False]
+        assert torch.bounding_box()["height"] >= 44
+    finally:
+        context.close()
+
+
+def test_the_page_in_english(foreign_phone: Page) -> None:
+    page = foreign_phone
+    page.goto("/scan?lang=en")
+    expect(page.get_by_role("heading", level=1)).to_have_text(EN["scanner_title"])
+    expect(page.get_by_role("status")).to_have_text(EN["scanner_not_ours"], timeout=SCAN_TIMEOUT_MS)
+    page.get_by_label(EN["scanner_tag"]).fill("52-")
+    page.get_by_role("button", name=EN["scanner_open"], exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text(EN["scanner_malformed"])
+    page.goto("/scan?lang=vi")
+    expect(page.get_by_role("heading", level=1)).to_have_text(VI["scanner_title"])
+
+
+# Safari 15 on iOS: none of the syntax it lacks, and none needing a build step (modules,
+# class fields); the page's own scripts keep to ES5 besides Promise.
+NOT_ES5 = re.compile(r"=>|\?\.|\?\?|\b(?:let|const|class|async|await|import|export)\b|`")
+
+
+@pytest.mark.parametrize("name", ["scan.js", "tagcode.js"])
+def test_the_scripts_keep_to_es5(name: str) -> None:
+    source = (STATIC / name).read_text(encoding="utf-8")
+    code = re.sub(r'/\*.*?\*/|//[^\n]*|"(?:[^"\\]|\\.)*"', "", source, flags=re.S)
+    assert NOT_ES5.findall(code) == []
