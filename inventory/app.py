@@ -39,6 +39,8 @@ from inventory.errors import (
     problem_details_plugin,
     recursion_handler,
 )
+from inventory.handovers import queries as handovers
+from inventory.handovers.routes import router as handovers_router
 from inventory.history.routes import router as history_router
 from inventory.jobs.routes import router as jobs_router
 from inventory.metrics import MetricsController, RequestMetrics
@@ -79,6 +81,7 @@ CONSTRAINTS: Constraints = {
     **assets.CONSTRAINTS,
     **tags.CONSTRAINTS,
     **stocktakes.CONSTRAINTS,
+    **handovers.CONSTRAINTS,
 }
 
 
@@ -140,6 +143,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             tags_router,
             claims_router,
             stocktakes_router,
+            handovers_router,
             history_router,
             labels_router,
             label_jobs_router,

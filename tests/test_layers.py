@@ -46,6 +46,7 @@ LAYERS: list[set[str]] = [
         "printing",
         "deployment",
         "stocktakes",
+        "handovers",
     },  # the domains
     {"web"},  # pages
     {"demo"},  # demo data, through the domains

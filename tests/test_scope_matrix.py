@@ -422,6 +422,138 @@ STOCKTAKE_CASES = [
 ]
 
 
+# --- Handovers: from each unit's former unit (A1, B1) to the unit, built by the admin ---
+_HO = "/api/v1/handovers"
+_HO_SIDES = frozenset({"admin", "auditor", "leader"})
+
+
+def _handover_body(world: World, unit: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "merger",
+        "decision": {"number": f"{_token()}/QĐ", "date": "2026-11-20", "issuer": "UBND tỉnh"},
+        "giving_unit_id": world.units[f"{unit}1"],
+        "receiving_unit_id": world.units[unit],
+        **extra,
+    }
+
+
+def _former_asset(world: World, unit: str) -> int:
+    """A fresh asset of the unit's former unit, to list in a handover."""
+    return world.create(
+        "/api/v1/assets",
+        name=f"Tủ gỗ {_token()}",
+        category_id=world.categories["BG"],
+        holder_unit_id=world.units[f"{unit}1"],
+    )["id"]
+
+
+def _handover(world: World, unit: str, step: str = "draft") -> int:
+    """A fresh handover with one asset, taken by the admin to `step`: draft, submitted,
+    disputed or received (every item recorded)."""
+    admin = world.callers["admin"]
+    body = _handover_body(world, unit, items={"asset_ids": [_former_asset(world, unit)]})
+    handover_id = world.create(_HO, **body)["id"]
+    if step != "draft":
+        assert admin.post(f"{_HO}/{handover_id}/submit").status_code == 200
+    if step == "disputed":
+        made = admin.post(f"{_HO}/{handover_id}/dispute", json={"reason": "thiếu hồ sơ"})
+        assert made.status_code == 200, made.text
+    if step == "received":
+        item = admin.get(f"{_HO}/{handover_id}/items").json()["items"][0]["id"]
+        got = admin.post(
+            f"{_HO}/{handover_id}/receipts", json={"status": "received", "item_ids": [item]}
+        )
+        assert got.status_code == 200, got.text
+    return handover_id
+
+
+def _shared_handover(world: World, unit: str) -> int:
+    key = f"handover-{unit}"
+    if key not in world.assets:
+        world.assets[key] = _handover(world, unit)
+    return world.assets[key]
+
+
+def _handover_item(world: World, unit: str, step: str) -> str:
+    """The URL of a fresh handover at `step`; its first item's id kept for the body."""
+    handover_id = _handover(world, unit, step)
+    items = world.callers["admin"].get(f"{_HO}/{handover_id}/items").json()["items"]
+    world.assets[f"handover-item-{unit}"] = items[0]["id"]
+    return f"{_HO}/{handover_id}"
+
+
+HANDOVER_CASES = [
+    Case("GET", _HO, READERS, 200, 200, lambda w, u: f"{_HO}?giving_unit_id={w.units[u + '1']}"),
+    Case(
+        "POST",
+        _HO,
+        REGISTRY_WRITERS,
+        201,
+        422,
+        lambda w, u: _HO,
+        body=lambda w, u: _handover_body(w, u),
+    ),
+    Case("GET", f"{_HO}/compliance", _HO_SIDES, 200, 200, lambda w, u: f"{_HO}/compliance"),
+    *(
+        Case(
+            "GET",
+            f"{_HO}/{{handover_id:int}}{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, suffix=suffix: f"{_HO}/{_shared_handover(w, u)}{suffix}",
+        )
+        for suffix in ("", "/items", "/history")
+    ),
+    Case(
+        "POST",
+        f"{_HO}/{{handover_id:int}}/items",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"{_HO}/{_handover(w, u)}/items",
+        body=lambda w, u: {"asset_ids": [_former_asset(w, u)]},
+    ),
+    Case(
+        "POST",
+        f"{_HO}/{{handover_id:int}}/items/remove",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"{_handover_item(w, u, 'draft')}/items/remove",
+        body=lambda w, u: {"item_ids": [w.assets[f"handover-item-{u}"]]},
+    ),
+    *(
+        Case(
+            "POST",
+            f"{_HO}/{{handover_id:int}}/{action}",
+            REGISTRY_WRITERS,
+            200,
+            404,
+            lambda w, u, action=action, step=step: f"{_HO}/{_handover(w, u, step)}/{action}",
+            body=body,
+        )
+        for action, step, body in (
+            ("submit", "draft", None),
+            ("cancel", "draft", None),
+            ("resume", "disputed", None),
+            ("dispute", "submitted", lambda w, u: {"reason": "thiếu hồ sơ"}),
+            ("surplus", "submitted", lambda w, u: {"items": [{"name": "Quạt trần"}]}),
+            ("sign", "received", lambda w, u: {"name": "Nguyễn Văn A", "side": "giver"}),
+        )
+    ),
+    Case(
+        "POST",
+        f"{_HO}/{{handover_id:int}}/receipts",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"{_handover_item(w, u, 'submitted')}/receipts",
+        body=lambda w, u: {"status": "received", "item_ids": [w.assets[f"handover-item-{u}"]]},
+    ),
+]
+
+
 CASES = [
     Case("GET", "/api/v1/auth/me", READERS, 200, 200, lambda w, u: "/api/v1/auth/me"),
     Case(
@@ -612,6 +744,7 @@ CASES = [
         page=True,
     ),
     *STOCKTAKE_CASES,
+    *HANDOVER_CASES,
 ]
 
 # Not scoped by unit, with the reason.
