@@ -156,6 +156,7 @@ inserted AS (
 claimed AS (
     INSERT INTO handover_open_items (entity, entity_id, handover_id, item_id)
     SELECT kind, coalesce(asset_id, room_id, site_id), handover_id, id FROM inserted
+    ORDER BY kind, coalesce(asset_id, room_id, site_id)  -- one order: builders do not deadlock
     ON CONFLICT DO NOTHING
     RETURNING item_id
 )
