@@ -62,7 +62,9 @@ from inventory.units import queries as units
 from inventory.units.routes import router as units_router
 from inventory.users import queries as users
 from inventory.users.routes import router as users_router
+from inventory.web.asset_actions import router as asset_pages_router
 from inventory.web.errors import ErrorPages, no_store
+from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
@@ -150,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             jobs_router,
             tag_pages_router,
             scan_pages_router,
+            asset_pages_router,
             job_pages_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False
@@ -177,7 +180,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Every 500 is logged with its traceback (internal_error), not only in debug mode.
         exception_handlers={RecursionError: recursion_handler, Exception: internal_error},
         openapi_config=openapi_config(),
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=lambda jinja: jinja.engine.globals.update(
+                switch_language=switch_language
+            ),
+        ),
         # An answer that fits in one TCP segment (1460 bytes less headers) arrives no
         # sooner compressed: one asset, for instance, which the scan lane then answers.
         compression_config=CompressionConfig(backend="gzip", minimum_size=1200),

@@ -18,7 +18,7 @@ def visitor(settings):
 @pytest.mark.parametrize(
     ("method", "path", "status", "words"),
     [
-        ("GET", "/t/TA-TEST/move", 404, "Không tìm thấy trang"),
+        ("GET", "/t/TA-TEST/nowhere", 404, "Không tìm thấy trang"),
         ("GET", "/no-such-page", 404, "Không tìm thấy trang"),
         ("PUT", "/login", 405, "Không làm được theo cách này"),
         ("POST", "/logout", 403, "Biểu mẫu đã hết hạn"),  # no CSRF token

@@ -48,7 +48,7 @@ def test_session_login_logout_and_safe_redirect(settings, world) -> None:
             follow_redirects=False,
         )
         assert ok.status_code == 303 and ok.headers["location"] == "/"
-        assert "officer_a" in client.get("/").text
+        assert "Officer A" in client.get("/").text
         client.post("/logout", data={"_csrf_token": _csrf(client, "/")})
         assert "officer_a" not in client.get("/").text
 
@@ -67,10 +67,10 @@ def test_signing_in_gives_a_new_session_id(settings, world, sql) -> None:
         assert ok.status_code == 303
         renewed = ok.cookies["inventory_session"]
         assert renewed not in (planted, "null")
-        assert "officer_a" in client.get("/").text
+        assert "Officer A" in client.get("/").text
     assert not sql("SELECT 1 FROM kv_store WHERE namespace = 'sessions' AND key = $1", planted)
     with TestClient(create_app(settings), cookies={"inventory_session": planted}) as attacker:
-        assert "officer_a" not in attacker.get("/").text
+        assert "Officer A" not in attacker.get("/").text
 
 
 def test_a_page_view_writes_nothing_to_the_database(settings, world, sql) -> None:
@@ -91,7 +91,7 @@ def test_a_page_view_writes_nothing_to_the_database(settings, world, sql) -> Non
         mine = client.cookies["inventory_session"]
         stored = {r["key"]: r["version"] for r in sql(sessions)}[mine]
         for _ in range(3):
-            assert "officer_a" in client.get("/").text
+            assert "Officer A" in client.get("/").text
             assert client.get("/t/TA-TEST").status_code == 200
         assert {r["key"]: r["version"] for r in sql(sessions)}[mine] == stored
         client.post("/logout", data={"_csrf_token": _csrf(client, "/")}, follow_redirects=False)

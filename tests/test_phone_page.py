@@ -79,7 +79,8 @@ def _asset(world: World, unit: str = "A", **fields: object) -> dict:
 
 
 def _without_tokens(html: str) -> str:
-    return _CSRF.sub("", html)
+    """The page without its CSRF token, and with the language switch's path read alike."""
+    return re.sub(r'href="/[tT]/[^"?]*\?lang=', 'href="?lang=', _CSRF.sub("", html))
 
 
 def test_signing_in_comes_back_to_the_scanned_tag(browser: TestClient, world: World) -> None:
@@ -133,13 +134,13 @@ def test_the_asset_page_shows_what_the_role_may_do(
         "Chưa ghi nhận",
     ):
         assert text in page, text
-    for action in ("move", "damage", "stocktake", "history"):
+    for action in ("move", "damage", "history"):
         assert f'href="/t/{asset["tag"]}/{action}"' in page, action
     page = leader.get(f"/t/{asset['tag']}").text
     assert asset["name"] in page and f'href="/t/{asset["tag"]}/history"' in page
     assert "/move" not in page and "/damage" not in page
     history = leader.get(f"/t/{asset['tag']}/history").text
-    assert "Tạo mới" in history and "admin" in history
+    assert "Tạo mới" in history and "Admin" in history  # the person's name
 
 
 def test_english_is_one_switch_away_and_remembered(browser: TestClient, world: World) -> None:

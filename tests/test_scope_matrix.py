@@ -123,7 +123,8 @@ RESOURCES = {
             "room_id": w.rooms[u],
         },
         {"custodian": "Thủ kho"},
-        lambda w, u: {"holder_unit_id": w.units[u]},
+        # By its serial too: other tests add many assets to the same unit.
+        lambda w, u: {"holder_unit_id": w.units[u], "q": f"SN-{u}-001"},
     ),
 }
 
@@ -260,6 +261,7 @@ class Case:
     body: Callable[[World, str], Any] | None = None
     sees: Callable[[str, str], bool] = _sees
     page: bool = False  # a page: signed in by session, refusals are pages too
+    writes_page: bool = False  # a page of writers: a reader of the unit gets a 403 page
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -419,7 +421,37 @@ STOCKTAKE_CASES = [
         lambda w, u: f"/api/v1/assets/{w.assets[u]}/move",
         body=lambda w, u: {"room_id": w.rooms[u]},  # where it stands: nothing changes
     ),
+    Case(
+        "POST",
+        "/api/v1/assets/{asset_id:int}/reports",
+        REGISTRY_WRITERS,
+        201,
+        404,
+        lambda w, u: f"/api/v1/assets/{_fresh_asset(w, u)}/reports",
+        body=lambda w, u: {"condition": "needs_repair", "note": "Màn hình nứt"},
+    ),
 ]
+
+
+def _tagged_asset(world: World, unit: str) -> str:
+    """The tag of a fresh asset, for a page that changes it."""
+    return world.create(
+        "/api/v1/assets",
+        name=f"Tủ sắt {secrets.token_hex(3)}",
+        category_id=world.categories["BG"],
+        holder_unit_id=world.units[unit],
+        room_id=world.rooms[unit],
+    )["tag"]
+
+
+def _fresh_asset(world: World, unit: str) -> int:
+    """An asset of its own for a case that changes it, so the seeded world stays as it is."""
+    return world.create(
+        "/api/v1/assets",
+        name=f"Quạt {secrets.token_hex(3)}",
+        category_id=world.categories["BG"],
+        holder_unit_id=world.units[unit],
+    )["id"]
 
 
 # --- Handovers: from each unit's former unit (A1, B1) to the unit, built by the admin ---
@@ -709,8 +741,42 @@ CASES = [
             },
             sees=lambda login, unit: _sees(login, unit) and USERS[login][0] in REGISTRY_WRITERS,
             page=True,
+            writes_page=True,
         )
         for t in ("t", "T")
+    ),
+    *(
+        Case(
+            "GET",
+            f"/{t}/{{tag:str}}/{action}",
+            READERS,
+            200,
+            404,
+            lambda w, u, action=action: f"/t/{_tag(w, u)}/{action}",
+            sees=lambda login, unit: _sees(login, unit) and USERS[login][0] in REGISTRY_WRITERS,
+            page=True,
+            writes_page=True,
+        )
+        for t in ("t", "T")
+        for action in ("move", "damage")
+    ),
+    *(
+        Case(
+            "POST",
+            f"/{t}/{{tag:str}}/{action}",
+            READERS,
+            303,
+            404,
+            lambda w, u, action=action: f"/t/{_tagged_asset(w, u)}/{action}",
+            body=lambda w, u, action=action: (
+                {"room_id": str(w.rooms[u])} if action == "move" else {"condition": "fair"}
+            ),
+            sees=lambda login, unit: _sees(login, unit) and USERS[login][0] in REGISTRY_WRITERS,
+            page=True,
+            writes_page=True,
+        )
+        for t in ("t", "T")
+        for action in ("move", "damage")
     ),
     Case(
         "GET",
@@ -751,6 +817,7 @@ CASES = [
 EXEMPT = {
     "POST /api/v1/auth/token": "signing in: anyone, throttled (tests/test_accounts.py)",
     "GET /": "the home page: everyone, its content by role (tests/test_pages.py)",
+    "GET /t": "a typed tag: a redirect to its page, which checks the scope",
     "GET /login": "the sign-in form",
     "POST /login": "signing in",
     "POST /logout": "signing out",
@@ -803,9 +870,7 @@ def test_role_and_scope_of_every_other_route(
     if role not in case.roles:
         want = 403
     elif not case.sees(login, unit):
-        want = (
-            case.hidden if not (case.page and case.method == "POST" and _sees(login, unit)) else 403
-        )
+        want = 403 if case.writes_page and _sees(login, unit) else case.hidden
     else:
         want = case.ok
     url = case.url(world, unit)

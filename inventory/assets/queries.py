@@ -160,3 +160,11 @@ async def untagged(
 async def last_seen(conn: asyncpg.Connection, asset_id: int) -> asyncpg.Record:
     """Where and by whom an asset (already read in scope) was last seen."""
     return await conn.fetchrow(LAST_SEEN, asset_id)
+
+
+async def set_condition(conn: asyncpg.Connection, asset_id: int, condition: str) -> None:
+    await conn.execute(
+        "UPDATE assets SET condition = $2, version = version + 1, updated_at = now() WHERE id = $1",
+        asset_id,
+        condition,
+    )

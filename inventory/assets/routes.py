@@ -12,13 +12,14 @@ from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
 from inventory.api.records import Records
 from inventory.assets import filters, queries, rules
-from inventory.assets.schemas import AssetCreate, AssetMove, AssetPatch, AssetRead
+from inventory.assets.schemas import AssetCreate, AssetMove, AssetPatch, AssetRead, AssetReport
 from inventory.assets.writes import (
     ENTITY,
     attach_tag,
     check_references,
     move,
     register,
+    report,
     require_untagged,
 )
 from inventory.clock import this_year
@@ -140,6 +141,23 @@ async def move_asset(
     return ASSETS.respond(after)
 
 
+@post(
+    "/{asset_id:int}/reports",
+    guards=[allow(*WRITERS)],
+    status_code=HTTP_201_CREATED,
+    responses=errors(404, 413),
+)
+async def report_asset(
+    conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetReport]
+) -> Response[AssetRead]:
+    """Report a problem seen on an asset in your scope: its condition now and a note,
+    recorded in its history (damage reports from the phone)."""
+    async with Write(conn, principal) as write:
+        before = await ASSETS.get(conn, principal, asset_id, lock=True)
+        after = await report(write, before, data.condition.value, data.note.strip())
+    return ASSETS.respond(after, HTTP_201_CREATED)
+
+
 @patch("/{asset_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 422, 428))
 async def update_asset(
     request: Request, conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetPatch]
@@ -178,6 +196,7 @@ router = Router(
         create_asset,
         issue_tag,
         move_asset,
+        report_asset,
         update_asset,
         delete_asset,
     ],

@@ -96,6 +96,16 @@ class AssetMove(msgspec.Struct, forbid_unknown_fields=True):
     site_id: int | None = None
 
 
+Note = Annotated[str, msgspec.Meta(max_length=1000)]
+
+
+class AssetReport(msgspec.Struct, forbid_unknown_fields=True):
+    """A problem seen on an asset: its condition now, and what was seen."""
+
+    condition: Condition
+    note: Note = ""
+
+
 class AssetRead(msgspec.Struct):
     """An asset with the names of what it refers to.
 

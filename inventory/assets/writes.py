@@ -137,3 +137,21 @@ async def move(
     assert after is not None
     write.record(ENTITY, before["id"], "move", before, after, unit_id=after["holder_unit_id"])
     return after
+
+
+async def report(write: Write, before: asyncpg.Record, condition: str, note: str) -> asyncpg.Record:
+    """Record a problem seen on an asset (`before`, read with its lock): its condition now,
+    and the note, kept in the event of the report."""
+    conn, principal = write.conn, _caller(write)
+    await queries.set_condition(conn, before["id"], condition)
+    after = await queries.fetch(conn, before["id"], principal.unit_id)
+    assert after is not None
+    write.record(
+        ENTITY,
+        before["id"],
+        "report",
+        before,
+        {**dict(after), "note": note},
+        unit_id=after["holder_unit_id"],
+    )
+    return after

@@ -36,3 +36,14 @@ async def create_user(
         unit_id,
         full_name,
     )
+
+
+GREETING = """
+SELECT u.full_name, u.login, n.name AS unit_name FROM users u JOIN units n ON n.id = u.unit_id
+WHERE u.id = $1
+"""
+
+
+async def greeting(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record | None:
+    """Who is signed in, as the start page greets them."""
+    return await conn.fetchrow(GREETING, user_id)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from litestar import Request
 from litestar.datastructures import Cookie
 
@@ -142,6 +146,36 @@ VI: dict[str, str] = {
     "scanner_type": "Hoặc nhập mã tem",
     "scanner_tag": "Mã tem",
     "scanner_open": "Mở",
+    "choose": "— Chọn —",
+    "move_to": "Chuyển đến phòng",
+    "move_submit": "Chuyển tài sản",
+    "move_invalid": "Hãy chọn một phòng của đơn vị giữ tài sản.",
+    "done_moved": "Đã chuyển tài sản.",
+    "done_reported": "Đã ghi nhận báo hỏng.",
+    "damage_note": "Mô tả (không bắt buộc)",
+    "damage_submit": "Gửi báo hỏng",
+    "damage_condition_error": "Hãy chọn tình trạng.",
+    "damage_note_error": "Mô tả dài quá 1.000 ký tự.",
+    "action_move": "Chuyển phòng",
+    "action_report": "Báo hỏng",
+    "action_claim": "Gắn tem",
+    "field_model": "Kiểu máy",
+    "field_serial": "Số sê-ri",
+    "field_quantity": "Số lượng",
+    "field_unit_of_measure": "Đơn vị tính",
+    "field_acquisition_year": "Năm mua",
+    "field_original_cost": "Nguyên giá",
+    "field_remaining_value": "Giá trị còn lại",
+    "field_funding_source": "Nguồn vốn",
+    "field_custodian": "Người quản lý",
+    "field_ownership": "Nhóm tài sản",
+    "ownership_own": "Của đơn vị",
+    "ownership_surplus": "Thừa khi kiểm kê",
+    "ownership_not_own": "Không thuộc đơn vị",
+    "scan": "Quét mã",
+    "type_tag": "Nhập mã tem",
+    "open_tag": "Mở",
+    "your_unit": "Đơn vị của bạn",
 }
 
 EN: dict[str, str] = {
@@ -281,6 +315,36 @@ EN: dict[str, str] = {
     "scanner_type": "Or type the tag",
     "scanner_tag": "Tag code",
     "scanner_open": "Open",
+    "choose": "— Choose —",
+    "move_to": "Move to room",
+    "move_submit": "Move the asset",
+    "move_invalid": "Choose a room of the unit holding the asset.",
+    "done_moved": "The asset was moved.",
+    "done_reported": "The problem was recorded.",
+    "damage_note": "What is wrong (optional)",
+    "damage_submit": "Send the report",
+    "damage_condition_error": "Choose a condition.",
+    "damage_note_error": "The note is longer than 1,000 characters.",
+    "action_move": "Moved",
+    "action_report": "Problem reported",
+    "action_claim": "Tagged",
+    "field_model": "Model",
+    "field_serial": "Serial number",
+    "field_quantity": "Quantity",
+    "field_unit_of_measure": "Unit of measure",
+    "field_acquisition_year": "Year bought",
+    "field_original_cost": "Original cost",
+    "field_remaining_value": "Remaining value",
+    "field_funding_source": "Funding source",
+    "field_custodian": "Custodian",
+    "field_ownership": "Ownership",
+    "ownership_own": "The unit's own",
+    "ownership_surplus": "Surplus found by a stocktake",
+    "ownership_not_own": "Not the unit's own",
+    "scan": "Scan",
+    "type_tag": "Type a tag",
+    "open_tag": "Open",
+    "your_unit": "Your unit",
 }
 
 
@@ -297,3 +361,11 @@ def remember(lang: str | None) -> list[Cookie]:
     return [
         Cookie(key=LANG_COOKIE, value=lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
     ]
+
+
+@pass_context
+def switch_language(context: Context, lang: str) -> str:
+    """This page in `lang`, its other query parameters kept (a sign-in page keeps `next`)."""
+    request: Request = context["request"]
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode([*query, ('lang', lang)])}"

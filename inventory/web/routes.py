@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 from inventory.accounts import throttle
 from inventory.accounts.guards import SESSION_COOKIE, SESSION_KEY
 from inventory.db.dependencies import Conn
+from inventory.users import queries as users
 from inventory.web.i18n import remember, texts
 
 
@@ -31,10 +32,13 @@ async def _renew_session_id(request: Request) -> None:
 
 
 @get("/", include_in_schema=False)
-async def home(request: Request, lang: FromQuery[str | None] = None) -> Template:
+async def home(request: Request, conn: Conn, lang: FromQuery[str | None] = None) -> Template:
+    """The start page: the person by name, scanning and typing a tag."""
+    principal = request.user
+    person = await users.greeting(conn, principal.user_id) if principal else None
     return Template(
         "home.html",
-        context={"t": texts(request, lang), "user": request.user},
+        context={"t": texts(request, lang), "user": principal, "person": person},
         cookies=remember(lang),
     )
 

@@ -34,6 +34,7 @@ from inventory.history.filters import OF_RECORD
 from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
 from inventory.tagcodes import TagProblem, normalize, validate
+from inventory.web import readable
 from inventory.web.i18n import remember, texts
 
 UNTAGGED_SHOWN = 10
@@ -42,17 +43,18 @@ _MISSING_KIND = {
     TagProblem.MALFORMED: "malformed",
     TagProblem.VALID: "not_found",
 }
-_NOT_CHANGES = frozenset({"version", "updated_at"})
+DONE = frozenset({"moved", "reported"})
+"""What an action page reports back on the asset's page (`?done=`)."""
 LATEST = OF_RECORD.choices(sort="-id", limit=100)
 """The phone shows the latest changes first."""
 
 
-def _login(request: Request) -> Redirect:
-    """To the login page, which brings the user back to the tag they scanned."""
-    return Redirect(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
+def login_redirect(request: Request, back: str | None = None) -> Redirect:
+    """To the login page, which brings the user back (to the tag they scanned)."""
+    return Redirect(f"/login?{urlencode({'next': back or request.url.path})}", status_code=303)
 
 
-def _page(
+def page(
     request: Request, name: str, lang: str | None, status: int = 200, **context: Any
 ) -> Template:
     return Template(
@@ -63,9 +65,9 @@ def _page(
     )
 
 
-def _missing(request: Request, code: str, lang: str | None) -> Template:
+def missing(request: Request, code: str, lang: str | None) -> Template:
     """Unknown, another unit's, or mistyped: what it says depends on the code alone."""
-    return _page(
+    return page(
         request, "tag_missing.html", lang, 404, code=code, kind=_MISSING_KIND[validate(code)]
     )
 
@@ -83,6 +85,7 @@ async def _show(
     *,
     q: str | None = None,
     claimed: bool = False,
+    done: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Template:
@@ -90,22 +93,23 @@ async def _show(
     asset = await assets.by_tag(conn, code, principal.unit_id)
     if asset is not None:
         seen = await assets.last_seen(conn, asset["id"])
-        return _page(
+        return page(
             request,
             "tag_asset.html",
             lang,
             asset=asset,
             can_write=can_write,
             claimed=claimed,
+            done=done if done in DONE else None,
             seen_at=_when(asset["last_seen_at"]),
             seen_room=seen["room_name"],
-            seen_by=seen["login"],
+            seen_by=seen["full_name"] or seen["login"],
         )
     tag = await claims.lookup(conn, code, principal.unit_id)
     if tag is None:
-        return _missing(request, code, lang)
+        return missing(request, code, lang)
     if tag["state"] == TagState.RETIRED:
-        return _page(request, "tag_missing.html", lang, 410, code=code, kind="retired")
+        return page(request, "tag_missing.html", lang, 410, code=code, kind="retired")
     form: dict[str, Any] = {}
     if can_write:
         words = tsquery(q) if q else None
@@ -115,7 +119,7 @@ async def _show(
             "categories": await categories.choices(conn),
             "conditions": [c.value for c in Condition],
         }
-    return _page(
+    return page(
         request,
         "tag_blank.html",
         lang,
@@ -129,6 +133,13 @@ async def _show(
     )
 
 
+@get("/t", include_in_schema=False)
+async def typed_tag(tag: FromQuery[str] = "") -> Redirect:
+    """The start page's "type a tag" box: on to the tag's page."""
+    code = normalize(tag)
+    return Redirect(f"/t/{quote(code)}" if code else "/", status_code=303)
+
+
 @get(["/t/{tag:str}", "/T/{tag:str}"], include_in_schema=False)
 async def tag_page(
     request: Request,
@@ -137,11 +148,14 @@ async def tag_page(
     lang: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None,
     claimed: FromQuery[bool] = False,
+    done: FromQuery[str | None] = None,
 ) -> Template | Redirect:
     principal = request.user
     if principal is None:
-        return _login(request)
-    return await _show(request, conn, principal, normalize(tag), lang, q=q, claimed=claimed)
+        return login_redirect(request)
+    return await _show(
+        request, conn, principal, normalize(tag), lang, q=q, claimed=claimed, done=done
+    )
 
 
 def _claim_from_form(data: dict[str, str]) -> Claim:
@@ -167,7 +181,7 @@ async def claim_page(
     principal = request.user
     code = normalize(tag)
     if principal is None:
-        return Redirect(f"/login?{urlencode({'next': f'/t/{code}'})}", status_code=303)
+        return login_redirect(request, f"/t/{code}")
     if principal.role not in WRITERS:
         return await _show(
             request, conn, principal, code, None, error="claim_forbidden", status=403
@@ -175,7 +189,7 @@ async def claim_page(
     try:
         await binding.claim(conn, principal, code, _claim_from_form(data))
     except NotFound:
-        return _missing(request, code, None)
+        return missing(request, code, None)
     except Unauthorized:  # disabled, or given another role or unit, since signing in
         error, status = "claim_signed_out", 403
     except (Conflict, asyncpg.UniqueViolationError):  # a claim that raced this one won
@@ -193,28 +207,24 @@ async def tag_history(
 ) -> Template | Redirect:
     principal = request.user
     if principal is None:
-        return _login(request)
+        return login_redirect(request)
     code = normalize(tag)
     asset = await assets.by_tag(conn, code, principal.unit_id)
     if asset is None:
-        return _missing(request, code, lang)
+        return missing(request, code, lang)
+    page_of = await history.of_entity(conn, ENTITY, asset["id"], LATEST)
+    t = texts(request, lang)
     events = [
         {
             "at": _when(e.at),
-            "actor": e.actor_login,
+            "actor": e.actor_name or e.actor_login,
             "action": e.action,
-            "changed": _changed(e.before, e.after),
+            "changes": readable.changes(e.before, e.after, t),
+            "note": (e.after or {}).get("note") if e.action == "report" else None,
         }
-        for e in (await history.of_entity(conn, ENTITY, asset["id"], LATEST)).items
+        for e in page_of.items
     ]
-    return _page(request, "tag_history.html", lang, asset=asset, events=events)
+    return page(request, "tag_history.html", lang, asset=asset, events=events)
 
 
-def _changed(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
-    """The columns an update changed (bookkeeping columns left out)."""
-    if not before or not after:
-        return []
-    return sorted(k for k in after if k not in _NOT_CHANGES and before.get(k) != after[k])
-
-
-router = Router(path="/", route_handlers=[tag_page, claim_page, tag_history])
+router = Router(path="/", route_handlers=[typed_tag, tag_page, claim_page, tag_history])

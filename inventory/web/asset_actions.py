@@ -1,0 +1,159 @@
+"""The actions on one asset from its phone page: move it to another room of its unit,
+and report a problem (its condition now, and a note). Each is one write step, in history.
+
+Both forms come back with what was typed and the message beside the field when the
+server refuses; another unit's asset is the not-found page, as everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import asyncpg
+from litestar import Request, Router, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from inventory.accounts.guards import WRITERS
+from inventory.accounts.principal import Principal
+from inventory.assets import queries as assets
+from inventory.assets.routes import ASSETS
+from inventory.assets.writes import move, report
+from inventory.db.dependencies import Conn
+from inventory.errors import Invalid, NotFound, Unauthorized
+from inventory.history.write import Write
+from inventory.rooms import queries as rooms
+from inventory.sites.schemas import Condition
+from inventory.tagcodes import normalize
+from inventory.web.tags import login_redirect, missing, page
+
+MAX_NOTE = 1000
+
+
+async def _asset(
+    conn: asyncpg.Connection, principal: Principal, code: str
+) -> asyncpg.Record | None:
+    return await assets.by_tag(conn, code, principal.unit_id)
+
+
+def _form(
+    request: Request,
+    name: str,
+    lang: str | None,
+    asset: asyncpg.Record,
+    status: int = 200,
+    **context: Any,
+) -> Template:
+    return page(request, name, lang, status, asset=asset, **context)
+
+
+@get(["/t/{tag:str}/move", "/T/{tag:str}/move"], include_in_schema=False)
+async def move_form(
+    request: Request, conn: Conn, tag: FromPath[str], lang: FromQuery[str | None] = None
+) -> Template | Redirect:
+    principal = request.user
+    if principal is None:
+        return login_redirect(request)
+    code = normalize(tag)
+    asset = await _asset(conn, principal, code)
+    if asset is None:
+        return missing(request, code, lang)
+    if principal.role not in WRITERS:
+        return _form(request, "tag_move.html", lang, asset, 403, error="claim_forbidden")
+    choices = await rooms.of_unit(conn, asset["holder_unit_id"])
+    return _form(request, "tag_move.html", lang, asset, rooms=choices, chosen=asset["room_id"])
+
+
+@post(["/t/{tag:str}/move", "/T/{tag:str}/move"], include_in_schema=False)
+async def move_page(
+    request: Request, conn: Conn, tag: FromPath[str], data: URLEncodedBody[dict[str, str]]
+) -> Template | Redirect:
+    principal = request.user
+    code = normalize(tag)
+    if principal is None:
+        return login_redirect(request, f"/t/{code}")
+    asset = await _asset(conn, principal, code)
+    if asset is None:
+        return missing(request, code, None)
+    if principal.role not in WRITERS:
+        return _form(request, "tag_move.html", None, asset, 403, error="claim_forbidden")
+    room = data.get("room_id", "")
+    try:
+        async with Write(conn, principal) as write:
+            before = await ASSETS.get(conn, principal, asset["id"], lock=True)
+            await move(write, before, None, int(room) if room.isdigit() else None)
+    except (Invalid, NotFound):
+        choices = await rooms.of_unit(conn, asset["holder_unit_id"])
+        return _form(
+            request, "tag_move.html", None, asset, 422, rooms=choices, error="move_invalid"
+        )
+    except Unauthorized:
+        return _form(request, "tag_move.html", None, asset, 403, error="claim_signed_out")
+    return Redirect(f"/t/{quote(code)}?done=moved", status_code=303)
+
+
+@get(["/t/{tag:str}/damage", "/T/{tag:str}/damage"], include_in_schema=False)
+async def damage_form(
+    request: Request, conn: Conn, tag: FromPath[str], lang: FromQuery[str | None] = None
+) -> Template | Redirect:
+    principal = request.user
+    if principal is None:
+        return login_redirect(request)
+    code = normalize(tag)
+    asset = await _asset(conn, principal, code)
+    if asset is None:
+        return missing(request, code, lang)
+    status, error = (403, "claim_forbidden") if principal.role not in WRITERS else (200, None)
+    return _form(
+        request,
+        "tag_damage.html",
+        lang,
+        asset,
+        status,
+        error=error,
+        conditions=[c.value for c in Condition],
+        chosen=asset["condition"],
+        note="",
+    )
+
+
+@post(["/t/{tag:str}/damage", "/T/{tag:str}/damage"], include_in_schema=False)
+async def damage_page(
+    request: Request, conn: Conn, tag: FromPath[str], data: URLEncodedBody[dict[str, str]]
+) -> Template | Redirect:
+    principal = request.user
+    code = normalize(tag)
+    if principal is None:
+        return login_redirect(request, f"/t/{code}")
+    asset = await _asset(conn, principal, code)
+    if asset is None:
+        return missing(request, code, None)
+    condition, note = data.get("condition", ""), data.get("note", "").strip()
+    context: dict[str, Any] = {
+        "conditions": [c.value for c in Condition],
+        "chosen": condition,
+        "note": note,
+    }
+    if principal.role not in WRITERS:
+        return _form(
+            request, "tag_damage.html", None, asset, 403, error="claim_forbidden", **context
+        )
+    if condition not in {c.value for c in Condition}:
+        return _form(
+            request, "tag_damage.html", None, asset, 422, field_error="condition", **context
+        )
+    if len(note) > MAX_NOTE:
+        return _form(request, "tag_damage.html", None, asset, 422, field_error="note", **context)
+    try:
+        async with Write(conn, principal) as write:
+            before = await ASSETS.get(conn, principal, asset["id"], lock=True)
+            await report(write, before, condition, note)
+    except Unauthorized:
+        return _form(
+            request, "tag_damage.html", None, asset, 403, error="claim_signed_out", **context
+        )
+    return Redirect(f"/t/{quote(code)}?done=reported", status_code=303)
+
+
+router = Router(path="/", route_handlers=[move_form, move_page, damage_form, damage_page])
