@@ -376,6 +376,13 @@ def test_building_from_an_asset_filter_and_a_site(world: World) -> None:
     assert by_site.status_code == 201, by_site.text
     listed = items_of(world.officer_a, by_site.json()["id"])
     assert sorted(i["kind"] for i in listed) == ["asset", "asset", "room", "room", "site"]
+    site_item = next(i["id"] for i in listed if i["kind"] == "site")
+    off = world.officer_a.post(
+        f"{H}/{by_site.json()['id']}/items/remove", json={"item_ids": [site_item]}
+    )
+    assert off.status_code == 200 and off.json()["removed"] == 3  # the site with its rooms
+    left = items_of(world.officer_a, by_site.json()["id"])
+    assert sorted(i["kind"] for i in left) == ["asset", "asset"]
 
 
 def test_the_deadline_comes_from_the_norms_table(world: World, sql) -> None:
@@ -403,6 +410,32 @@ def test_the_deadline_comes_from_the_norms_table(world: World, sql) -> None:
         sql("UPDATE norms SET value = 30 WHERE code = 'handover.deadline_days'")
     assert world.officer_a.get(f"{H}/{hid}").json()["handover"]["deadline"]["days_left"] == 20
     assert world.officer_a.get(f"{H}/compliance").status_code == 403
+
+
+def test_completed_after_the_due_date_is_completed_late(world: World) -> None:
+    thing = asset(world, "A")
+    late = {"number": "9/QĐ", "date": _days_ago(45), "issuer": "UBND tỉnh"}
+    made = world.officer_a.post(
+        H, json={**body(world, "A", "B"), "decision": late, "items": {"asset_ids": [thing["id"]]}}
+    )
+    hid = made.json()["id"]
+    assert made.json()["flag"] == "overdue" and made.json()["deadline"]["days_left"] == -15
+    assert world.officer_a.post(f"{H}/{hid}/submit").status_code == 200
+    item = items_of(world.officer_b, hid)[0]["id"]
+    got = world.officer_b.post(
+        f"{H}/{hid}/receipts", json={"status": "received", "item_ids": [item]}
+    )
+    assert got.status_code == 200
+    assert world.officer_a.post(f"{H}/{hid}/sign", json={"name": "A"}).status_code == 200
+    done = world.officer_b.post(f"{H}/{hid}/sign", json={"name": "B"}).json()
+    assert done["status"] == "completed" and done["flag"] == "completed_late"
+    assert done["deadline"]["completed_late"] is True and done["deadline"]["overdue"] is False
+    report = world.leader.get(f"{H}/compliance").json()["units"]
+    b = next(u for u in report if u["unit_id"] == world.units["B"])
+    assert b["completed_late"] >= 1
+    assert b["items_by_transfer_status"]["received"]["items"] >= 1
+    mine = world.leader_a.get(f"{H}/compliance").json()["units"]
+    assert world.units["B"] not in [u["unit_id"] for u in mine]
 
 
 def test_two_builders_of_one_item_exactly_one_wins(world: World) -> None:

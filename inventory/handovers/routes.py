@@ -37,6 +37,7 @@ from inventory.handovers.schemas import (
     Receipt,
     ReceiptBatch,
     Recorded,
+    Removed,
     Selection,
     Signature,
     SignBody,
@@ -51,6 +52,7 @@ from inventory.history.schemas import EventRead
 from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
 from inventory.tagcodes import normalize
+from inventory.versioning import etag
 from inventory.workflow.machine import Forbidden, NotAllowed
 
 ITEM = "handover_item"
@@ -314,7 +316,7 @@ async def get_handover(
             by_transfer_status={s.value: by_status.get(s.value, Tally()) for s in TransferStatus},
         ),
     )
-    return Response(detail, headers={"ETag": f'"{row["version"]}"'})
+    return Response(detail, headers={"ETag": etag(row["version"])})
 
 
 @get(
@@ -374,7 +376,7 @@ async def add_items(
 )
 async def remove_items(
     conn: Conn, principal: Me, handover_id: FromPath[int], data: JSONBody[ItemIds]
-) -> Added:
+) -> Removed:
     """Take items off the list (the giving side, while draft or disputed); a site goes
     with its rooms. They may then join another handover. Every item named must be listed
     here, or nothing is removed (422)."""
@@ -393,7 +395,7 @@ async def remove_items(
             ITEM, "unlist", ((r["id"], r["before"], None, row["giving_unit_id"]) for r in removed)
         )
         after = await HANDOVERS.get(conn, principal, handover_id)
-    return Added(added=-len(removed), handover=_read(after))
+    return Removed(removed=len(removed), handover=_read(after))
 
 
 async def _change(

@@ -219,9 +219,16 @@ class ItemIds(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Added(msgspec.Struct):
-    """How many items were listed (negative: taken off), and the handover as it is."""
+    """How many items were listed, and the handover as it is."""
 
     added: int
+    handover: HandoverRead
+
+
+class Removed(msgspec.Struct):
+    """How many items were taken off the list (a site with its rooms), and the handover."""
+
+    removed: int
     handover: HandoverRead
 
 
