@@ -16,8 +16,6 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import WRITERS
-from inventory.accounts.principal import Principal
-from inventory.assets import queries as assets
 from inventory.assets.routes import ASSETS
 from inventory.assets.writes import move, report
 from inventory.db.dependencies import Conn
@@ -25,16 +23,9 @@ from inventory.errors import Invalid, NotFound, Unauthorized
 from inventory.history.write import Write
 from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
-from inventory.tagcodes import normalize
-from inventory.web.tags import login_redirect, missing, page
+from inventory.web.tags import asset_of, page
 
 MAX_NOTE = 1000
-
-
-async def _asset(
-    conn: asyncpg.Connection, principal: Principal, code: str
-) -> asyncpg.Record | None:
-    return await assets.by_tag(conn, code, principal.unit_id)
 
 
 def _form(
@@ -52,13 +43,10 @@ def _form(
 async def move_form(
     request: Request, conn: Conn, tag: FromPath[str], lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
-    principal = request.user
-    if principal is None:
-        return login_redirect(request)
-    code = normalize(tag)
-    asset = await _asset(conn, principal, code)
-    if asset is None:
-        return missing(request, code, lang)
+    found = await asset_of(request, conn, tag, lang)
+    if not isinstance(found, tuple):
+        return found
+    principal, asset = found
     if principal.role not in WRITERS:
         return _form(request, "tag_move.html", lang, asset, 403, error="claim_forbidden")
     choices = await rooms.of_unit(conn, asset["holder_unit_id"])
@@ -69,13 +57,10 @@ async def move_form(
 async def move_page(
     request: Request, conn: Conn, tag: FromPath[str], data: URLEncodedBody[dict[str, str]]
 ) -> Template | Redirect:
-    principal = request.user
-    code = normalize(tag)
-    if principal is None:
-        return login_redirect(request, f"/t/{code}")
-    asset = await _asset(conn, principal, code)
-    if asset is None:
-        return missing(request, code, None)
+    found = await asset_of(request, conn, tag, None)
+    if not isinstance(found, tuple):
+        return found
+    principal, asset = found
     if principal.role not in WRITERS:
         return _form(request, "tag_move.html", None, asset, 403, error="claim_forbidden")
     room = data.get("room_id", "")
@@ -90,20 +75,17 @@ async def move_page(
         )
     except Unauthorized:
         return _form(request, "tag_move.html", None, asset, 403, error="claim_signed_out")
-    return Redirect(f"/t/{quote(code)}?done=moved", status_code=303)
+    return Redirect(f"/t/{quote(asset['tag'])}?done=moved", status_code=303)
 
 
 @get(["/t/{tag:str}/damage", "/T/{tag:str}/damage"], include_in_schema=False)
 async def damage_form(
     request: Request, conn: Conn, tag: FromPath[str], lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
-    principal = request.user
-    if principal is None:
-        return login_redirect(request)
-    code = normalize(tag)
-    asset = await _asset(conn, principal, code)
-    if asset is None:
-        return missing(request, code, lang)
+    found = await asset_of(request, conn, tag, lang)
+    if not isinstance(found, tuple):
+        return found
+    principal, asset = found
     status, error = (403, "claim_forbidden") if principal.role not in WRITERS else (200, None)
     return _form(
         request,
@@ -122,13 +104,10 @@ async def damage_form(
 async def damage_page(
     request: Request, conn: Conn, tag: FromPath[str], data: URLEncodedBody[dict[str, str]]
 ) -> Template | Redirect:
-    principal = request.user
-    code = normalize(tag)
-    if principal is None:
-        return login_redirect(request, f"/t/{code}")
-    asset = await _asset(conn, principal, code)
-    if asset is None:
-        return missing(request, code, None)
+    found = await asset_of(request, conn, tag, None)
+    if not isinstance(found, tuple):
+        return found
+    principal, asset = found
     condition, note = data.get("condition", ""), data.get("note", "").strip()
     context: dict[str, Any] = {
         "conditions": [c.value for c in Condition],
@@ -153,7 +132,7 @@ async def damage_page(
         return _form(
             request, "tag_damage.html", None, asset, 403, error="claim_signed_out", **context
         )
-    return Redirect(f"/t/{quote(code)}?done=reported", status_code=303)
+    return Redirect(f"/t/{quote(asset['tag'])}?done=reported", status_code=303)
 
 
 router = Router(path="/", route_handlers=[move_form, move_page, damage_form, damage_page])

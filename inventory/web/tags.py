@@ -201,17 +201,30 @@ async def claim_page(
     return await _show(request, conn, principal, code, None, error=error, status=status)
 
 
+async def asset_of(
+    request: Request, conn: asyncpg.Connection, tag: str, lang: str | None
+) -> tuple[Principal, asyncpg.Record] | Template | Redirect:
+    """The caller and the asset a tag page names, or the page to answer instead: sign in
+    first (and come back to the tag), or not found."""
+    principal = request.user
+    code = normalize(tag)
+    if principal is None:
+        back = request.url.path if request.method == "GET" else f"/t/{code}"
+        return login_redirect(request, back)
+    asset = await assets.by_tag(conn, code, principal.unit_id)
+    if asset is None:
+        return missing(request, code, lang)
+    return principal, asset
+
+
 @get(["/t/{tag:str}/history", "/T/{tag:str}/history"], include_in_schema=False)
 async def tag_history(
     request: Request, conn: Conn, tag: FromPath[str], lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
-    principal = request.user
-    if principal is None:
-        return login_redirect(request)
-    code = normalize(tag)
-    asset = await assets.by_tag(conn, code, principal.unit_id)
-    if asset is None:
-        return missing(request, code, lang)
+    found = await asset_of(request, conn, tag, lang)
+    if not isinstance(found, tuple):
+        return found
+    _, asset = found
     page_of = await history.of_entity(conn, ENTITY, asset["id"], LATEST)
     t = texts(request, lang)
     events = [
