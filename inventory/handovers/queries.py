@@ -234,7 +234,6 @@ UPDATE handovers SET status = 'disputed', dispute_reason = $2, disputed_by = $3,
     receiver_signed_hash = NULL, version = version + 1, updated_at = now()
 WHERE id = $1
 """
-RELEASE = "DELETE FROM handover_open_items WHERE handover_id = $1"
 _SIGN = """
 UPDATE handovers SET status = $2, {side}_signed_by = $3, {side}_signer_name = $4,
     {side}_signer_position = $5, {side}_signed_at = now(), {side}_signed_hash = $6,
@@ -433,11 +432,6 @@ async def void(conn: asyncpg.Connection, handover_id: int) -> None:
 
 async def dispute(conn: asyncpg.Connection, handover_id: int, reason: str, side: str) -> None:
     await conn.execute(DISPUTE, handover_id, reason, side)
-
-
-async def release(conn: asyncpg.Connection, handover_id: int) -> None:
-    """Its items may join another handover: it is completed or cancelled."""
-    await conn.execute(RELEASE, handover_id)
 
 
 async def minutes_items(conn: asyncpg.Connection, handover_id: int) -> list[asyncpg.Record]:

@@ -409,9 +409,7 @@ async def _change(
         target = _step(before, principal, action)
         if action == "submit" and before["item_count"] == 0:
             raise Invalid("list at least one item before submitting", field="items")
-        await queries.set_status(conn, handover_id, target)
-        if target == "cancelled":
-            await queries.release(conn, handover_id)
+        await queries.set_status(conn, handover_id, target)  # cancelled: its items are free
         after = await HANDOVERS.get(conn, principal, handover_id)
         HANDOVERS.recorded(write, action, before, after)
     return HANDOVERS.respond(after)
@@ -654,7 +652,6 @@ async def sign(
             write.record_rows(
                 "asset", "handover", ((r["id"], r["before"], r["after"], receiver) for r in assets)
             )
-            await queries.release(conn, handover_id)
         await queries.sign(
             conn, handover_id, side, target, principal.user_id, data.name, data.position, digest
         )

@@ -11,7 +11,7 @@
   status the receiver records.
 - `handover_open_items`: the key of every site, room and asset in a handover not yet
   completed or cancelled; its primary key lets an item be in one open handover only,
-  whoever builds at the same time.
+  whoever builds at the same time. Completing or cancelling frees them (a trigger).
 - A completed handover and its items never change again (a trigger); a correction is a
   supplementary handover linked to it.
 
@@ -181,6 +181,19 @@ UPGRADE = [
     """,
     "CREATE INDEX handover_open_items_handover_idx ON handover_open_items (handover_id)",
     "CREATE INDEX handover_open_items_item_idx ON handover_open_items (item_id)",
+    # A handover completed or cancelled frees its items for another, whoever changes it.
+    """
+    CREATE FUNCTION handovers_release_items() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM handover_open_items WHERE handover_id = NEW.id;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER handovers_release_items AFTER UPDATE OF status ON handovers
+    FOR EACH ROW WHEN (NEW.status IN ('completed', 'cancelled'))
+    EXECUTE FUNCTION handovers_release_items()
+    """,
     # A completed handover is the minutes both sides signed: nothing of it changes again.
     """
     CREATE FUNCTION handovers_completed_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -225,6 +238,7 @@ DOWNGRADE = [
     "DROP TABLE handover_items",
     "DROP TABLE handovers",
     "DROP FUNCTION handovers_completed_immutable()",
+    "DROP FUNCTION handovers_release_items()",
     "DELETE FROM workflow_transitions WHERE workflow = 'handover_status'",
     "DELETE FROM workflow_states WHERE workflow = 'handover_status'",
     "DROP TABLE norms",
