@@ -407,8 +407,8 @@ async def _change(
     async with Write(conn, principal) as write:
         before = await HANDOVERS.get(conn, principal, handover_id, lock=True)
         target = _step(before, principal, action)
-        if action == "submit" and before["item_count"] == 0:
-            raise Invalid("list at least one item before submitting", field="items")
+        if action in ("submit", "resume") and before["item_count"] == 0:
+            raise Invalid(f"list at least one item before you {action}", field="items")
         await queries.set_status(conn, handover_id, target)  # cancelled: its items are free
         after = await HANDOVERS.get(conn, principal, handover_id)
         HANDOVERS.recorded(write, action, before, after)
