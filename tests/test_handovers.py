@@ -334,6 +334,14 @@ def test_an_item_is_in_one_open_handover_and_failures_write_nothing(world: World
     assert problem["handover_id"] == first.json()["id"]
     assert f"open handover {first.json()['id']}" in problem["detail"]
     assert sql("SELECT count(*) FROM handovers")[0][0] == count  # nothing half-written
+    # The database holds the rule, whoever writes: a second open key for the asset fails.
+    with pytest.raises(asyncpg.UniqueViolationError):
+        sql(
+            "INSERT INTO handover_open_items (entity, entity_id, handover_id, item_id)"
+            " SELECT entity, entity_id, handover_id, item_id FROM handover_open_items"
+            " WHERE entity = 'asset' AND entity_id = $1",
+            thing["id"],
+        )
     # Bad input: 422 naming the field, 400 for malformed bodies.
     other = asset(world, "B")
     wrong = world.officer_a.post(H, json=body(world, "A", "B", items={"asset_ids": [other["id"]]}))
