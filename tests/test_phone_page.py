@@ -231,6 +231,14 @@ def test_claim_form_errors_and_csrf(officer: TestClient, leader: TestClient, wor
         },
     )
     assert empty.status_code == 422 and "Thông tin chưa hợp lệ" in empty.text
+    assert 'id="name-error"' in empty.text  # beside the field at fault
+    assert f'<option value="{world.categories["BG"]}" selected>' in empty.text  # kept
+    no_category = officer.post(
+        f"/t/{code}/claim",
+        data={"_csrf_token": token, "action": "create", "name": "Máy lọc nước"},
+    )
+    assert no_category.status_code == 422 and 'id="category-error"' in no_category.text
+    assert 'value="Máy lọc nước"' in no_category.text
     foreign_room = officer.post(
         f"/t/{code}/claim",
         data={
@@ -241,7 +249,7 @@ def test_claim_form_errors_and_csrf(officer: TestClient, leader: TestClient, wor
             "room_id": str(world.rooms["B"]),
         },
     )
-    assert foreign_room.status_code == 422
+    assert foreign_room.status_code == 422 and 'id="room-error"' in foreign_room.text
     assert world.officer_a.get(f"/api/v1/tags/{code}").json()["state"] == "blank"
 
     page = leader.get(f"/t/{code}").text
@@ -256,6 +264,13 @@ def test_claim_form_errors_and_csrf(officer: TestClient, leader: TestClient, wor
         },
     )
     assert refused.status_code == 403 and "Bạn không có quyền gắn tem" in refused.text
+
+
+def test_the_claim_form_preselects_no_category(officer: TestClient, world: World) -> None:
+    """A water filter must not silently become a desk: the officer picks the category."""
+    form = officer.get(f"/t/{_blank(world)}").text
+    categories = form.split('name="category_id"')[1].split("</select>")[0]
+    assert " selected" not in categories and '<option value="">' in categories
 
 
 def test_unknown_and_other_units_tags_get_the_same_page(officer: TestClient, world: World) -> None:

@@ -58,6 +58,9 @@ VI: dict[str, str] = {
     "create_submit": "Tạo tài sản và gắn tem",
     "claim_conflict": "Tem hoặc tài sản này đã được gắn rồi: mỗi tem chỉ gắn một lần.",
     "claim_invalid": "Thông tin chưa hợp lệ, vui lòng kiểm tra lại.",
+    "claim_name_error": "Hãy nhập tên tài sản.",
+    "claim_category_error": "Hãy chọn loại tài sản.",
+    "claim_room_error": "Hãy chọn một phòng của đơn vị giữ tem.",
     "claim_forbidden": "Bạn không có quyền gắn tem.",
     "claim_signed_out": "Tài khoản của bạn đã bị khóa hoặc đã đổi vai trò, đơn vị."
     " Vui lòng đăng nhập lại.",
@@ -225,6 +228,9 @@ EN: dict[str, str] = {
     "create_submit": "Create the asset with this tag",
     "claim_conflict": "This tag or this asset is taken already: a tag goes on once.",
     "claim_invalid": "Something is not right in the form; please check it.",
+    "claim_name_error": "Type the asset's name.",
+    "claim_category_error": "Choose the asset's category.",
+    "claim_room_error": "Choose a room of the unit the tag belongs to.",
     "claim_forbidden": "You may not put tags on assets.",
     "claim_signed_out": "Your account was disabled, or its role or unit changed."
     " Please sign in again.",

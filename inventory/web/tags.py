@@ -7,6 +7,7 @@ mistyped) one not-found page that depends on nothing but the code typed.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -88,7 +89,9 @@ async def _show(
     done: str | None = None,
     error: str | None = None,
     status: int = 200,
-) -> Template:
+    typed: dict[str, str] | None = None,
+    field_error: str | None = None,
+) -> Template | Redirect:
     can_write = principal.role in WRITERS
     asset = await assets.by_tag(conn, code, principal.unit_id)
     if asset is not None:
@@ -107,6 +110,9 @@ async def _show(
         )
     tag = await claims.lookup(conn, code, principal.unit_id)
     if tag is None:
+        if await rooms.by_tag(conn, code, principal.unit_id) is not None:
+            # A room's code typed in the tag box: the room's page.
+            return Redirect(f"/r/{quote(code)}", status_code=303)
         return missing(request, code, lang)
     if tag["state"] == TagState.RETIRED:
         return page(request, "tag_missing.html", lang, 410, code=code, kind="retired")
@@ -129,6 +135,8 @@ async def _show(
         q=q or "",
         can_write=can_write,
         error=error,
+        typed=typed or {},
+        field_error=field_error,
         **form,
     )
 
@@ -186,6 +194,7 @@ async def claim_page(
         return await _show(
             request, conn, principal, code, None, error="claim_forbidden", status=403
         )
+    field = None
     try:
         await binding.claim(conn, principal, code, _claim_from_form(data))
     except NotFound:
@@ -194,11 +203,32 @@ async def claim_page(
         error, status = "claim_signed_out", 403
     except (Conflict, asyncpg.UniqueViolationError):  # a claim that raced this one won
         error, status = "claim_conflict", 409
-    except (Invalid, msgspec.ValidationError):
+    except Invalid as refused:
         error, status = "claim_invalid", 422
+        field = _form_field(str((refused.extra or {}).get("field", "")))
+    except msgspec.ValidationError as refused:
+        error, status = "claim_invalid", 422
+        found = re.search(r"\$\.(?:asset\.)?(\w+)", str(refused))
+        field = _form_field(found.group(1) if found else "")
     else:
         return Redirect(f"/t/{quote(code)}?claimed=1", status_code=303)
-    return await _show(request, conn, principal, code, None, error=error, status=status)
+    return await _show(
+        request,
+        conn,
+        principal,
+        code,
+        None,
+        error=error,
+        status=status,
+        typed={k: v for k, v in data.items() if k != "_csrf_token"},
+        field_error=field,
+    )
+
+
+def _form_field(name: str) -> str | None:
+    """The form's field a refusal names (`asset.room_id` -> `room_id`)."""
+    name = name.removeprefix("asset.")
+    return name if name in ("name", "category_id", "room_id", "condition", "asset_id") else None
 
 
 async def asset_of(
