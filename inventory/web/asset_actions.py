@@ -23,7 +23,8 @@ from inventory.errors import Invalid, NotFound, Unauthorized
 from inventory.history.write import Write
 from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
-from inventory.web.tags import asset_of, page
+from inventory.web.pages import page
+from inventory.web.tags import asset_of
 
 MAX_NOTE = 1000
 

@@ -6,39 +6,17 @@ Who sees a job is the API's rule (`jobs.queries.visible`): another's job is a 40
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-from urllib.parse import urlencode
-
 from litestar import Request, Response, Router, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from inventory.clock import VIETNAM
 from inventory.db.dependencies import Conn
 from inventory.jobs import queries
 from inventory.jobs.routes import attachment
 from inventory.jobs.schemas import JobStatus
-from inventory.web.i18n import remember, texts
+from inventory.web.pages import login_redirect, page, when
 
 REFRESH_SECONDS = 2
-
-
-def _login(request: Request) -> Redirect:
-    return Redirect(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
-
-
-def _when(at: datetime | None) -> str | None:
-    return at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S") if at else None
-
-
-def _page(request: Request, lang: str | None, status: int = 200, **context: Any) -> Template:
-    return Template(
-        "job.html",
-        status_code=status,
-        cookies=remember(lang),
-        context={"t": texts(request, lang), "user": request.user, **context},
-    )
 
 
 @get("/jobs/{job_id:int}", include_in_schema=False)
@@ -47,10 +25,10 @@ async def job_page(
 ) -> Template | Redirect:
     principal = request.user
     if principal is None:
-        return _login(request)
+        return login_redirect(request)
     row = await queries.fetch(conn, principal, job_id)
     if row is None:
-        return _page(request, lang, 404, job=None, job_id=job_id)
+        return page(request, "job.html", lang, 404, job=None, job_id=job_id)
     status = JobStatus(row["status"])
     total = row["progress_total"]
     job = {
@@ -60,14 +38,15 @@ async def job_page(
         "done": row["progress_done"],
         "total": total,
         "percent": None if not total else min(100, 100 * row["progress_done"] // total),
-        "created_at": _when(row["created_at"]),
-        "finished_at": _when(row["finished_at"]),
+        "created_at": when(row["created_at"], seconds=True),
+        "finished_at": when(row["finished_at"], seconds=True),
         "error": row["error"],
         "file_name": row["result_file_name"],
         "download": f"/jobs/{row['id']}/result" if row["result_file_name"] else None,
     }
-    return _page(
+    return page(
         request,
+        "job.html",
         lang,
         job=job,
         job_id=job_id,
@@ -81,14 +60,14 @@ async def job_file(
 ) -> Response[bytes] | Template | Redirect:
     principal = request.user
     if principal is None:
-        return _login(request)
+        return login_redirect(request)
     row = await queries.result(conn, principal, job_id)
     if row is None or row["result_content"] is None:
         # Not (yet) a file: the job's page says why, or that there is no such job.
         return (
             Redirect(f"/jobs/{job_id}", status_code=303)
             if row
-            else _page(request, lang, 404, job=None, job_id=job_id)
+            else page(request, "job.html", lang, 404, job=None, job_id=job_id)
         )
     return Response(
         row["result_content"],

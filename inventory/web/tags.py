@@ -8,9 +8,8 @@ mistyped) one not-found page that depends on nothing but the code typed.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import asyncpg
 import msgspec
@@ -26,7 +25,6 @@ from inventory.categories import queries as categories
 from inventory.claims import binding
 from inventory.claims import queries as claims
 from inventory.claims.schemas import Claim, TagState
-from inventory.clock import VIETNAM
 from inventory.db.dependencies import Conn
 from inventory.db.listing import tsquery
 from inventory.errors import Conflict, Invalid, NotFound, Unauthorized
@@ -36,7 +34,8 @@ from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
 from inventory.tagcodes import TagProblem, normalize, validate
 from inventory.web import readable
-from inventory.web.i18n import remember, texts
+from inventory.web.i18n import texts
+from inventory.web.pages import login_redirect, page, when
 
 UNTAGGED_SHOWN = 10
 _MISSING_KIND = {
@@ -50,31 +49,11 @@ LATEST = OF_RECORD.choices(sort="-id", limit=100)
 """The phone shows the latest changes first."""
 
 
-def login_redirect(request: Request, back: str | None = None) -> Redirect:
-    """To the login page, which brings the user back (to the tag they scanned)."""
-    return Redirect(f"/login?{urlencode({'next': back or request.url.path})}", status_code=303)
-
-
-def page(
-    request: Request, name: str, lang: str | None, status: int = 200, **context: Any
-) -> Template:
-    return Template(
-        name,
-        status_code=status,
-        cookies=remember(lang),
-        context={"t": texts(request, lang), "user": request.user, **context},
-    )
-
-
 def missing(request: Request, code: str, lang: str | None) -> Template:
     """Unknown, another unit's, or mistyped: what it says depends on the code alone."""
     return page(
         request, "tag_missing.html", lang, 404, code=code, kind=_MISSING_KIND[validate(code)]
     )
-
-
-def _when(at: datetime | None) -> str | None:
-    return at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if at else None
 
 
 async def _show(
@@ -104,7 +83,7 @@ async def _show(
             can_write=can_write,
             claimed=claimed,
             done=done if done in DONE else None,
-            seen_at=_when(asset["last_seen_at"]),
+            seen_at=when(asset["last_seen_at"]),
             seen_room=seen["room_name"],
             seen_by=seen["full_name"] or seen["login"],
         )
@@ -259,7 +238,7 @@ async def tag_history(
     t = texts(request, lang)
     events = [
         {
-            "at": _when(e.at),
+            "at": when(e.at),
             "actor": e.actor_name or e.actor_login,
             "action": e.action,
             "changes": readable.changes(e.before, e.after, t),
