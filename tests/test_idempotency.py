@@ -78,3 +78,14 @@ def test_a_bad_key_is_a_400_and_every_post_documents_the_header(world: World, cl
     for path, post in posts:
         names = {p["name"] for p in post.get("parameters", [])}
         assert "Idempotency-Key" in names, path
+
+
+def test_a_body_over_the_limit_is_refused_as_without_a_key(world: World, settings) -> None:
+    """The key never makes the server hold more than the body limit."""
+    big = b'{"name": "' + b"x" * (settings.max_body_bytes + 10) + b'"}'
+    response = world.officer_a.post(
+        "/api/v1/rooms",
+        content=big,
+        headers={"Idempotency-Key": secrets.token_hex(8), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413

@@ -70,7 +70,11 @@ class Idempotency:
         if not key or len(key) > MAX_KEY or not key.isprintable():
             await _problem(scope, receive, send, 400, "Bad request", "a bad Idempotency-Key")
             return
-        body, receive = await _read_body(receive)
+        limit = scope["litestar_app"].state.settings.max_body_bytes
+        body, receive = await _read_body(receive, limit)
+        if body is None:  # too large to keep: the app answers it (413) as any other
+            await self.app(scope, receive, send)
+            return
         fingerprint = hashlib.sha256(
             b"\0".join((scope["path"].encode(), scope.get("query_string", b""), body))
         ).digest()
@@ -115,27 +119,29 @@ class Idempotency:
                 pass
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
-    """The whole body, and a `receive` that gives it again to the app."""
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
+    """The whole body (None past `limit` bytes: it is never held whole), and a `receive`
+    that gives the app what was read, then the rest."""
     chunks: list[bytes] = []
-    more = True
-    while more:
+    size, more = 0, True
+    while more and size <= limit:
         message = await receive()
         if message["type"] != "http.request":
             break
         chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
         more = message.get("more_body", False)
-    body = b"".join(chunks)
+    read = b"".join(chunks)
     sent = False
 
     async def again() -> Message:
         nonlocal sent
         if not sent:
             sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            return {"type": "http.request", "body": read, "more_body": more}
         return await receive()
 
-    return body, again
+    return (read if size <= limit else None), again
 
 
 async def _answer_again(
