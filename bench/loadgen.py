@@ -22,10 +22,13 @@ async def _connection(
     latencies: list[float],
     errors: list[int],
     seed: int,
+    cookie: str = "",
 ) -> None:
     rng = random.Random(seed)
     reader, writer = await asyncio.open_connection(host, port)
     auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    if cookie:
+        auth += f"Cookie: {cookie}\r\n"
     try:
         while time.perf_counter() < deadline:
             path = paths[rng.randrange(len(paths))]
@@ -47,7 +50,13 @@ async def _connection(
 
 
 async def run(
-    host: str, port: int, paths: list[str], token: str, connections: int, seconds: float
+    host: str,
+    port: int,
+    paths: list[str],
+    token: str,
+    connections: int,
+    seconds: float,
+    cookie: str = "",
 ) -> dict[str, object]:
     latencies: list[float] = []
     errors: list[int] = []
@@ -55,7 +64,7 @@ async def run(
     deadline = started + seconds
     await asyncio.gather(
         *(
-            _connection(host, port, paths, token, deadline, latencies, errors, seed)
+            _connection(host, port, paths, token, deadline, latencies, errors, seed, cookie)
             for seed in range(connections)
         )
     )
@@ -74,13 +83,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--paths", required=True, help="file with one path per line")
     parser.add_argument("--token", default="")
+    parser.add_argument("--cookie", default="", help="a Cookie header's value (pages)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
     with open(args.paths) as handle:
         paths = [line.strip() for line in handle if line.strip()]
     result = asyncio.run(
-        run("127.0.0.1", args.port, paths, args.token, args.connections, args.seconds)
+        run(
+            "127.0.0.1",
+            args.port,
+            paths,
+            args.token,
+            args.connections,
+            args.seconds,
+            args.cookie,
+        )
     )
     print(json.dumps(result))
 
