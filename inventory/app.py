@@ -66,6 +66,7 @@ from inventory.web.asset_actions import router as asset_pages_router
 from inventory.web.errors import ErrorPages, no_store
 from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
+from inventory.web.rooms import router as room_pages_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
 from inventory.web.scan import router as scan_pages_router
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             tag_pages_router,
             scan_pages_router,
             asset_pages_router,
+            room_pages_router,
             job_pages_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False

@@ -267,7 +267,11 @@ def main(argv: list[str] | None = None) -> None:
     from inventory.printing.cli import add_arguments as label_arguments
 
     label_arguments(
-        command("labels", cmd_labels, "print labels of assets or of a blank batch (PDF, PNG, ZPL)")
+        command(
+            "labels",
+            cmd_labels,
+            "print labels of assets, a batch or a site's rooms (PDF, PNG, ZPL)",
+        )
     )
 
     from inventory.jobs.cli import add_arguments as job_arguments

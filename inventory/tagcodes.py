@@ -98,3 +98,8 @@ def url(base_url: str, tag: str) -> str:
     """What a label's QR holds. Upper case keeps the QR in alphanumeric mode;
     scheme and host are case-blind and the app answers /T/ like /t/."""
     return f"{base_url.rstrip('/')}/t/{tag}".upper()
+
+
+def room_url(base_url: str, code: str) -> str:
+    """What a room label's QR holds: like `url`, under /R/ (the app answers /r/ too)."""
+    return f"{base_url.rstrip('/')}/r/{code}".upper()

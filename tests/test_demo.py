@@ -143,8 +143,13 @@ def test_sites_and_rooms_look_real(demo_url: str) -> None:
             demo_url, "SELECT merged_into_id FROM units WHERE id = $1", site["origin_unit_id"]
         )
         assert merged[0][0] == site["holder_unit_id"]
-    rooms = query(demo_url, "SELECT name, purpose, area_m2, seats FROM rooms")
+    rooms = query(demo_url, "SELECT name, purpose, area_m2, seats, tag FROM rooms")
     assert all(12 <= r["area_m2"] <= 120 for r in rooms)
+    # Every room has its label's code, from the sequence the assets' tags come from.
+    assert all(codes.validate(r["tag"]) is codes.TagProblem.VALID for r in rooms)
+    room_tags = {r["tag"] for r in rooms}
+    asset_tags = {r["tag"] for r in query(demo_url, "SELECT tag FROM assets")}
+    assert len(room_tags) == len(rooms) and not room_tags & asset_tags
     assert {"office", "meeting", "archive"} <= {r["purpose"] for r in rooms}
     assert "Phòng Chủ tịch UBND" in {r["name"] for r in rooms}
 

@@ -302,6 +302,21 @@ def _tag(world: World, unit: str) -> str:
     return f"T{unit}-TEST"
 
 
+def _labelled_room(world: World, unit: str) -> dict[str, Any]:
+    """A room made through the API in the unit's seeded site, so it has its label's code."""
+    key = f"labelled-room-{unit}"
+    if key not in world.assets:
+        room = world.create("/api/v1/rooms", site_id=world.sites[unit], name=f"Phòng {_token()}")
+        world.assets[key] = room["id"]
+        world.assets[f"{key}-tag"] = room["tag"]  # type: ignore[assignment]
+    return {"id": world.assets[key], "tag": world.assets[f"{key}-tag"]}
+
+
+def _site_room_labels(world: World, unit: str) -> str:
+    _labelled_room(world, unit)  # the seeded site's own rooms were written without a code
+    return f"/api/v1/labels/rooms?site_id={world.sites[unit]}"
+
+
 # --- Stocktakes: over each unit's seeded site, opened and closed by the admin ---
 _ST = "/api/v1/stocktakes"
 
@@ -653,6 +668,22 @@ CASES = [
     ),
     Case(
         "GET",
+        "/api/v1/labels/rooms",
+        READERS,
+        200,
+        404,
+        lambda w, u: _site_room_labels(w, u),
+    ),
+    Case(
+        "GET",
+        "/api/v1/labels/rooms/{room_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/labels/rooms/{_labelled_room(w, u)['id']}",
+    ),
+    Case(
+        "GET",
         "/api/v1/tags/batches",
         READERS,
         200,
@@ -777,6 +808,18 @@ CASES = [
         )
         for t in ("t", "T")
         for action in ("move", "damage")
+    ),
+    *(
+        Case(
+            "GET",
+            f"/{r}/{{code:str}}",
+            READERS,
+            200,
+            404,
+            lambda w, u, r=r: f"/{r}/{_labelled_room(w, u)['tag']}",
+            page=True,
+        )
+        for r in ("r", "R")
     ),
     Case(
         "GET",

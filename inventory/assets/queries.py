@@ -168,3 +168,31 @@ async def set_condition(conn: asyncpg.Connection, asset_id: int, condition: str)
         asset_id,
         condition,
     )
+
+
+# A room's phone page: what should be there, and what was last seen there.
+IN_ROOM = f"""
+SELECT a.id, a.name, a.tag FROM assets a
+WHERE a.room_id = $1 AND {in_scope("a.holder_unit_id", "$2")}
+ORDER BY a.sort_name COLLATE "C", a.id LIMIT $3
+"""
+SEEN_IN_ROOM = f"""
+SELECT a.id, a.name, a.tag, a.last_seen_at, u.login, u.full_name FROM assets a
+LEFT JOIN users u ON u.id = a.last_seen_by
+WHERE a.last_seen_room_id = $1 AND {in_scope("a.holder_unit_id", "$2")}
+ORDER BY a.last_seen_at DESC NULLS LAST, a.id LIMIT $3
+"""
+
+
+async def in_room(
+    conn: asyncpg.Connection, room_id: int, scope_unit_id: int, limit: int
+) -> list[asyncpg.Record]:
+    """The assets of the caller's scope registered in a room, by name."""
+    return await conn.fetch(IN_ROOM, room_id, scope_unit_id, limit)
+
+
+async def seen_in_room(
+    conn: asyncpg.Connection, room_id: int, scope_unit_id: int, limit: int
+) -> list[asyncpg.Record]:
+    """The assets of the caller's scope last seen in a room, latest first, with who saw them."""
+    return await conn.fetch(SEEN_IN_ROOM, room_id, scope_unit_id, limit)

@@ -311,16 +311,19 @@ async def _insert_premises(
     )
     site_ids = {(r["holder_unit_id"], r["name"]): r["id"] for r in rows}
     rooms = [(site_ids[h, s.name], r) for h, s in sites for r in s.rooms]
+    # Each room's label code from the tag sequence, as the API issues it.
+    room_tags = await tags.issue(conn, len(rooms), Settings.from_env().tag_prefix)
     rows = await conn.fetch(
-        "INSERT INTO rooms (site_id, name, floor, area_m2, purpose, seats)"
+        "INSERT INTO rooms (site_id, name, floor, area_m2, purpose, seats, tag)"
         " SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::numeric[], $5::text[],"
-        " $6::int[]) RETURNING id, site_id, name",
+        " $6::int[], $7::text[]) RETURNING id, site_id, name",
         [s for s, _ in rooms],
         [r.name for _, r in rooms],
         [r.floor for _, r in rooms],
         [r.area_m2 for _, r in rooms],
         [r.purpose for _, r in rooms],
         [r.seats for _, r in rooms],
+        [code for _, code in room_tags],
     )
     room_ids = {(r["site_id"], r["name"]): r["id"] for r in rows}
 

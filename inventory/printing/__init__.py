@@ -1,1 +1,1 @@
-"""Printing: QR labels of assets and blank batches, from the API, the command line and jobs."""
+"""Printing: QR labels of assets, blank batches and rooms, from the API, the CLI and jobs."""

@@ -40,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--room", metavar="ID", type=int, help="the tagged assets of a room")
     which.add_argument("--site", metavar="ID", type=int, help="the tagged assets of a site")
     which.add_argument("--batch", metavar="ID", type=int, help="the blank tags of a batch")
+    which.add_argument(
+        "--site-rooms",
+        metavar="ID",
+        type=int,
+        help="the room labels of a site (each opens the room's page)",
+    )
     parser.add_argument(
         "--stock", default="a4-3x7", help="label stock, as named in docs/labels.md (default a4-3x7)"
     )
@@ -80,6 +86,8 @@ async def _rows(
         base_url = await resolve(conn, settings)
         if args.batch is not None:
             return await queries.batch_labels(conn, args.batch), base_url
+        if args.site_rooms is not None:
+            return await queries.room_labels(conn, None, site_id=args.site_rooms), base_url
         scope = None
         if args.unit is not None:
             scope = await conn.fetchval(BY_CODE, args.unit)
@@ -104,9 +112,12 @@ def print_labels(url: str, settings: Settings, args: argparse.Namespace) -> None
     except Problem as exc:
         raise SystemExit(exc.detail) from None
     rows, base_url = asyncio.run(_rows(url, settings, args))
+    if not rows and args.site_rooms is not None:
+        raise SystemExit(f"nothing to print: site {args.site_rooms} has no room with a code")
     if not rows:
         raise SystemExit("nothing to print: no tagged asset (or no batch) matches")
-    labels = [printing.label(row, base_url) for row in rows]
+    make = printing.room_label if args.site_rooms is not None else printing.label
+    labels = [make(row, base_url) for row in rows]
     bar = ProgressBar(sys.stderr) if len(labels) >= PROGRESS_FROM else None
     with printing.process_pool(os.cpu_count()) as pool:
         output = printing.render(labels, chosen, executor=pool, progress=bar)

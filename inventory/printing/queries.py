@@ -20,6 +20,14 @@ BATCH_LABELS = """
 SELECT t.code AS tag, u.name AS unit_name, NULL AS asset_name, NULL AS room_name
 FROM tags t JOIN units u ON u.id = t.unit_id WHERE t.batch_id = $1 ORDER BY t.number
 """
+# A site's rooms, by name: the room's name where an asset's goes, its site where the room's.
+ROOM_LABELS = """
+SELECT r.tag, u.name AS unit_name, r.name AS asset_name, s.name AS room_name
+FROM rooms r JOIN sites s ON s.id = r.site_id JOIN units u ON u.id = s.holder_unit_id
+WHERE r.tag IS NOT NULL AND {where}
+ORDER BY r.sort_name COLLATE "C", r.id
+LIMIT {limit}
+"""
 
 
 async def asset_labels(
@@ -45,3 +53,26 @@ async def asset_labels(
 
 async def batch_labels(conn: asyncpg.Connection, batch_id: int) -> list[asyncpg.Record]:
     return await conn.fetch(BATCH_LABELS, batch_id)
+
+
+async def room_labels(
+    conn: asyncpg.Connection,
+    scope_unit_id: int | None,
+    *,
+    site_id: int | None = None,
+    room_id: int | None = None,
+    limit: int | None = None,
+) -> list[asyncpg.Record]:
+    """Label rows of the rooms with a code of a site, or of one room; in any unit's scope
+    when `scope_unit_id` is None (the command line)."""
+    query = ListQuery()
+    if scope_unit_id is not None:
+        query.add(in_scope("s.holder_unit_id", "{}"), scope_unit_id)
+    if site_id is not None:
+        query.add("r.site_id = {}", site_id)
+    if room_id is not None:
+        query.add("r.id = {}", room_id)
+    sql = ROOM_LABELS.format(
+        where=query.where_sql(), limit="ALL" if limit is None else query.param(limit)
+    )
+    return await conn.fetch(sql, *query.params)

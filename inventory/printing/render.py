@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 
 from inventory.errors import Invalid
-from inventory.tagcodes import url
+from inventory.tagcodes import room_url, url
 from labels import (
     LabelData,
     SheetStock,
@@ -86,6 +86,18 @@ def label(row: asyncpg.Record, base_url: str) -> LabelData:
     """A label from a row with `tag`, `unit_name`, `asset_name` and `room_name` (None if blank)."""
     return LabelData(
         url=url(base_url, row["tag"]),
+        tag=row["tag"],
+        unit_name=row["unit_name"],
+        asset_name=row["asset_name"],
+        room=row["room_name"],
+    )
+
+
+def room_label(row: asyncpg.Record, base_url: str) -> LabelData:
+    """A room's label from a row of `queries.room_labels`: its QR opens /R/CODE, the room's
+    name stands where an asset's would and the site where the room would."""
+    return LabelData(
+        url=room_url(base_url, row["tag"]),
         tag=row["tag"],
         unit_name=row["unit_name"],
         asset_name=row["asset_name"],

@@ -1,4 +1,5 @@
-"""Label routes: print-ready labels for one asset, a selection of assets, or a blank batch.
+"""Label routes: print-ready labels for one asset, a selection of assets, a blank batch, or
+rooms (a site's, or one).
 
 Rows are read on a connection held only for that, then the file is rendered in a
 worker thread (and, for big runs, the app's process pool): a render of hundreds
@@ -9,6 +10,7 @@ would keep it until the response is sent): the caller comes from the request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import anyio
@@ -31,7 +33,10 @@ from inventory.openapi import BEARER, errors
 from inventory.printing import queries
 from inventory.printing import render as printing
 from inventory.printing.render import DEFAULT_STOCK, MAX_LABELS, LabelFormat, Options
+from inventory.rooms import queries as rooms
+from inventory.sites import queries as sites
 from inventory.tags import queries as tags
+from labels import LabelData
 
 
 def _options(
@@ -66,17 +71,22 @@ def _caller(request: Request) -> Principal:
 
 
 async def _respond(
-    state: State, rows: list[asyncpg.Record], options: Options, name: str
+    state: State,
+    rows: list[asyncpg.Record],
+    options: Options,
+    name: str,
+    make: Callable[[asyncpg.Record, str], LabelData] = printing.label,
+    nothing: str = "no tagged asset in your scope matches",
 ) -> Response[bytes]:
     if not rows:
-        raise NotFound("no tagged asset in your scope matches")
+        raise NotFound(nothing)
     if len(rows) > MAX_LABELS:
         raise Invalid(
             f"more than {MAX_LABELS} labels: narrow the selection, or print them"
             " with `inventory labels`"
         )
     base_url = await deployment.of_app(state)
-    labels = [printing.label(row, base_url) for row in rows]
+    labels = [make(row, base_url) for row in rows]
     output = await anyio.to_thread.run_sync(
         partial(printing.render, labels, options, executor=state.label_pool)
     )
@@ -132,9 +142,55 @@ async def batch_labels(
     return await _respond(state, rows, options, f"batch-{batch_id}")
 
 
+@get("/rooms", guards=[allow(*READERS)], responses=_responses(404, 422))
+async def site_room_labels(
+    request: Request, state: State, options: LabelOptions, site_id: FromQuery[int]
+) -> Response[bytes]:
+    """Labels of every room of a site in your scope, by name: the QR opens the room's page
+    (/R/CODE), the text says the room and its site."""
+    principal = _caller(request)
+    async with connection(state.pool) as conn:
+        if not await sites.visible(conn, site_id, principal.unit_id):
+            raise NotFound(f"no site {site_id}")
+        rows = await queries.room_labels(
+            conn, principal.unit_id, site_id=site_id, limit=MAX_LABELS + 1
+        )
+    return await _respond(
+        state,
+        rows,
+        options,
+        f"rooms-site-{site_id}",
+        printing.room_label,
+        f"site {site_id} has no room with a code",
+    )
+
+
+@get("/rooms/{room_id:int}", guards=[allow(*READERS)], responses=_responses(404, 409, 422))
+async def room_label(
+    request: Request, state: State, room_id: FromPath[int], options: LabelOptions
+) -> Response[bytes]:
+    """The label of one room in your scope (409 for a room without a code, one written into
+    the database outside the app)."""
+    principal = _caller(request)
+    async with connection(state.pool) as conn:
+        room = await rooms.fetch(conn, room_id, principal.unit_id)
+        if room is None:
+            raise NotFound(f"no room {room_id}")
+        if room["tag"] is None:
+            raise Conflict(f"room {room_id} has no code")
+        rows = await queries.room_labels(conn, principal.unit_id, room_id=room_id, limit=1)
+    return await _respond(state, rows, options, room["tag"], printing.room_label)
+
+
 router = Router(
     path="/api/v1/labels",
-    route_handlers=[asset_label, selection_labels, batch_labels],
+    route_handlers=[
+        asset_label,
+        selection_labels,
+        batch_labels,
+        site_room_labels,
+        room_label,
+    ],
     dependencies={
         "listing": ASSETS.provide(paged=False),
         "options": Provide(_options, sync_to_thread=False),

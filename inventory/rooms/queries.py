@@ -11,7 +11,7 @@ from inventory.errors import InUse, Invalid
 
 COLUMNS = (
     "r.id, r.site_id, s.name AS site_name, s.holder_unit_id, r.name, r.floor,"
-    " r.area_m2::float8 AS area_m2, r.purpose, r.seats, r.version"
+    " r.area_m2::float8 AS area_m2, r.purpose, r.seats, r.tag, r.version"
 )
 FROM = "rooms r JOIN sites s ON s.id = r.site_id"
 
@@ -28,11 +28,20 @@ CONSTRAINTS = {
     "rooms_site_name_key": ("name", "this site already has a room with this name"),
     "rooms_site_id_fkey": ("site_id", "no such site"),
     "rooms_keep_history": ("id", "a room with history is never deleted"),
+    "rooms_tag_key": ("tag", "this code is on another room"),
+    "rooms_tag_immutable": ("tag", "a room keeps its code for life"),
 }
 
 SITE_IN_SCOPE = (
     f"SELECT r.site_id FROM {FROM} WHERE r.id = $1 AND {in_scope('s.holder_unit_id', '$2')}"
 )
+
+
+async def fetch(
+    conn: asyncpg.Connection, room_id: int, scope_unit_id: int
+) -> asyncpg.Record | None:
+    """One room in the scope of `scope_unit_id`, as `RoomRead` reads it; None otherwise."""
+    return await conn.fetchrow(GET, room_id, scope_unit_id)
 
 
 async def require(conn: asyncpg.Connection, principal: Principal, room_id: int, field: str) -> int:
@@ -64,6 +73,20 @@ async def delete(conn: asyncpg.Connection, room_id: int) -> None:
             f"assets are in (or were last seen in) room {room_id}",
             constraint=exc.constraint_name or "",
         ) from exc
+
+
+# The room a room label's code names, for its phone page.
+BY_TAG = f"""
+SELECT r.id, r.name, r.tag, r.floor, r.site_id, s.name AS site_name, s.holder_unit_id,
+    u.name AS holder_unit_name
+FROM rooms r JOIN sites s ON s.id = r.site_id JOIN units u ON u.id = s.holder_unit_id
+WHERE r.tag = $1 AND {in_scope("s.holder_unit_id", "$2")}
+"""
+
+
+async def by_tag(conn: asyncpg.Connection, code: str, scope_unit_id: int) -> asyncpg.Record | None:
+    """The room with this label code in the caller's scope; None if unknown or another unit's."""
+    return await conn.fetchrow(BY_TAG, code, scope_unit_id)
 
 
 HELD_BY = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 from litestar import Request, Response, Router, delete, get, patch, post
+from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -20,6 +21,7 @@ from inventory.openapi import BEARER, errors
 from inventory.rooms import filters, queries
 from inventory.rooms.schemas import RoomCreate, RoomPatch, RoomRead
 from inventory.sites import queries as sites
+from inventory.tags import queries as tags
 from inventory.versioning import expected_version
 
 ROOMS = Records("room", reader(RoomRead), queries.GET, queries.GET_FOR_UPDATE)
@@ -54,12 +56,17 @@ async def room_history(
 
 
 @post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422))
-async def create_room(conn: Conn, principal: Me, data: JSONBody[RoomCreate]) -> Response[RoomRead]:
-    """Add a room to a site in your scope."""
+async def create_room(
+    state: State, conn: Conn, principal: Me, data: JSONBody[RoomCreate]
+) -> Response[RoomRead]:
+    """Add a room to a site in your scope; it gets its label's code (`tag`) from the
+    deployment's tag sequence, like an asset, for life."""
 
     async def insert(_write: Write) -> int:
         await sites.require(conn, principal, data.site_id, "site_id")
-        return await crud.insert(conn, "rooms", crud.given_fields(data))
+        values = crud.given_fields(data)
+        values["tag"] = await tags.next_code(conn, state.settings.tag_prefix)
+        return await crud.insert(conn, "rooms", values)
 
     return await ROOMS.create(conn, principal, insert)
 

@@ -53,4 +53,5 @@ class RoomRead(msgspec.Struct):
     area_m2: float | None
     purpose: RoomPurpose
     seats: int | None
+    tag: str | None  # the room label's code for life; None only for a room made outside the app
     version: int

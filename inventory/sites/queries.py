@@ -35,6 +35,11 @@ async def require(
         raise Invalid(f"no site {site_id} in your scope", field=field)
 
 
+async def visible(conn: asyncpg.Connection, site_id: int, scope_unit_id: int) -> bool:
+    """Is the site held in the scope of `scope_unit_id`? (Another unit's reads as unknown.)"""
+    return bool(await conn.fetchval(IN_SCOPE, site_id, scope_unit_id))
+
+
 async def require_held(conn: asyncpg.Connection, site_id: int, unit_id: int, field: str) -> None:
     """Refuse a site held outside `unit_id`'s scope: an asset stands where its holder keeps it."""
     if not await conn.fetchval(IN_SCOPE, site_id, unit_id):

@@ -179,6 +179,15 @@ VI: dict[str, str] = {
     "type_tag": "Nhập mã tem",
     "open_tag": "Mở",
     "your_unit": "Đơn vị của bạn",
+    "floor": "Tầng",
+    "room_expected": "Tài sản đăng ký trong phòng",
+    "room_expected_none": "Chưa có tài sản nào được đăng ký trong phòng này.",
+    "room_untagged": "(chưa có tem)",
+    "room_seen": "Lần cuối được thấy trong phòng",
+    "room_seen_none": "Chưa ghi nhận tài sản nào được thấy trong phòng này.",
+    "room_not_found_title": "Không tìm thấy phòng",
+    "room_not_found_text": "Không có phòng nào mang mã này mà bạn được xem.",
+    "scanner_found_room": "Đã đọc tem phòng {tag}, đang mở…",
 }
 
 EN: dict[str, str] = {
@@ -351,6 +360,15 @@ EN: dict[str, str] = {
     "type_tag": "Type a tag",
     "open_tag": "Open",
     "your_unit": "Your unit",
+    "floor": "Floor",
+    "room_expected": "Registered in this room",
+    "room_expected_none": "No asset is registered in this room.",
+    "room_untagged": "(no tag yet)",
+    "room_seen": "Last seen in this room",
+    "room_seen_none": "No asset has been seen in this room yet.",
+    "room_not_found_title": "Room not found",
+    "room_not_found_text": "No room you may see has this code.",
+    "scanner_found_room": "Read room label {tag}, opening…",
 }
 
 

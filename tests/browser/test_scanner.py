@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from inventory.tagcodes import ALPHABET, encode, url
+from inventory.tagcodes import ALPHABET, encode, room_url, url
 from inventory.web.i18n import EN, VI
 from labels import STOCKS, LabelData, render_image
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
@@ -294,6 +294,21 @@ def test_the_browsers_own_detector_is_used_where_there_is_one(
         expect(page).to_have_url(f"{server}/t/{asset['tag']}", timeout=SCAN_TIMEOUT_MS)
         expect(page.get_by_role("heading", level=1)).to_have_text(asset["name"])
         assert [u for u in fetched if "/vendor/" in u] == []  # jsQR never loaded
+    finally:
+        context.close()
+
+
+def test_a_room_label_opens_the_rooms_page(foreign_phone: Page, server: str, world: World) -> None:
+    room = world.create(
+        "/api/v1/rooms", site_id=world.sites["A"], name=f"Phòng họp {secrets.token_hex(3)}"
+    )
+    script = f"window.__label = {json.dumps(room_url(server, room['tag']))};{NATIVE_DETECTOR}"
+    context = _phone(foreign_phone.context.browser, server, script)
+    try:
+        page = context.new_page()
+        _sign_in_to_scan(page, server)
+        expect(page).to_have_url(f"{server}/r/{room['tag']}", timeout=SCAN_TIMEOUT_MS)
+        expect(page.get_by_role("heading", level=1)).to_have_text(room["name"])
     finally:
         context.close()
 

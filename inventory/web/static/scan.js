@@ -1,5 +1,6 @@
 /* The scanner page (/scan): the rear camera reads our labels' QR codes, with the browser's
-   BarcodeDetector or else the vendored jsQR (loaded only then); a beep and a buzz per scan,
+   BarcodeDetector or else the vendored jsQR (loaded only then), asset labels (/T/) and room
+   labels (/R/) alike; a beep and a buzz per scan,
    another for a code that is not one of our labels; the torch where the camera has one; a
    typed tag checked here (tagcode.js) before it is opened. Plain ES5, for Safari 15. */
 (function () {
@@ -88,20 +89,23 @@
   document.addEventListener("touchend", unlock, true);
   document.addEventListener("click", unlock, true);
 
-  function open(tag) {
+  function open(tag, path) {
     leaving = true;
     stop();
-    location.assign("/t/" + encodeURIComponent(tag));
+    location.assign((path || "/t/") + encodeURIComponent(tag));
   }
 
   function scanned(raw) {
     if (leaving) return;
     var tag = TagCode.fromUrl(raw, hosts);
+    // A room label (/R/CODE) opens the room's page: scan the room first, then what is in it.
+    var room = tag === null && TagCode.roomFromUrl ? TagCode.roomFromUrl(raw, hosts) : null;
+    if (room !== null) tag = room;
     var problem = tag === null ? "malformed" : TagCode.validate(tag);
     if (problem === "valid") {
       feedback(true);
-      say(text.found.replace("{tag}", tag), "ok");
-      open(tag);
+      say((room !== null ? text.foundRoom : text.found).replace("{tag}", tag), "ok");
+      open(tag, room !== null ? "/r/" : "/t/");
       return;
     }
     var now = Date.now();

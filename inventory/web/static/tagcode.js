@@ -48,16 +48,32 @@
   /* The tag a label's QR holds (`HTTP://HOST/T/TAG`, see tagcodes.url), or null when the
      text is no URL of one of `hosts` (lower-case host[:port]) with a path /t/TAG. */
   function fromUrl(text, hosts) {
-    var match = /^https?:\/\/([^\/?#]+)\/t\/([^\/?#]+)$/i.exec(String(text).trim());
+    return codeFromUrl(text, hosts, "t");
+  }
+
+  /* The code a room label's QR holds (`HTTP://HOST/R/CODE`, see tagcodes.room_url), or null. */
+  function roomFromUrl(text, hosts) {
+    return codeFromUrl(text, hosts, "r");
+  }
+
+  function codeFromUrl(text, hosts, kind) {
+    var match = /^https?:\/\/([^\/?#]+)\/([tr])\/([^\/?#]+)$/i.exec(String(text).trim());
     if (!match || hosts.indexOf(match[1].toLowerCase()) < 0) return null;
+    if (match[2].toLowerCase() !== kind) return null;
     var tag;
     try {
-      tag = decodeURIComponent(match[2]);
+      tag = decodeURIComponent(match[3]);
     } catch (e) {
       return null;
     }
     return normalize(tag);
   }
 
-  root.TagCode = { normalize: normalize, validate: validate, fromUrl: fromUrl, ALPHABET: ALPHABET };
+  root.TagCode = {
+    normalize: normalize,
+    validate: validate,
+    fromUrl: fromUrl,
+    roomFromUrl: roomFromUrl,
+    ALPHABET: ALPHABET,
+  };
 })(typeof self !== "undefined" ? self : this);
