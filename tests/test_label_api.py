@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
 import secrets
@@ -14,7 +15,10 @@ from litestar.testing import TestClient
 from PIL import Image
 
 from inventory.app import create_app
+from inventory.assets.filters import ASSETS
 from inventory.cli import main
+from inventory.db.pool import connect
+from inventory.printing import queries
 from inventory.printing.cli import PROGRESS_FROM
 from inventory.printing.render import PARALLEL_FROM
 from inventory.tagcodes import url
@@ -240,3 +244,43 @@ def test_a_label_request_takes_one_connection_and_only_to_read(settings, world: 
             headers={"Authorization": f"Bearer {world.officer_a.token}"},
         )
         assert response.status_code == 200, response.text
+
+
+def test_the_room_line_names_the_site_where_two_sites_have_the_room(
+    world: World, database_url: str
+) -> None:
+    """Two headquarters of one commune each with a "Phòng Kế toán": the label says which."""
+    first = world.create("/api/v1/sites", holder_unit_id=world.units["A"], name="Trụ sở 1")
+    second = world.create("/api/v1/sites", holder_unit_id=world.units["A"], name="Trụ sở 2")
+    rows = {}
+    for site in (first, second):
+        room = world.create("/api/v1/rooms", site_id=site["id"], name="Phòng Kế toán")
+        rows[site["name"]] = world.create(
+            "/api/v1/assets",
+            name="Tủ hồ sơ",
+            category_id=world.categories["BG"],
+            holder_unit_id=world.units["A"],
+            room_id=room["id"],
+        )
+    only = world.create("/api/v1/rooms", site_id=first["id"], name="Phòng một mình")
+    alone = world.create(
+        "/api/v1/assets",
+        name="Bàn",
+        category_id=world.categories["BG"],
+        holder_unit_id=world.units["A"],
+        room_id=only["id"],
+    )
+
+    async def room_lines() -> dict[int, str]:
+        ids = [a["id"] for a in rows.values()] + [alone["id"]]
+        conn = await connect(database_url)
+        try:
+            labelled = await queries.asset_labels(conn, world.units["A"], ASSETS.choices(), ids, 10)
+        finally:
+            await conn.close()
+        return {row["tag"]: row["room_name"] for row in labelled}
+
+    lines = asyncio.run(room_lines())
+    assert lines[rows["Trụ sở 1"]["tag"]] == "Trụ sở 1 · Phòng Kế toán"
+    assert lines[rows["Trụ sở 2"]["tag"]] == "Trụ sở 2 · Phòng Kế toán"
+    assert lines[alone["tag"]] == "Phòng một mình"

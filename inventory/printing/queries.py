@@ -7,9 +7,15 @@ import asyncpg
 from inventory.accounts.scope import in_scope
 from inventory.db.listing import ListParams, ListQuery
 
-# Room by room, the order in which they are stuck on.
+# Room by room, the order in which they are stuck on. Where another site of the same
+# holder has a room of the same name, the room line names its site too.
 ASSET_LABELS = """
-SELECT a.tag, u.name AS unit_name, a.name AS asset_name, r.name AS room_name
+SELECT a.tag, u.name AS unit_name, a.name AS asset_name,
+       CASE WHEN EXISTS (
+           SELECT 1 FROM rooms twin JOIN sites other ON other.id = twin.site_id
+           WHERE twin.name = r.name AND twin.site_id <> r.site_id
+             AND other.holder_unit_id = s.holder_unit_id
+       ) THEN s.name || ' · ' || r.name ELSE r.name END AS room_name
 FROM assets a JOIN units u ON u.id = a.holder_unit_id
 LEFT JOIN sites s ON s.id = a.site_id LEFT JOIN rooms r ON r.id = a.room_id
 WHERE a.tag IS NOT NULL AND {where}
