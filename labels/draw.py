@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 
 from labels.data import LabelData
 from labels.layout import Layout, TextBox, layout_for, mm_to_px
-from labels.qr import ErrorCorrection, make_qr, qr_bitmap
+from labels.qr import LEVELS_DOWN, ErrorCorrection, QrSymbol, make_qr, qr_bitmap, qr_version
 from labels.raster import Bitmap
 from labels.stocks import Stock
 from labels.text import clean, fit_lines, inset, line_bitmap, text_width
@@ -29,10 +29,7 @@ def label_size_px(stock: Stock, dpi: int) -> tuple[int, int]:
 
 def artwork(label: LabelData, size: tuple[int, int], dpi: int, ec: ErrorCorrection) -> Artwork:
     """The rasters that make up `label` as a `size` pixel label, and where they go."""
-    symbol = make_qr(label.url, ec)  # the one costly step, once per label
-    layout = layout_for(
-        size[0], size[1], dpi, symbol.size, label.asset_name is not None, label.room is not None
-    )
+    symbol, layout = symbol_and_layout(label, size, dpi, ec)
     lines = []
     for box, texts in label_lines(label, layout):
         for i, text in enumerate(texts):
@@ -40,6 +37,36 @@ def artwork(label: LabelData, size: tuple[int, int], dpi: int, ec: ErrorCorrecti
             if bitmap.height:
                 lines.append((box.x, box.y + i * box.line_height + bitmap.top, bitmap))
     return Artwork((layout.qr_x, layout.qr_y, qr_bitmap(symbol, layout.module_px)), tuple(lines))
+
+
+def symbol_and_layout(
+    label: LabelData,
+    size: tuple[int, int],
+    dpi: int,
+    ec: ErrorCorrection,
+    max_module_px: int | None = None,
+) -> tuple[QrSymbol, Layout]:
+    """The label's QR symbol and layout.
+
+    `ec` is the error-correction level, except on a compact label (25 mm squares): there
+    a symbol a version smaller gets a pixel more per module, which a phone camera needs
+    more than the extra correction (docs/labels.md, "Labels for the field"), so it gets the
+    highest level, `ec` or lower, that gives the biggest modules.
+    """
+
+    def layout(level: ErrorCorrection) -> tuple[int, Layout]:
+        version = qr_version(label.url, level)
+        modules = 17 + 4 * version
+        has_asset, has_room = label.asset_name is not None, label.room is not None
+        return version, layout_for(*size, dpi, modules, has_asset, has_room, max_module_px)
+
+    version, chosen = layout(ec)
+    if chosen.compact:
+        for level in LEVELS_DOWN[LEVELS_DOWN.index(ec) + 1 :]:
+            lower_version, lower = layout(level)
+            if lower.compact and lower.module_px > chosen.module_px:
+                ec, version, chosen = level, lower_version, lower
+    return make_qr(label.url, ec, version), chosen  # the one costly step, once per label
 
 
 def label_lines(label: LabelData, layout: Layout) -> list[tuple[TextBox, tuple[str, ...]]]:

@@ -16,7 +16,7 @@ QUIET_MODULES_COMPACT = 2  # small labels: readers cope with 2 (the tests decode
 EDGE_MM = 1.0  # no ink closer to a label's edge: die-cut and paper-feed tolerance
 MIN_MODULE_MM = 0.25  # smaller modules defeat phone cameras
 MIN_TEXT_COLUMN_MM = 14.0  # narrower than this, the text column is dropped
-MIN_TAG_MM = 2.0  # height of the tag line under the QR on a compact label
+MIN_TAG_MM = 1.5  # height of the tag line under the QR on a compact label (about 6 pt)
 # Tags are sized for this: 10 characters, letters as wide as N. Wider ones (M, W, longer
 # tags) get a slightly smaller font rather than overflowing.
 TAG_SAMPLE = "00-NNNNNNN"
@@ -53,6 +53,11 @@ class Layout:
     unit: TextBox | None = None
     asset: TextBox | None = None
     room: TextBox | None = None
+
+    @property
+    def compact(self) -> bool:
+        """The QR alone with the tag under it: no text column."""
+        return self.unit is None
 
 
 @lru_cache(maxsize=256)
@@ -123,23 +128,25 @@ def _stack(
 
 
 def _compact(width: int, height: int, dpi: int, modules: int, max_module_px: int | None) -> Layout:
-    """QR centred at the top, quiet zone 2 modules, the tag alone underneath."""
+    """QR centred at the top in its quiet zone, the tag alone underneath, the tag's ink at
+    least EDGE_MM from the label's edges (the quiet zone may reach them: it is white)."""
     quiet = QUIET_MODULES_COMPACT
-    bottom = max(mm_to_px(EDGE_MM / 2, dpi), 1)
+    edge = mm_to_px(EDGE_MM, dpi)
     span = modules + 2 * quiet
-    module_px = min(width // span, (height - mm_to_px(MIN_TAG_MM, dpi) - bottom) // span)
+    module_px = min(width // span, (height - mm_to_px(MIN_TAG_MM, dpi) - edge) // span)
     if max_module_px:
         module_px = min(module_px, max_module_px)
     _check_module(module_px, dpi)
-    qr_x = (width - modules * module_px) // 2
-    qr_y = quiet * module_px
-    tag_y = qr_y + (modules + quiet) * module_px
-    edge = mm_to_px(EDGE_MM, dpi)
     tag_w = width - 2 * edge
     size = _largest_tag_size(tag_w)
-    while size > 1 and sum(line_metrics(size, True, tag=True)) > height - bottom - tag_y:
+    room = height - edge - span * module_px  # under the quiet zone, above the edge
+    while size > 1 and sum(line_metrics(size, True, tag=True)) > room:
         size -= 1
     above, below = line_metrics(size, True, tag=True)
+    spare = (room - above - below) // 2  # shared by the quiet zone above and the gap below
+    qr_x = (width - modules * module_px) // 2
+    qr_y = quiet * module_px + spare
+    tag_y = qr_y + (modules + quiet) * module_px + spare
     tag = TextBox(edge, tag_y, tag_w, size, True, above + below, above, centred=True)
     return Layout(width, height, module_px, quiet, qr_x, qr_y, tag)
 

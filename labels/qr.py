@@ -14,6 +14,7 @@ from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
 from labels.raster import Bitmap
 
 ErrorCorrection = Literal["L", "M", "Q", "H"]
+LEVELS_DOWN: tuple[ErrorCorrection, ...] = ("H", "Q", "M", "L")  # most correction first
 
 EC_LEVELS: dict[str, int] = {
     "L": qrcode.constants.ERROR_CORRECT_L,
@@ -57,13 +58,27 @@ class QrSymbol:
         return len(self.rows)
 
 
-def make_qr(data: str, ec: ErrorCorrection = "Q") -> QrSymbol:
-    """Encode `data` in the smallest version that holds it at error-correction level `ec`."""
+def _check_ec(ec: str) -> None:
     if ec not in EC_LEVELS:
         raise ValueError(f"error correction must be one of L, M, Q, H, not {ec!r}")
+
+
+def qr_version(data: str, ec: ErrorCorrection = "Q") -> int:
+    """The smallest version that holds `data` at level `ec` (cheap: no matrix, no masks).
+    The symbol is 17 + 4 x version modules wide."""
+    _check_ec(ec)
     qr = qrcode.QRCode(error_correction=EC_LEVELS[ec], border=0)
     qr.add_data(qr_segment(data))
-    qr.make(fit=True)
+    return qr.best_fit()
+
+
+def make_qr(data: str, ec: ErrorCorrection = "Q", version: int | None = None) -> QrSymbol:
+    """Encode `data` in the smallest version that holds it at error-correction level `ec`
+    (or in `version`, when the caller already knows it from qr_version)."""
+    _check_ec(ec)
+    qr = qrcode.QRCode(version=version, error_correction=EC_LEVELS[ec], border=0)
+    qr.add_data(qr_segment(data))
+    qr.make(fit=version is None)
     return QrSymbol(
         data=data,
         ec=ec,

@@ -116,28 +116,42 @@ def _longest_prefix(text: str, size: int, bold: bool, width: int, suffix: str = 
     return low
 
 
+# Left off the end of a shortened line before its "…": a comma or dash there reads as noise.
+_BEFORE_ELLIPSIS = " ,;:-–—/(&+"
+
+
 @lru_cache(maxsize=4096)
 def fit_lines(text: str, size: int, bold: bool, width: int, max_lines: int) -> tuple[str, ...]:
     """Wrap `text` at spaces into at most `max_lines` lines of at most `width` pixels, as
-    measured with the font; if text remains, shorten the last line and end it with "…".
-    A word longer than a whole line is broken where it has to be."""
+    measured with the font. If text remains, the last line ends after its last whole word
+    with "…" ("Máy vi tính để…", never "Máy vi tính đ…"). Only a word longer than a whole
+    line is cut inside, and then it ends the text with "…" too."""
     lines: list[str] = []
     rest = text
     while rest:
         if text_width(rest, size, bold) <= width:
             lines.append(rest)
             break
-        if len(lines) == max_lines - 1:
-            n = _longest_prefix(rest, size, bold, width, ELLIPSIS)
-            lines.append(rest[:n].rstrip() + ELLIPSIS)
-            break
         n = _longest_prefix(rest, size, bold, width)
         cut = rest.rfind(" ", 0, n + 1)
-        if cut <= 0:
-            cut = max(n, 1)
+        if cut <= 0 or len(lines) == max_lines - 1:
+            lines.append(_shortened(rest, size, bold, width))
+            break
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     return tuple(lines)
+
+
+def _shortened(text: str, size: int, bold: bool, width: int) -> str:
+    """`text`, too long for `width`, cut after its last whole word that leaves room for "…";
+    inside the first word only if that word alone is too long."""
+    n = _longest_prefix(text, size, bold, width, ELLIPSIS)
+    if text[n:].split(" ", 1)[0].strip(_BEFORE_ELLIPSIS):  # inside a word: drop that word
+        cut = text.rfind(" ", 0, n)
+        if cut > 0 and text[:cut].rstrip(_BEFORE_ELLIPSIS):
+            n = cut
+    kept = text[:n].rstrip(_BEFORE_ELLIPSIS) or text[:n].rstrip()
+    return kept + ELLIPSIS
 
 
 @lru_cache(maxsize=2048)

@@ -10,9 +10,9 @@ commands (a ~ command would run even inside field data).
 from collections.abc import Iterable
 
 from labels.data import LabelData
-from labels.draw import label_lines
-from labels.layout import layout_for, mm_to_px
-from labels.qr import ErrorCorrection, make_qr
+from labels.draw import label_lines, symbol_and_layout
+from labels.layout import mm_to_px
+from labels.qr import ErrorCorrection
 from labels.stocks import RollStock, Stock
 from labels.text import inset
 
@@ -43,16 +43,9 @@ def render_zpl(
 
 def _label_zpl(label: LabelData, stock: Stock, dpi: int, ec: ErrorCorrection, font: str) -> str:
     width, height = mm_to_px(stock.label_w_mm, dpi), mm_to_px(stock.label_h_mm, dpi)
-    symbol = make_qr(label.url, ec)  # for its size (version) and mode, as on the PNG
-    layout = layout_for(
-        width,
-        height,
-        dpi,
-        symbol.size,
-        label.asset_name is not None,
-        label.room is not None,
-        max_module_px=MAX_MAGNIFICATION,
-    )
+    # For its size (version), mode and level, as on the PNG; the printer draws its own.
+    symbol, layout = symbol_and_layout(label, (width, height), dpi, ec, MAX_MAGNIFICATION)
+    ec = symbol.ec
     out = [
         "^XA",
         "^CI28",

@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
-from labels import STOCKS, LabelData, make_qr, render_image, render_png, render_png_zip
-from labels.layout import layout_for, mm_to_px
+from labels import STOCKS, LabelData, render_image, render_png, render_png_zip
+from labels.draw import symbol_and_layout
+from labels.layout import mm_to_px
 
 Decode = Callable[[Image.Image], list[str]]
 OpenPng = Callable[[bytes], Image.Image]
@@ -51,9 +52,8 @@ def test_small_square_stock_has_a_20_mm_qr_and_only_the_tag(
 ) -> None:
     label: LabelData = request.getfixturevalue(which)
     size = mm_to_px(25, 300)
-    symbol = make_qr(label.url)
-    layout = layout_for(size, size, 300, symbol.size, label.asset_name is not None, True)
-    assert layout.unit is None and layout.asset is None and layout.room is None
+    symbol, layout = symbol_and_layout(label, (size, size), 300, "Q")
+    assert layout.compact and layout.unit is None and layout.asset is None and layout.room is None
     assert layout.quiet_modules >= 2
     assert 19 <= symbol.size * layout.module_px * 25.4 / 300 <= 21  # ~20 mm
     assert layout.tag.y >= layout.qr_y + (symbol.size + 2) * layout.module_px  # below the QR
@@ -67,8 +67,7 @@ def test_qr_modules_are_whole_pixels_inside_a_clear_quiet_zone(
     """Each module is a solid square of module_px pixels where the layout put it, and
     nothing else is inked within the quiet zone."""
     image = render_image(full_label, STOCKS[stock_name])
-    symbol = make_qr(full_label.url)
-    layout = layout_for(*image.size, 300, symbol.size)
+    symbol, layout = symbol_and_layout(full_label, image.size, 300, "Q")
     s, n = layout.module_px, symbol.size
     for r, row in enumerate(symbol.rows):
         for c, dark in enumerate(row):

@@ -1,12 +1,14 @@
 """Text: cleaned, shortened to fit with the font's own widths, and never out of its box."""
 
+import math
 import unicodedata
 from dataclasses import replace
 
 import pytest
 
 from labels import STOCKS, LabelData, make_qr, render_image
-from labels.draw import label_lines
+from labels.draw import label_lines, symbol_and_layout
+from labels.fonts import load_font
 from labels.layout import Layout, layout_for, mm_to_px
 from labels.text import ELLIPSIS, clean, fit_lines, inset, text_width
 
@@ -29,14 +31,66 @@ def test_decomposed_input_renders_like_composed(full_label: LabelData) -> None:
     assert render_image(nfd, stock).tobytes() == render_image(full_label, stock).tobytes()
 
 
-@pytest.mark.parametrize("text", [LONG_NAME, LONG_WORD])
+def whole_words(lines: tuple[str, ...], text: str) -> bool:
+    """The lines are the text's first words, each line whole words, and only the last
+    line may end with "…"."""
+    words = text.split()
+    shown = " ".join(lines).removesuffix(ELLIPSIS).split()
+    if not all(ELLIPSIS not in line for line in lines[:-1]):
+        return False
+    return bool(shown) and all(
+        got == want or (got + ",") == want for got, want in zip(shown, words, strict=False)
+    )
+
+
 @pytest.mark.parametrize("width", [120, 300])
-def test_long_text_wraps_to_two_lines_then_ends_with_an_ellipsis(text: str, width: int) -> None:
-    lines = fit_lines(clean(text), 27, False, width, 2)
+def test_long_text_wraps_to_two_lines_then_ends_with_an_ellipsis(width: int) -> None:
+    text = clean(LONG_NAME)
+    lines = fit_lines(text, 27, False, width, 2)
     assert len(lines) == 2
     assert lines[-1].endswith(ELLIPSIS)
     assert all(text_width(line, 27, False) <= width for line in lines)
-    assert clean(text).startswith(lines[0])
+    assert text.startswith(lines[0])
+    assert whole_words(lines, text), lines
+
+
+@pytest.mark.parametrize("width", range(90, 700, 23))
+@pytest.mark.parametrize("size", [20, 27])
+def test_names_are_shortened_after_a_whole_word(width: int, size: int, vietnamese: str) -> None:
+    """Vietnamese with stacked marks, measured with the font itself (what Pillow measures
+    for the same font is what we measure): every line fits, no word is cut."""
+    text = clean(LONG_NAME + " " + vietnamese)
+    font = load_font(size, False)
+    for max_lines in (1, 2):
+        lines = fit_lines(text, size, False, width, max_lines)
+        assert lines[-1].endswith(ELLIPSIS) and len(lines) <= max_lines
+        assert whole_words(lines, text), lines
+        for line in lines:
+            assert text_width(line, size, False) <= width, line
+            assert font.getlength(line) == pytest.approx(text_width(line, size, False), abs=0.5)
+
+
+def test_the_ellipsis_follows_the_last_word_that_fits() -> None:
+    text = "Máy vi tính để bàn Dell OptiPlex"
+    fitted = fit_lines(
+        text, 27, False, math.ceil(text_width("Máy vi tính để bàn D…", 27, False)), 1
+    )
+    assert fitted == ("Máy vi tính để bàn…",)
+    # A comma or dash is not left before the ellipsis.
+    width = math.ceil(text_width("Máy in, máy scan…", 27, False))
+    assert fit_lines("Máy in, máy scan, máy photo", 27, False, width, 1) == ("Máy in, máy scan…",)
+    width = math.ceil(text_width("Bàn làm việc – gỗ…", 27, False)) - 1
+    assert fit_lines("Bàn làm việc – gỗ sồi", 27, False, width, 1) == ("Bàn làm việc…",)
+
+
+def test_a_word_longer_than_the_line_is_cut_with_an_ellipsis() -> None:
+    for text, first in ((LONG_WORD, ()), ("Bàn " + LONG_WORD, ("Bàn",))):
+        lines = fit_lines(text, 27, False, 200, 2)
+        assert lines[: len(first)] == first
+        cut = lines[len(first)]
+        assert len(lines) == len(first) + 1 and cut.endswith(ELLIPSIS)
+        assert LONG_WORD.startswith(cut.removesuffix(ELLIPSIS)) and len(cut) > 5
+        assert text_width(cut, 27, False) <= 200
 
 
 def test_short_text_is_left_alone() -> None:
@@ -45,7 +99,7 @@ def test_short_text_is_left_alone() -> None:
 
 
 def test_a_line_with_no_room_for_a_character_still_ends() -> None:
-    assert fit_lines("Tủ tài liệu", 27, False, 5, 2) == ("T", ELLIPSIS)
+    assert fit_lines("Tủ tài liệu", 27, False, 5, 2) == (ELLIPSIS,)
 
 
 def allowed_areas(layout: Layout, modules: int) -> list[tuple[int, int, int, int]]:
@@ -70,13 +124,13 @@ def test_long_texts_never_overflow_their_boxes(stock_name: str, vietnamese: str)
     )
     stock = STOCKS[stock_name]
     image = render_image(label, stock)
-    layout = layout_for(*image.size, 300, make_qr(label.url).size)
+    symbol, layout = symbol_and_layout(label, image.size, 300, "Q")
     edge = mm_to_px(1.0, 300)
-    for left, top, right, bottom in allowed_areas(layout, make_qr(label.url).size):
+    for left, top, right, bottom in allowed_areas(layout, symbol.size):
         assert left >= edge and right <= image.width - edge
         assert top >= 0 and bottom <= image.height
     outside = image.convert("L")
-    for area in allowed_areas(layout, make_qr(label.url).size):
+    for area in allowed_areas(layout, symbol.size):
         outside.paste(255, area)
     assert outside.getextrema() == (255, 255), "ink outside the QR and the text boxes"
     # Nothing was cut off at a box's edge either: every line fits as measured.
