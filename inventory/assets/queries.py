@@ -30,6 +30,15 @@ SCOPE = in_scope("a.holder_unit_id", "$2")
 GET = f"SELECT {COLUMNS} FROM {FROM} WHERE a.id = $1 AND {SCOPE}"
 GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE OF a"
 BY_TAG = f"SELECT {COLUMNS} FROM {FROM} WHERE a.tag = $1 AND {SCOPE}"
+# The phone page's: the asset, and where and by whom it was last seen, in one round trip.
+PAGE_BY_TAG = f"""
+SELECT {COLUMNS}, seen_room.name AS seen_room_name,
+       coalesce(nullif(seen_by.full_name, ''), seen_by.login) AS seen_by_name
+FROM {FROM}
+LEFT JOIN rooms seen_room ON seen_room.id = a.last_seen_room_id
+LEFT JOIN users seen_by ON seen_by.id = a.last_seen_by
+WHERE a.tag = $1 AND {SCOPE}
+"""
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM {FROM} WHERE {{where}}"
 
@@ -138,11 +147,6 @@ WHERE a.tag IS NULL AND {in_scope("a.holder_unit_id", "$1")}
   AND ($2::text IS NULL OR a.search @@ to_tsquery('simple', $2))
 ORDER BY a.sort_name COLLATE "C", a.id LIMIT $3
 """
-LAST_SEEN = """
-SELECT r.name AS room_name, u.login, u.full_name FROM assets a
-LEFT JOIN rooms r ON r.id = a.last_seen_room_id LEFT JOIN users u ON u.id = a.last_seen_by
-WHERE a.id = $1
-"""
 
 
 async def held_by(conn: asyncpg.Connection, asset_id: int, unit_id: int) -> bool:
@@ -155,11 +159,6 @@ async def untagged(
 ) -> list[asyncpg.Record]:
     """Untagged assets in a unit's scope, by name; `words` a tsquery from listing.tsquery."""
     return await conn.fetch(UNTAGGED, unit_id, words, limit)
-
-
-async def last_seen(conn: asyncpg.Connection, asset_id: int) -> asyncpg.Record:
-    """Where and by whom an asset (already read in scope) was last seen."""
-    return await conn.fetchrow(LAST_SEEN, asset_id)
 
 
 async def set_condition(conn: asyncpg.Connection, asset_id: int, condition: str) -> None:
@@ -196,3 +195,8 @@ async def seen_in_room(
 ) -> list[asyncpg.Record]:
     """The assets of the caller's scope last seen in a room, latest first, with who saw them."""
     return await conn.fetch(SEEN_IN_ROOM, room_id, scope_unit_id, limit)
+
+
+async def for_page(conn: asyncpg.Connection, tag: str, scope_unit_id: int) -> asyncpg.Record | None:
+    """The asset bearing `tag` in the scope, with its last sighting's room and person."""
+    return await conn.fetchrow(PAGE_BY_TAG, tag, scope_unit_id)

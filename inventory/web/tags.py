@@ -72,9 +72,8 @@ async def _show(
     field_error: str | None = None,
 ) -> Template | Redirect:
     can_write = principal.role in WRITERS
-    asset = await assets.by_tag(conn, code, principal.unit_id)
+    asset = await assets.for_page(conn, code, principal.unit_id)
     if asset is not None:
-        seen = await assets.last_seen(conn, asset["id"])
         return page(
             request,
             "tag_asset.html",
@@ -84,8 +83,8 @@ async def _show(
             claimed=claimed,
             done=done if done in DONE else None,
             seen_at=when(asset["last_seen_at"]),
-            seen_room=seen["room_name"],
-            seen_by=seen["full_name"] or seen["login"],
+            seen_room=asset["seen_room_name"],
+            seen_by=asset["seen_by_name"],
         )
     tag = await claims.lookup(conn, code, principal.unit_id)
     if tag is None:
