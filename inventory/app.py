@@ -70,6 +70,7 @@ from inventory.web.rooms import router as room_pages_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
 from inventory.web.scan import router as scan_pages_router
+from inventory.web.stocktakes import router as stocktake_pages_router
 from inventory.web.tags import router as tag_pages_router
 
 WEB = Path(__file__).parent / "web"
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             jobs_router,
             tag_pages_router,
             scan_pages_router,
+            stocktake_pages_router,
             asset_pages_router,
             room_pages_router,
             job_pages_router,

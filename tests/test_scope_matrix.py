@@ -853,6 +853,29 @@ CASES = [
         page=True,
     ),
     *STOCKTAKE_CASES,
+    # The stocktake pages: the open counts of the caller's scope; one count's scanning
+    # page is for those who count (admins, officers), a reader of the unit gets 403.
+    Case(
+        "GET",
+        "/stocktakes",
+        READERS,
+        200,
+        200,
+        lambda w, u: "/stocktakes",
+        sees=lambda login, unit: True,
+        page=True,
+    ),
+    Case(
+        "GET",
+        "/stocktakes/{stocktake_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/stocktakes/{_stocktake(w, u)}",
+        sees=lambda login, unit: _sees(login, unit) and USERS[login][0] in REGISTRY_WRITERS,
+        page=True,
+        writes_page=True,
+    ),
     *HANDOVER_CASES,
 ]
 
@@ -871,6 +894,9 @@ EXEMPT = {
     "GET /schema/oauth2-redirect.html": "the API's description",
     "GET /schema/{path:str}": "the API's description",
     "GET /static/{file_path:path}": "styles, scripts and the vendored Swagger UI",
+    "GET /sw.js": "the service worker's script, the same for everyone",
+    "POST /stocktakes/{stocktake_id:int}/scans": "the stocktake page's JSON batches (CSRF in a"
+    " header), the API route's function: scope in tests/test_stocktake_pages.py",
 }
 
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')

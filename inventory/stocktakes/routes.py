@@ -197,19 +197,11 @@ def _columns(data: ScanBatch) -> tuple[list[Any], ...]:
     return columns
 
 
-@post(
-    "/{stocktake_id:int}/scans",
-    guards=[allow(*WRITERS)],
-    status_code=200,
-    responses=errors(404, 413, 422),
-)
-async def post_scans(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int], data: JSONBody[ScanBatch]
+async def receive_scans(
+    conn: asyncpg.Connection, principal: Principal, stocktake_id: int, data: ScanBatch
 ) -> BatchAnswer:
-    """Receive a batch of up to 500 scans, by you. Each scan id is accepted once: a batch
-    sent again adds nothing (`accepted: false`). Each scan says what it is: `found` (an
-    asset of the unit), `not_ours` (another unit's), `unknown`, or `blank` (an unclaimed
-    tag of the unit). Scans arriving after the stocktake closed are kept, flagged late."""
+    """Take a batch of scans by `principal`, each scan id once (the API's route and the
+    stocktake's phone page both send here)."""
     columns = _columns(data)
     async with Write(conn, principal):
         stocktake = await queries.lock_for_scans(conn, stocktake_id, principal.unit_id)
@@ -235,6 +227,22 @@ async def post_scans(
         answers.append(ScanAnswer(scan.id, accepted, ScanKind(row["kind"]), row["asset_id"]))
     taken = sum(a.accepted for a in answers)
     return BatchAnswer(accepted=taken, duplicates=len(answers) - taken, late=late, scans=answers)
+
+
+@post(
+    "/{stocktake_id:int}/scans",
+    guards=[allow(*WRITERS)],
+    status_code=200,
+    responses=errors(404, 413, 422),
+)
+async def post_scans(
+    conn: Conn, principal: Me, stocktake_id: FromPath[int], data: JSONBody[ScanBatch]
+) -> BatchAnswer:
+    """Receive a batch of up to 500 scans, by you. Each scan id is accepted once: a batch
+    sent again adds nothing (`accepted: false`). Each scan says what it is: `found` (an
+    asset of the unit), `not_ours` (another unit's), `unknown`, or `blank` (an unclaimed
+    tag of the unit). Scans arriving after the stocktake closed are kept, flagged late."""
+    return await receive_scans(conn, principal, stocktake_id, data)
 
 
 @post(

@@ -188,6 +188,23 @@ VI: dict[str, str] = {
     "room_not_found_title": "Không tìm thấy phòng",
     "room_not_found_text": "Không có phòng nào mang mã này mà bạn được xem.",
     "scanner_found_room": "Đã đọc tem phòng {tag}, đang mở…",
+    "st_title": "Kiểm kê",
+    "st_open_none": "Đơn vị chưa có đợt kiểm kê nào đang mở.",
+    "st_expected_n": "tài sản cần kiểm",
+    "st_room": "Phòng đang kiểm",
+    "st_pending": "Chờ gửi",
+    "st_sent": "Đã gửi",
+    "st_offline": "Mất kết nối: các lần quét được lưu trên máy và sẽ tự gửi khi có mạng.",
+    "st_scanned": "Đã ghi {tag}: {name}",
+    "st_not_expected": "Đã ghi {tag} (không có trong danh sách cần kiểm)",
+    "st_again": "{tag} vừa được quét",
+    "st_room_set": "Đang kiểm phòng {room}",
+    "st_room_other": "Tem phòng {tag} không thuộc đợt kiểm kê này.",
+    "st_add": "Ghi",
+    "st_expected": "Danh sách cần kiểm",
+    "st_seen": "đã quét",
+    "st_other_user": "Còn lần quét chưa gửi của người dùng khác trên máy này:"
+    " chúng chỉ được gửi khi người đó đăng nhập.",
 }
 
 EN: dict[str, str] = {
@@ -369,6 +386,23 @@ EN: dict[str, str] = {
     "room_not_found_title": "Room not found",
     "room_not_found_text": "No room you may see has this code.",
     "scanner_found_room": "Read room label {tag}, opening…",
+    "st_title": "Stocktakes",
+    "st_open_none": "No stocktake of your unit is open.",
+    "st_expected_n": "assets to count",
+    "st_room": "Room being counted",
+    "st_pending": "Waiting to send",
+    "st_sent": "Sent",
+    "st_offline": "Offline: scans are kept on this phone and sent when the connection is back.",
+    "st_scanned": "Recorded {tag}: {name}",
+    "st_not_expected": "Recorded {tag} (not on the expected list)",
+    "st_again": "{tag} was just scanned",
+    "st_room_set": "Counting room {room}",
+    "st_room_other": "Room label {tag} is not a room of this stocktake.",
+    "st_add": "Record",
+    "st_expected": "Expected list",
+    "st_seen": "scanned",
+    "st_other_user": "Unsent scans of another user are on this phone:"
+    " they are sent only when that user signs in.",
 }
 
 

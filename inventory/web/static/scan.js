@@ -95,6 +95,14 @@
     location.assign((path || "/t/") + encodeURIComponent(tag));
   }
 
+  /* A page that keeps what is read (the stocktake page) takes it from the "tagread" event
+     and cancels it: the camera stays on, nothing is opened. */
+  function handled(tag, isRoom) {
+    var event = document.createEvent("CustomEvent");
+    event.initCustomEvent("tagread", false, true, { tag: tag, room: isRoom });
+    return !root.dispatchEvent(event);
+  }
+
   function scanned(raw) {
     if (leaving) return;
     var tag = TagCode.fromUrl(raw, hosts);
@@ -104,6 +112,7 @@
     var problem = tag === null ? "malformed" : TagCode.validate(tag);
     if (problem === "valid") {
       feedback(true);
+      if (handled(tag, room !== null)) return;
       say((room !== null ? text.foundRoom : text.found).replace("{tag}", tag), "ok");
       open(tag, room !== null ? "/r/" : "/t/");
       return;
@@ -285,6 +294,11 @@
     var problem = TagCode.validate(tag);
     if (problem === "valid") {
       typedError.hidden = true;
+      if (handled(tag, false)) {
+        input.value = "";
+        input.focus();
+        return;
+      }
       open(tag);
       return;
     }

@@ -1,0 +1,137 @@
+"""The stocktake pages for officers: `/stocktakes` (the open counts of my scope) and
+`/stocktakes/{id}` (the camera scanner of `/scan`, a room chooser and the expected list,
+kept on the phone so a count goes on without a connection).
+
+The page queues each scan in the phone's IndexedDB under an id made there, then sends
+batches to `POST /stocktakes/{id}/scans`: the session's twin of the API's route (which
+takes bearer tokens only), guarded by the CSRF token in the `x-csrftoken` header, and
+calling the same `receive_scans`. The service worker (`/sw.js`, `static/sw.js`) keeps
+the pages and their scripts for opening offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from asyncpg import Record
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import File, Redirect, Template
+
+from inventory.accounts.guards import WRITERS, allow
+from inventory.accounts.scope import in_scope
+from inventory.db.dependencies import Conn
+from inventory.db.listing import MAX_LIMIT, Listing, ListQuery
+from inventory.deployment import base_url
+from inventory.rooms import filters as room_filters
+from inventory.rooms import queries as room_queries
+from inventory.stocktakes import filters, queries
+from inventory.stocktakes.routes import STOCKTAKES, receive_scans
+from inventory.stocktakes.schemas import BatchAnswer, ScanBatch
+from inventory.web.pages import login_redirect, page, when
+
+SERVICE_WORKER = Path(__file__).parent / "static" / "sw.js"
+SHOWN = 100
+"""Open stocktakes listed; a unit has one or two at a time."""
+
+
+@get("/stocktakes", include_in_schema=False)
+async def stocktakes_page(
+    request: Request, conn: Conn, lang: FromQuery[str | None] = None
+) -> Template | Redirect:
+    principal = request.user
+    if principal is None:
+        return login_redirect(request)
+    query = ListQuery()
+    query.add(in_scope("s.unit_id", "{}"), principal.unit_id)
+    listing = filters.STOCKTAKES.choices(status="open", limit=SHOWN)
+    found = await listing.page(conn, queries.LIST, query, lambda r: r)
+    rows = [{**dict(r), "opened": when(r["opened_at"])} for r in found.items]
+    return page(request, "stocktakes.html", lang, stocktakes=rows)
+
+
+async def _all(
+    conn: Conn, listing: Listing, select: str, where: str, value: object, **given: object
+) -> list[Record]:
+    """Every row of a list, page by page (`where` with one `{}` for `value`)."""
+    rows: list[Record] = []
+    cursor = None
+    while True:
+        query = ListQuery()
+        query.add(where, value)
+        choices = listing.choices(limit=MAX_LIMIT, cursor=cursor, **given)
+        got = await choices.page(conn, select, query, lambda r: r)
+        rows += got.items
+        cursor = got.next_cursor
+        if cursor is None:
+            return rows
+
+
+@get("/stocktakes/{stocktake_id:int}", include_in_schema=False)
+async def stocktake_page(
+    request: Request, conn: Conn, stocktake_id: FromPath[int], lang: FromQuery[str | None] = None
+) -> Template | Redirect:
+    principal = request.user
+    if principal is None:
+        return login_redirect(request)
+    row = await STOCKTAKES.get(conn, principal, stocktake_id)  # another unit's: 404
+    if principal.role not in WRITERS:
+        raise PermissionDeniedException(f"the {principal.role} role does not count")
+    # The rooms with their labels' codes, so that scanning a room label chooses it.
+    site_rooms = await _all(
+        conn,
+        room_filters.ROOMS,
+        room_queries.LIST,
+        in_scope("s.holder_unit_id", "{}"),
+        principal.unit_id,
+        site_id=row["site_id"],
+    )
+    codes = {r["id"]: r["tag"] for r in site_rooms}
+    rooms = [[i, n, codes.get(i)] for i, n in zip(row["room_ids"], row["room_names"], strict=True)]
+    expected = await _all(
+        conn, filters.EXPECTED, queries.EXPECTED, "stocktake_id = {}", stocktake_id
+    )
+    return page(
+        request,
+        "stocktake.html",
+        lang,
+        stocktake=row,
+        # Labels carry the public base URL's host; the page adds its own (as /scan does).
+        label_host=urlsplit(await base_url.of_app(request.app.state)).netloc.lower(),
+        data={
+            "id": stocktake_id,
+            "user": principal.user_id,
+            "rooms": rooms,
+            "expected": [[e["tag"], e["name"], e["room_id"]] for e in expected],
+        },
+    )
+
+
+@post(
+    "/stocktakes/{stocktake_id:int}/scans",
+    include_in_schema=False,
+    guards=[allow(*WRITERS)],
+    status_code=200,
+)
+async def stocktake_scans(
+    request: Request, conn: Conn, stocktake_id: FromPath[int], data: JSONBody[ScanBatch]
+) -> BatchAnswer:
+    return await receive_scans(conn, request.user, stocktake_id, data)
+
+
+@get("/sw.js", include_in_schema=False)
+async def service_worker() -> Response:
+    """The service worker, at the root so that its scope covers /scan and /stocktakes."""
+    return File(
+        SERVICE_WORKER,
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+        content_disposition_type="inline",
+    )
+
+
+router = Router(
+    path="/", route_handlers=[stocktakes_page, stocktake_page, stocktake_scans, service_worker]
+)
