@@ -182,3 +182,35 @@ def test_a_room_label_chooses_the_room(context: BrowserContext, world: World) ->
     )
     expect(chooser).to_have_value(str(room.json()["id"]))
     expect(page.locator("#scan-status")).to_contain_text(room.json()["name"])
+
+
+def test_unsent_scans_wait_for_their_own_officer(context: BrowserContext, world: World) -> None:
+    site_id, room_id = _place(world)
+    assets = _assets(world, room_id, 2)
+    stocktake_id = _open(world, site_id)
+    path = f"/stocktakes/{stocktake_id}"
+    page = context.new_page()
+    _sign_in(page, "officer_a", path)
+    scanner = page.locator("#scanner")
+    expect(scanner).to_have_attribute("data-store", "ready", timeout=WAIT_MS)
+    context.set_offline(True)
+    field = page.get_by_label("Mã tem")
+    for i, asset in enumerate(assets):
+        field.fill(asset["tag"])
+        field.press("Enter")
+        expect(scanner).to_have_attribute("data-pending", str(i + 1), timeout=WAIT_MS)
+    context.set_offline(False)
+    page.context.clear_cookies()  # the officer's session ends; the phone keeps the scans
+
+    _sign_in(page, "admin", path)  # an admin of the whole province on the same phone
+    expect(page.locator("#st-other")).to_be_visible(timeout=WAIT_MS)
+    expect(scanner).to_have_attribute("data-pending", "0", timeout=WAIT_MS)
+    page.wait_for_load_state("networkidle")
+    assert _scans(world, stocktake_id) == []
+
+    page.context.clear_cookies()
+    _sign_in(page, "officer_a", path)
+    expect(scanner).to_have_attribute("data-sent", "2", timeout=WAIT_MS)
+    received = _scans(world, stocktake_id)
+    assert {s["scanned_by"] for s in received} == {world.users["officer_a"]}
+    assert sorted(s["tag"] for s in received) == sorted(a["tag"] for a in assets)
