@@ -9,15 +9,21 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from tests.browser.conftest import PHONE
+from inventory.tagcodes import url
+from labels import LabelData
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.browser.test_scanner import NO_BARCODE_DETECTOR, SCAN_TIMEOUT_MS, _write_y4m
 from tests.world import PASSWORD, World
 
 SCANS = 50
 WAIT_MS = 30_000
+SAME_TAG_MS = 3000  # static/stocktake.js: the same label read again within this counts once
 
 
 def _place(world: World) -> tuple[int, int]:
@@ -214,3 +220,46 @@ def test_unsent_scans_wait_for_their_own_officer(context: BrowserContext, world:
     received = _scans(world, stocktake_id)
     assert {s["scanned_by"] for s in received} == {world.users["officer_a"]}
     assert sorted(s["tag"] for s in received) == sorted(a["tag"] for a in assets)
+
+
+def test_a_filmed_label_is_recorded_once(
+    chromium: Browser, server: str, world: World, tmp_path: Path
+) -> None:
+    """The camera path: scan.js reads the label and hands it to the stocktake page, which
+    keeps the camera on and records the label once however long it stays in view."""
+    site_id, room_id = _place(world)
+    (asset,) = _assets(world, room_id, 1)
+    stocktake_id = _open(world, site_id)
+    label = LabelData(
+        url=url(server, asset["tag"]), tag=asset["tag"], unit_name="Xã Ia Rbol", asset_name=None
+    )
+    video = _write_y4m(label, tmp_path / "label.y4m")
+    browser = chromium.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+            "--autoplay-policy=no-user-gesture-required",
+        ],
+    )
+    try:
+        context = browser.new_context(base_url=server, locale="vi-VN", **PHONE)
+        context.grant_permissions(["camera"], origin=server)
+        context.add_init_script(NO_BARCODE_DETECTOR)
+        page = context.new_page()
+        path = f"/stocktakes/{stocktake_id}"
+        _sign_in(page, "officer_a", path)
+        scanner = page.locator("#scanner")
+        expect(scanner).to_have_attribute("data-sent", "1", timeout=SCAN_TIMEOUT_MS)
+        expect(page.locator("#st-seen-n")).to_have_text("1")
+        assert urlsplit(page.url).path == path  # nothing was opened
+        # The label stays in view longer than the page's same-label window: still once.
+        page.wait_for_timeout(SAME_TAG_MS + 1500)
+        expect(scanner).to_have_attribute("data-pending", "0")
+        received = _scans(world, stocktake_id)
+        assert [(s["tag"], s["kind"]) for s in received] == [(asset["tag"], "found")]
+        context.close()
+    finally:
+        browser.close()

@@ -13,7 +13,7 @@
   var text = root.dataset;
   var BATCH = 100; // scans per request
   var EVERY_MS = 4000; // between two sends while scans wait
-  var SAME_TAG_MS = 3000; // the same label still in view: recorded once
+  var SAME_TAG_MS = 3000; // the same label read again within this: recorded once
   var statusLine = document.getElementById("scan-status");
   var roomChooser = document.getElementById("st-room");
   var banner = document.getElementById("st-offline");
@@ -254,6 +254,7 @@
     }
     var now = Date.now();
     if (tag === lastTag && now - lastTagAt < SAME_TAG_MS) {
+      lastTagAt = now; // still in view: once, however long the camera stays on it
       statusLine.textContent = text.again.replace("{tag}", tag);
       return;
     }
