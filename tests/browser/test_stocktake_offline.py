@@ -205,8 +205,9 @@ def test_unsent_scans_wait_for_their_own_officer(context: BrowserContext, world:
         field.fill(asset["tag"])
         field.press("Enter")
         expect(scanner).to_have_attribute("data-pending", str(i + 1), timeout=WAIT_MS)
+    # The officer's session ends before the network comes back: the phone keeps the scans.
+    page.context.clear_cookies()
     context.set_offline(False)
-    page.context.clear_cookies()  # the officer's session ends; the phone keeps the scans
 
     _sign_in(page, "admin", path)  # an admin of the whole province on the same phone
     expect(page.locator("#st-other")).to_be_visible(timeout=WAIT_MS)
