@@ -140,6 +140,7 @@ def test_the_home_page_greets_by_name_and_opens_a_typed_tag(
 ) -> None:
     home = officer.get("/").text
     assert "Officer A" in home and 'href="/scan"' in home and 'action="/t"' in home
+    assert 'href="/stocktakes"' in home and officer.get("/stocktakes").status_code == 200
     typed = officer.get("/t", params={"tag": " ta-test "}, follow_redirects=False)
     assert typed.status_code == 303 and typed.headers["location"] == "/t/TA-TEST"
 
