@@ -17,7 +17,8 @@ ROOT = Path(inventory.__file__).parent
 # Lowest first. A package may import its own layer's packages (without cycles) and
 # any layer below its own.
 LAYERS: list[set[str]] = [
-    # The kernel: leaf modules (settings, Vietnamese text, errors, HTTP conventions).
+    # The kernel: leaf modules (settings, Vietnamese text, errors, HTTP conventions,
+    # documents rendered from plain data).
     {
         "settings",
         "clock",
@@ -28,6 +29,7 @@ LAYERS: list[set[str]] = [
         "openapi",
         "versioning",
         "metrics",
+        "documents",
     },
     {"db"},  # the pool, the embedded server, SQL builders, lists
     {"accounts"},  # who is calling
