@@ -45,6 +45,8 @@ from inventory.history.routes import router as history_router
 from inventory.jobs.routes import router as jobs_router
 from inventory.metrics import MetricsController, RequestMetrics
 from inventory.openapi import config as openapi_config
+from inventory.photos import queries as photos
+from inventory.photos.routes import router as photos_router
 from inventory.printing.jobs import router as label_jobs_router
 from inventory.printing.render import process_pool
 from inventory.printing.routes import router as labels_router
@@ -66,6 +68,7 @@ from inventory.web.asset_actions import router as asset_pages_router
 from inventory.web.errors import ErrorPages, no_store
 from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
+from inventory.web.photos import router as photo_pages_router
 from inventory.web.rooms import router as room_pages_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
@@ -86,6 +89,7 @@ CONSTRAINTS: Constraints = {
     **tags.CONSTRAINTS,
     **stocktakes.CONSTRAINTS,
     **handovers.CONSTRAINTS,
+    **photos.CONSTRAINTS,
 }
 
 
@@ -148,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             claims_router,
             stocktakes_router,
             handovers_router,
+            photos_router,
             history_router,
             labels_router,
             label_jobs_router,
@@ -158,6 +163,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             asset_pages_router,
             room_pages_router,
             job_pages_router,
+            photo_pages_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False
             ),
@@ -193,7 +199,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         # An answer that fits in one TCP segment (1460 bytes less headers) arrives no
         # sooner compressed: one asset, for instance, which the scan lane then answers.
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1200),
+        # Routes with opt skip_compression (photos: JPEG does not shrink) are sent as they are.
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1200, exclude_opt_key="skip_compression"
+        ),
         request_max_body_size=settings.max_body_bytes,
         after_request=no_store,
     )

@@ -24,6 +24,7 @@ from litestar.status_codes import (
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
     HTTP_412_PRECONDITION_FAILED,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_428_PRECONDITION_REQUIRED,
     HTTP_500_INTERNAL_SERVER_ERROR,
@@ -79,6 +80,13 @@ class Invalid(Problem):
 class Conflict(Problem):
     status = HTTP_409_CONFLICT
     default_title = "Conflict"
+
+
+class TooLarge(Problem):
+    """A part of the body larger than its bound (a photo), the body itself within its own."""
+
+    status = HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_title = "Too large"
 
 
 class InUse(Conflict):

@@ -49,6 +49,7 @@ LAYERS: list[set[str]] = [
         "deployment",
         "stocktakes",
         "handovers",
+        "photos",
     },  # the domains
     {"web"},  # pages
     {"demo"},  # demo data, through the domains

@@ -10,6 +10,7 @@ filtered to another unit comes back empty: nothing says the record exists.
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 import uuid
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from PIL import Image
 
 from inventory.app import create_app
 from tests.world import PASSWORD, USERS, World
@@ -262,6 +264,8 @@ class Case:
     sees: Callable[[str, str], bool] = _sees
     page: bool = False  # a page: signed in by session, refusals are pages too
     writes_page: bool = False  # a page of writers: a reader of the unit gets a 403 page
+    files: Callable[[World, str], Any] | None = None  # a multipart upload instead of JSON
+    image: bool = False  # answers an image when allowed (refusals are still pages)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -446,6 +450,88 @@ STOCKTAKE_CASES = [
         body=lambda w, u: {"condition": "needs_repair", "note": "Màn hình nứt"},
     ),
 ]
+
+
+# --- Photos: one asset per unit with one photo, added by the admin ---
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "teal").save(out, "JPEG")
+    return out.getvalue()
+
+
+_PHOTO_FILE = {"photo": ("anh.jpg", _jpeg(), "image/jpeg")}
+
+
+def _photo(world: World, unit: str) -> dict[str, Any]:
+    """An asset of the unit with a photo: its id, tag, and the photo's id."""
+    key = f"photo-{unit}"
+    if key not in world.assets:
+        asset = _tagged_asset_record(world, unit)
+        added = world.callers["admin"].post(
+            f"/api/v1/assets/{asset['id']}/photos", files=_PHOTO_FILE
+        )
+        assert added.status_code == 201, added.text
+        world.assets[key] = {"id": asset["id"], "tag": asset["tag"], "photo": added.json()["id"]}  # type: ignore[assignment]
+    return world.assets[key]  # type: ignore[return-value]
+
+
+def _photo_url(world: World, unit: str, suffix: str = "") -> str:
+    photo = _photo(world, unit)
+    return f"/api/v1/assets/{photo['id']}/photos/{photo['photo']}{suffix}"
+
+
+def _photo_page(world: World, unit: str, suffix: str = "") -> str:
+    photo = _photo(world, unit)
+    return f"/t/{photo['tag']}/photos/{photo['photo']}{suffix}"
+
+
+_PA = "/api/v1/assets/{asset_id:int}/photos"
+PHOTO_CASES = [
+    Case("GET", _PA, READERS, 200, 404, lambda w, u: _photo_url(w, u).rsplit("/", 1)[0]),
+    Case(
+        "POST",
+        _PA,
+        REGISTRY_WRITERS,
+        201,
+        404,
+        lambda w, u: _photo_url(w, u).rsplit("/", 1)[0],
+        files=lambda w, u: _PHOTO_FILE,
+    ),
+    *(
+        Case(
+            "GET",
+            f"{_PA}/{{photo_id:int}}{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, suffix=suffix: _photo_url(w, u, suffix),
+        )
+        for suffix in ("", "/thumbnail")
+    ),
+    *(
+        Case(
+            "GET",
+            f"/t/{{tag:str}}/photos/{{photo_id:int}}{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, suffix=suffix: _photo_page(w, u, suffix),
+            page=True,
+            image=True,
+        )
+        for suffix in ("", "/thumbnail")
+    ),
+]
+
+
+def _tagged_asset_record(world: World, unit: str) -> dict[str, Any]:
+    return world.create(
+        "/api/v1/assets",
+        name=f"Máy ảnh {secrets.token_hex(3)}",
+        category_id=world.categories["BG"],
+        holder_unit_id=world.units[unit],
+        room_id=world.rooms[unit],
+    )
 
 
 def _tagged_asset(world: World, unit: str) -> str:
@@ -878,6 +964,7 @@ CASES = [
         writes_page=True,
     ),
     *HANDOVER_CASES,
+    *PHOTO_CASES,
 ]
 
 # Not scoped by unit, with the reason.
@@ -953,11 +1040,16 @@ def test_role_and_scope_of_every_other_route(
         else:
             response = page.get(url, follow_redirects=False)
         assert response.status_code == want, response.text[:300]
-        if want != 303:
+        if want != 303 and not (case.image and want == 200):
             assert "text/html" in response.headers["content-type"]
         return
     caller = world.callers[login]
-    response = caller.get(url) if case.method == "GET" else caller.post(url, json=body)
+    if case.method == "GET":
+        response = caller.get(url)
+    elif case.files:
+        response = caller.post(url, files=case.files(world, unit))
+    else:
+        response = caller.post(url, json=body)
     assert response.status_code == want, response.text[:300]
     is_json = response.headers.get("content-type", "").startswith("application/json")
     if case.method == "GET" and want == 200 and is_json and "items" in response.json():

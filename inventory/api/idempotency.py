@@ -15,6 +15,7 @@ phone's scan id).
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import asyncpg
@@ -70,13 +71,17 @@ class Idempotency:
         if not key or len(key) > MAX_KEY or not key.isprintable():
             await _problem(scope, receive, send, 400, "Bad request", "a bad Idempotency-Key")
             return
-        limit = scope["litestar_app"].state.settings.max_body_bytes
+        # The route's own bound where it has one (a photo's 10 MB), else the app's.
+        handler = scope.get("route_handler")
+        limit = (handler.resolve_request_max_body_size() if handler else None) or scope[
+            "litestar_app"
+        ].state.settings.max_body_bytes
         body, receive = await _read_body(receive, limit)
         if body is None:  # too large to keep: the app answers it (413) as any other
             await self.app(scope, receive, send)
             return
         fingerprint = hashlib.sha256(
-            b"\0".join((scope["path"].encode(), scope.get("query_string", b""), body))
+            b"\0".join((scope["path"].encode(), scope.get("query_string", b""), _same(scope, body)))
         ).digest()
         pool = scope["litestar_app"].state.pool
         try:
@@ -117,6 +122,16 @@ class Idempotency:
                         await conn.execute(KEEP_ANSWER, user, key, status, kept, body)
             except OUTAGES:  # the answer is sent; the key stays in flight until it expires
                 pass
+
+
+def _same(scope: Scope, body: bytes) -> bytes:
+    """The body as two sendings of one request share it: a multipart form sent again is
+    the same form under another boundary (a browser draws a new one each time)."""
+    for name, value in scope["headers"]:
+        if name == b"content-type" and value.lower().startswith(b"multipart/"):
+            found = re.search(rb'boundary="?([^";]+)', value)
+            return body.replace(found.group(1), b"") if found else body
+    return body
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:

@@ -30,9 +30,10 @@ SCOPE = in_scope("a.holder_unit_id", "$2")
 GET = f"SELECT {COLUMNS} FROM {FROM} WHERE a.id = $1 AND {SCOPE}"
 GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE OF a"
 BY_TAG = f"SELECT {COLUMNS} FROM {FROM} WHERE a.tag = $1 AND {SCOPE}"
-# The phone page's: the asset, and where and by whom it was last seen, in one round trip.
+# The phone page's: the asset, where and by whom it was last seen, and its latest photo,
+# in one round trip.
 PAGE_BY_TAG = f"""
-SELECT {COLUMNS}, seen_room.name AS seen_room_name,
+SELECT {COLUMNS}, a.latest_photo_id, seen_room.name AS seen_room_name,
        coalesce(nullif(seen_by.full_name, ''), seen_by.login) AS seen_by_name
 FROM {FROM}
 LEFT JOIN rooms seen_room ON seen_room.id = a.last_seen_room_id

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import asyncpg
+import msgspec
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -12,7 +18,14 @@ from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
 from inventory.api.records import Records
 from inventory.assets import filters, queries, rules
-from inventory.assets.schemas import AssetCreate, AssetMove, AssetPatch, AssetRead, AssetReport
+from inventory.assets.schemas import (
+    AssetCreate,
+    AssetMove,
+    AssetPatch,
+    AssetRead,
+    AssetReport,
+    ReportOperation,
+)
 from inventory.assets.writes import (
     ENTITY,
     attach_tag,
@@ -26,12 +39,15 @@ from inventory.clock import this_year
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
-from inventory.errors import NotFound
+from inventory.db.pool import connection
+from inventory.errors import NotFound, TooLarge
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.holding import require_no_history_for_holder
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
+from inventory.photos import uploads
+from inventory.photos.routes import PHOTO_ROUTE
 from inventory.tagcodes import normalize
 from inventory.tags import queries as tags
 from inventory.versioning import expected_version
@@ -145,17 +161,50 @@ async def move_asset(
     "/{asset_id:int}/reports",
     guards=[allow(*WRITERS)],
     status_code=HTTP_201_CREATED,
-    responses=errors(404, 413),
+    responses=errors(404, 413, 422),
+    operation_class=ReportOperation,
+    **PHOTO_ROUTE,
 )
 async def report_asset(
-    conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetReport]
+    request: Request, state: State, principal: Me, asset_id: FromPath[int]
 ) -> Response[AssetRead]:
     """Report a problem seen on an asset in your scope: its condition now and a note,
-    recorded in its history (damage reports from the phone)."""
-    async with Write(conn, principal) as write:
+    recorded in its history (damage reports from the phone). As JSON, or as a multipart
+    form with the same fields and, optionally, a `photo` taken of it (a JPEG, PNG or WebP
+    of at most 10 MB, kept as `POST /{asset_id}/photos` keeps one). A refused photo
+    refuses the whole report: nothing is written."""
+    data, upload = await _report_of(request, state.settings.max_body_bytes)
+    photo = await uploads.prepare(upload) if upload is not None else None
+    # The upload is read and re-encoded: only now is a pooled connection taken.
+    async with connection(request.app.state.pool) as conn, Write(conn, principal) as write:
         before = await ASSETS.get(conn, principal, asset_id, lock=True)
-        after = await report(write, before, data.condition.value, data.note.strip())
+        after = await report(write, before, data.condition.value, data.note.strip(), photo)
     return ASSETS.respond(after, HTTP_201_CREATED)
+
+
+async def _report_of(request: Request, json_limit: int) -> tuple[AssetReport, bytes | None]:
+    """The report a request sends, as JSON (within the app's bound) or as a form, and the
+    photo's bytes where a form has one."""
+    if request.content_type[0] == RequestEncodingType.MULTI_PART:
+        form = await request.form()
+        given = {k: v for k in ("condition", "note") if isinstance(v := form.get(k), str)}
+        return _decoded(lambda: msgspec.convert(given, AssetReport)), await uploads.photo_in(form)
+    body = await request.body()
+    if len(body) > json_limit:
+        raise TooLarge(f"the body is larger than {json_limit} bytes")
+    return _decoded(lambda: msgspec.json.decode(body, type=AssetReport)), None
+
+
+def _decoded(decode: Callable[[], AssetReport]) -> AssetReport:
+    """`decode()`, its refusal a 400 naming the field, as for any JSON body."""
+    try:
+        return decode()
+    except msgspec.ValidationError as exc:
+        found = re.search(r"`\$\.(\w+)`", str(exc)) or re.search(r"field `(\w+)`", str(exc))
+        field = found.group(1) if found else ""
+        raise ValidationException(str(exc), extra=[{"key": field, "message": str(exc)}]) from None
+    except msgspec.DecodeError as exc:
+        raise ValidationException(f"the body is not JSON: {exc}") from None
 
 
 @patch("/{asset_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 422, 428))

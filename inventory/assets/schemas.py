@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 import msgspec
+from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 
 from inventory.sites.schemas import Condition, Year
 from inventory.units.schemas import Name
@@ -143,3 +146,34 @@ class AssetRead(msgspec.Struct):
     last_seen_room_id: int | None
     last_seen_by: int | None
     version: int
+
+
+_REPORT_FIELDS: dict[str, Schema | Reference] = {
+    "condition": Schema(type=OpenAPIType.STRING, enum=[c.value for c in Condition]),
+    "note": Schema(type=OpenAPIType.STRING, max_length=1000),
+}
+_PHOTO = Schema(
+    type=OpenAPIType.STRING,
+    format=OpenAPIFormat.BINARY,
+    description="optional: a JPEG, PNG or WebP of at most 10 MB",
+)
+
+
+@dataclass
+class ReportOperation(Operation):
+    """The report route's body, which it reads itself: JSON (`AssetReport`), or a
+    multipart form with the same fields and a photo."""
+
+    def __post_init__(self) -> None:
+        def body(fields: dict[str, Schema | Reference]) -> OpenAPIMediaType:
+            return OpenAPIMediaType(
+                schema=Schema(type=OpenAPIType.OBJECT, properties=fields, required=["condition"])
+            )
+
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "application/json": body(_REPORT_FIELDS),
+                "multipart/form-data": body({**_REPORT_FIELDS, "photo": _PHOTO}),
+            },
+        )

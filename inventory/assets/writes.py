@@ -17,6 +17,8 @@ from inventory.categories import queries as categories
 from inventory.db import crud
 from inventory.errors import Conflict, Invalid
 from inventory.history.write import Write
+from inventory.photos import writes as photos
+from inventory.photos.rules import Encoded
 from inventory.rooms import queries as rooms
 from inventory.sites import queries as sites
 
@@ -139,10 +141,20 @@ async def move(
     return after
 
 
-async def report(write: Write, before: asyncpg.Record, condition: str, note: str) -> asyncpg.Record:
+async def report(
+    write: Write,
+    before: asyncpg.Record,
+    condition: str,
+    note: str,
+    photo: Encoded | None = None,
+) -> asyncpg.Record:
     """Record a problem seen on an asset (`before`, read with its lock): its condition now,
-    and the note, kept in the event of the report."""
+    the note, kept in the event of the report, and the photo taken of it, if any (kept,
+    and named in the report's event)."""
     conn, principal = write.conn, _caller(write)
+    seen: dict[str, Any] = {"note": note}
+    if photo is not None:
+        seen["photo_id"] = (await photos.add(write, before, photo))["id"]
     await queries.set_condition(conn, before["id"], condition)
     after = await queries.fetch(conn, before["id"], principal.unit_id)
     assert after is not None
@@ -151,7 +163,7 @@ async def report(write: Write, before: asyncpg.Record, condition: str, note: str
         before["id"],
         "report",
         before,
-        {**dict(after), "note": note},
+        {**dict(after), **seen},
         unit_id=after["holder_unit_id"],
     )
     return after

@@ -1,5 +1,6 @@
 """The actions on one asset from its phone page: move it to another room of its unit,
-and report a problem (its condition now, and a note). Each is one write step, in history.
+and report a problem (its condition now, a note, and a photo from the camera if taken).
+Each is one write step, in history.
 
 Both forms come back with what was typed and the message beside the field when the
 server refuses; another unit's asset is the not-found page, as everywhere.
@@ -12,6 +13,7 @@ from urllib.parse import quote
 
 import asyncpg
 from litestar import Request, Router, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -19,8 +21,9 @@ from inventory.accounts.guards import WRITERS
 from inventory.assets.routes import ASSETS
 from inventory.assets.writes import move, report
 from inventory.db.dependencies import Conn
-from inventory.errors import Invalid, NotFound, Unauthorized
+from inventory.errors import Invalid, NotFound, TooLarge, Unauthorized
 from inventory.history.write import Write
+from inventory.photos import uploads
 from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
 from inventory.web.pages import page
@@ -101,39 +104,54 @@ async def damage_form(
     )
 
 
-@post(["/t/{tag:str}/damage", "/T/{tag:str}/damage"], include_in_schema=False)
-async def damage_page(
-    request: Request, conn: Conn, tag: FromPath[str], data: URLEncodedBody[dict[str, str]]
-) -> Template | Redirect:
+@post(
+    ["/t/{tag:str}/damage", "/T/{tag:str}/damage"],
+    include_in_schema=False,
+    request_max_body_size=uploads.MAX_BODY,
+)
+async def damage_page(request: Request, conn: Conn, tag: FromPath[str]) -> Template | Redirect:
+    # The form, photo and all, was read (within MAX_BODY) by the CSRF check before this runs.
+    form = await request.form()
     found = await asset_of(request, conn, tag, None)
     if not isinstance(found, tuple):
         return found
     principal, asset = found
-    condition, note = data.get("condition", ""), data.get("note", "").strip()
+    condition, note = _text(form, "condition"), _text(form, "note").strip()
     context: dict[str, Any] = {
         "conditions": [c.value for c in Condition],
         "chosen": condition,
         "note": note,
     }
+
+    def refused(status: int, **error: str) -> Template:
+        return _form(request, "tag_damage.html", None, asset, status, **error, **context)
+
     if principal.role not in WRITERS:
-        return _form(
-            request, "tag_damage.html", None, asset, 403, error="claim_forbidden", **context
-        )
+        return refused(403, error="claim_forbidden")
     if condition not in {c.value for c in Condition}:
-        return _form(
-            request, "tag_damage.html", None, asset, 422, field_error="condition", **context
-        )
+        return refused(422, field_error="condition")
     if len(note) > MAX_NOTE:
-        return _form(request, "tag_damage.html", None, asset, 422, field_error="note", **context)
+        return refused(422, field_error="note")
+    try:
+        upload = await uploads.photo_in(form)
+        photo = await uploads.prepare(upload) if upload is not None else None
+    except TooLarge:
+        return refused(413, field_error="photo_size")
+    except Invalid:
+        return refused(422, field_error="photo")
     try:
         async with Write(conn, principal) as write:
             before = await ASSETS.get(conn, principal, asset["id"], lock=True)
-            await report(write, before, condition, note)
+            await report(write, before, condition, note, photo)
     except Unauthorized:
-        return _form(
-            request, "tag_damage.html", None, asset, 403, error="claim_signed_out", **context
-        )
+        return refused(403, error="claim_signed_out")
     return Redirect(f"/t/{quote(asset['tag'])}?done=reported", status_code=303)
+
+
+def _text(form: FormMultiDict, name: str) -> str:
+    """A text field of the form ("" if missing, or if a file was sent in its place)."""
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
 
 
 router = Router(path="/", route_handlers=[move_form, move_page, damage_form, damage_page])

@@ -205,6 +205,14 @@ VI: dict[str, str] = {
     "st_seen": "đã quét",
     "st_other_user": "Còn lần quét chưa gửi của người dùng khác trên máy này:"
     " chúng chỉ được gửi khi người đó đăng nhập.",
+    # Photos of assets (the report form, the asset page, history).
+    "damage_photo": "Ảnh chụp (không bắt buộc)",
+    "damage_photo_hint": "Ảnh JPEG, PNG hoặc WebP, tối đa 10 MB.",
+    "damage_photo_error": "Tệp này không phải ảnh JPEG, PNG hoặc WebP đọc được. Hãy chụp lại.",
+    "damage_photo_size_error": "Ảnh lớn quá 10 MB. Hãy chụp lại với chất lượng thấp hơn.",
+    "latest_photo": "Ảnh mới nhất của tài sản",
+    "photo_open": "Xem ảnh",
+    "action_photo": "Thêm ảnh",
 }
 
 EN: dict[str, str] = {
@@ -403,6 +411,14 @@ EN: dict[str, str] = {
     "st_seen": "scanned",
     "st_other_user": "Unsent scans of another user are on this phone:"
     " they are sent only when that user signs in.",
+    # Photos of assets (the report form, the asset page, history).
+    "damage_photo": "Photo (optional)",
+    "damage_photo_hint": "A JPEG, PNG or WebP photo, at most 10 MB.",
+    "damage_photo_error": "This file is not a readable JPEG, PNG or WebP photo. Take it again.",
+    "damage_photo_size_error": "The photo is larger than 10 MB. Take it again at a lower quality.",
+    "latest_photo": "The asset's latest photo",
+    "photo_open": "See the photo",
+    "action_photo": "Photo added",
 }
 
 

@@ -242,6 +242,7 @@ async def tag_history(
             "action": e.action,
             "changes": readable.changes(e.before, e.after, t),
             "note": (e.after or {}).get("note") if e.action == "report" else None,
+            "photo_id": (e.after or {}).get("photo_id") if e.action == "photo" else None,
         }
         for e in page_of.items
     ]
