@@ -410,9 +410,20 @@ def test_report_with_a_photo_from_the_phone_and_see_it_on_the_asset_page(
     assert "Thêm ảnh" in history and f"/photos/{photo_id}" in history
 
 
-def test_a_page_without_a_photo_asks_nothing_more(officer: TestClient, world: World) -> None:
+def test_a_report_from_the_phone_without_a_photo(officer: TestClient, world: World, sql) -> None:
+    """A browser sends an empty file part when no photo was taken: a report all the same."""
     asset = _asset(world)
-    assert "/photos/" not in officer.get(f"/t/{asset['tag']}").text
+    url = f"/t/{asset['tag']}/damage"
+    reported = officer.post(
+        url,
+        data={"condition": "fair", "note": "", "_csrf_token": _csrf(officer, url)},
+        files={"photo": ("", b"", "application/octet-stream")},
+        follow_redirects=False,
+    )
+    assert reported.status_code == 303, reported.text[:300]
+    assert sql("SELECT condition FROM assets WHERE id = $1", asset["id"])[0][0] == "fair"
+    assert _rows(sql, asset["id"]) == 0
+    assert "/photos/" not in officer.get(f"/t/{asset['tag']}").text  # no photo, no image
 
 
 @pytest.mark.parametrize(
