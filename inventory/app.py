@@ -29,6 +29,8 @@ from inventory.assets.routes import router as assets_router
 from inventory.categories import queries as categories
 from inventory.categories.routes import router as categories_router
 from inventory.claims.routes import router as claims_router
+from inventory.compliance import queries as compliance
+from inventory.compliance.routes import router as compliance_router
 from inventory.db.dependencies import provide_conn
 from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore, sweep_expired
@@ -44,6 +46,7 @@ from inventory.handovers.routes import router as handovers_router
 from inventory.history.routes import router as history_router
 from inventory.jobs.routes import router as jobs_router
 from inventory.metrics import MetricsController, RequestMetrics
+from inventory.notifications.routes import router as notifications_router
 from inventory.openapi import config as openapi_config
 from inventory.photos import queries as photos
 from inventory.photos.routes import router as photos_router
@@ -90,6 +93,7 @@ CONSTRAINTS: Constraints = {
     **stocktakes.CONSTRAINTS,
     **handovers.CONSTRAINTS,
     **photos.CONSTRAINTS,
+    **compliance.CONSTRAINTS,
 }
 
 
@@ -153,6 +157,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             stocktakes_router,
             handovers_router,
             photos_router,
+            compliance_router,
+            notifications_router,
             history_router,
             labels_router,
             label_jobs_router,

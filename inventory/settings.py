@@ -39,6 +39,7 @@ class Settings:
     sign_in_failures: int  # per login in 15 minutes (per address: ten times as many)
     trusted_proxies: str
     metrics_allow: tuple[Network, ...]
+    smtp: Smtp | None = None  # None: notifications are in the app only
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -87,7 +88,51 @@ class Settings:
             # uvicorn takes the client address from X-Forwarded-For only from these peers.
             trusted_proxies=_trusted_proxies(env),
             metrics_allow=_networks(env, "INVENTORY_METRICS_ALLOW", "127.0.0.1/32,::1/128"),
+            smtp=_smtp(env),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Smtp:
+    """The SMTP server notifications are e-mailed through (INVENTORY_SMTP_*)."""
+
+    host: str
+    port: int
+    sender: str
+    user: str = ""
+    password: str = ""
+    security: str = "starttls"  # starttls, ssl (implicit TLS) or none
+    timeout: float = 20.0
+
+
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+def _smtp(env: Mapping[str, str]) -> Smtp | None:
+    host = env.get("INVENTORY_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    security = env.get("INVENTORY_SMTP_SECURITY", "starttls").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise SettingsError(
+            f"INVENTORY_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, not {security!r}"
+        )
+    default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
+    sender = env.get("INVENTORY_SMTP_FROM", "").strip()
+    if "@" not in sender:
+        raise SettingsError(
+            "INVENTORY_SMTP_FROM must be the sender's address (e.g. kiemke@stc.gialai.gov.vn)"
+            f" when INVENTORY_SMTP_HOST is set, not {sender!r}"
+        )
+    return Smtp(
+        host=host,
+        port=_int(env, "INVENTORY_SMTP_PORT", default_port, 1, 65535),
+        sender=sender,
+        user=env.get("INVENTORY_SMTP_USER", ""),
+        password=env.get("INVENTORY_SMTP_PASSWORD", ""),
+        security=security,
+        timeout=float(_int(env, "INVENTORY_SMTP_TIMEOUT", 20, 1, 600, unit="seconds")),
+    )
 
 
 def _int(

@@ -65,10 +65,11 @@ async def _blocks_once(ctx: Context, params: dict[str, Any]) -> Result:
 
 
 class WorkerThread:
-    """`worker.serve` in a thread, with its own event loop, stopped on exit."""
+    """`worker.serve` in a thread, with its own event loop, stopped on exit; `options` go
+    to `serve` (its settings, say)."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, **options: Any) -> None:
+        self.url, self.options = url, {**FAST, **options}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stop: asyncio.Event | None = None
         self.ready = threading.Event()
@@ -79,7 +80,7 @@ class WorkerThread:
         async def go() -> None:
             self.loop, self.stop = asyncio.get_running_loop(), asyncio.Event()
             self.ready.set()
-            await worker.serve(self.url, stop=self.stop, **FAST)
+            await worker.serve(self.url, stop=self.stop, **self.options)
 
         try:
             asyncio.run(go())

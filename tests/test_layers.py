@@ -50,6 +50,8 @@ LAYERS: list[set[str]] = [
         "stocktakes",
         "handovers",
         "photos",
+        "notifications",
+        "compliance",
     },  # the domains
     {"web"},  # pages
     {"demo"},  # demo data, through the domains

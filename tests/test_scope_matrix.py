@@ -607,6 +607,21 @@ def _shared_handover(world: World, unit: str) -> int:
     return world.assets[key]
 
 
+def _flag_url(world: World, unit: str) -> str:
+    """The clearing URL of a fresh flag on the unit's shared handover."""
+    handover_id = _shared_handover(world, unit)
+    flag = world.create(f"{_HO}/{handover_id}/flags", comment="Chậm bàn giao")
+    return f"{_HO}/{handover_id}/flags/{flag['id']}/clear"
+
+
+def _notice(world: World, unit: str) -> int:
+    """A fresh notice of the unit's officer: the admin submits a handover of its own."""
+    handover_id = _handover(world, unit, "submitted")
+    officer = world.callers[_OFFICER_OF[unit]]
+    found = officer.get("/api/v1/notifications", params={"handover_id": handover_id}).json()
+    return found["items"][0]["id"]
+
+
 def _handover_item(world: World, unit: str, step: str) -> str:
     """The URL of a fresh handover at `step`; its first item's id kept for the body."""
     handover_id = _handover(world, unit, step)
@@ -674,6 +689,41 @@ HANDOVER_CASES = [
             ("surplus", "submitted", lambda w, u: {"items": [{"name": "Quạt trần"}]}),
             ("sign", "received", lambda w, u: {"name": "Nguyễn Văn A", "side": "giver"}),
         )
+    ),
+    # Compliance (inventory.compliance): coverage of a former unit, auditors' flags.
+    Case(
+        "GET",
+        f"{_HO}/coverage/{{unit_id:int}}",
+        _HO_SIDES,
+        200,
+        404,
+        lambda w, u: f"{_HO}/coverage/{w.units[u + '1']}",
+    ),
+    Case(
+        "GET",
+        f"{_HO}/{{handover_id:int}}/flags",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"{_HO}/{_shared_handover(w, u)}/flags",
+    ),
+    Case(
+        "POST",
+        f"{_HO}/{{handover_id:int}}/flags",
+        AUDITORS,  # an officer or a leader cannot flag
+        201,
+        404,
+        lambda w, u: f"{_HO}/{_shared_handover(w, u)}/flags",
+        body=lambda w, u: {"comment": "Thiếu hồ sơ"},
+    ),
+    Case(
+        "POST",
+        f"{_HO}/{{handover_id:int}}/flags/{{flag_id:int}}/clear",
+        AUDITORS,
+        200,
+        404,
+        lambda w, u: _flag_url(w, u),
+        body=lambda w, u: {},
     ),
     Case(
         "POST",
@@ -965,6 +1015,26 @@ CASES = [
     ),
     *HANDOVER_CASES,
     *PHOTO_CASES,
+    # Notifications: each user's own; another's notice answers 404.
+    Case("GET", "/api/v1/notifications", READERS, 200, 200, lambda w, u: "/api/v1/notifications"),
+    Case(
+        "GET",
+        "/api/v1/notifications/unread",
+        READERS,
+        200,
+        200,
+        lambda w, u: "/api/v1/notifications/unread",
+    ),
+    Case(
+        "POST",
+        "/api/v1/notifications/read",
+        READERS,
+        200,
+        404,
+        lambda w, u: "/api/v1/notifications/read",
+        body=lambda w, u: {"ids": [_notice(w, u)]},
+        sees=lambda login, unit: login == _OFFICER_OF[unit],
+    ),
 ]
 
 # Not scoped by unit, with the reason.

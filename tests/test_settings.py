@@ -135,3 +135,28 @@ def test_a_bad_setting_is_one_line_and_status_2() -> None:
         "inventory: INVENTORY_PORT must be a whole number from 1 to 65535, not 'abc'\n"
     )
     assert done.stdout == ""
+
+
+def test_smtp_is_off_unless_a_host_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.from_env().smtp is None
+    monkeypatch.setenv("INVENTORY_SMTP_HOST", "mail.stc.example")
+    monkeypatch.setenv("INVENTORY_SMTP_FROM", "kiemke@stc.example")
+    smtp = Settings.from_env().smtp
+    assert smtp is not None
+    assert (smtp.host, smtp.port, smtp.security, smtp.user) == (
+        "mail.stc.example",
+        587,
+        "starttls",
+        "",
+    )
+    monkeypatch.setenv("INVENTORY_SMTP_SECURITY", "ssl")
+    assert Settings.from_env().smtp.port == 465
+
+
+def test_bad_smtp_settings_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INVENTORY_SMTP_HOST", "mail.stc.example")
+    assert "INVENTORY_SMTP_FROM" in _error(monkeypatch)
+    monkeypatch.setenv("INVENTORY_SMTP_FROM", "kiemke@stc.example")
+    assert "INVENTORY_SMTP_SECURITY" in _error(monkeypatch, INVENTORY_SMTP_SECURITY="tls13")
+    monkeypatch.setenv("INVENTORY_SMTP_SECURITY", "none")
+    assert "INVENTORY_SMTP_PORT" in _error(monkeypatch, INVENTORY_SMTP_PORT="smtp")

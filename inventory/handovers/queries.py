@@ -304,26 +304,6 @@ SUMMARY = f"""
 SELECT form_group, transfer_status, {_TALLY} FROM handover_items WHERE handover_id = $1
 GROUP BY GROUPING SETS ((form_group), (transfer_status), ())
 """
-COMPLIANCE = f"""
-SELECT h.receiving_unit_id AS unit_id, ru.name AS unit_name, count(*) AS handovers,
-    count(*) FILTER (WHERE h.status IN ({_OPEN}) AND NOT {OVERDUE}) AS open_due,
-    count(*) FILTER (WHERE {OVERDUE}) AS open_overdue,
-    count(*) FILTER (WHERE h.status = 'completed' AND NOT {LATE}) AS completed_on_time,
-    count(*) FILTER (WHERE {LATE}) AS completed_late
-FROM handovers h JOIN units ru ON ru.id = h.receiving_unit_id
-WHERE {in_scope("h.receiving_unit_id", "$1")}
-GROUP BY 1, 2, ru.sort_name ORDER BY ru.sort_name COLLATE "C", 1
-"""
-COMPLIANCE_STATUS = f"""
-SELECT h.receiving_unit_id AS unit_id, h.status, count(*) AS n FROM handovers h
-WHERE {in_scope("h.receiving_unit_id", "$1")} GROUP BY 1, 2
-"""
-COMPLIANCE_ITEMS = f"""
-SELECT h.receiving_unit_id AS unit_id, i.transfer_status, {_TALLY}
-FROM handovers h JOIN handover_items i ON i.handover_id = h.id
-WHERE {in_scope("h.receiving_unit_id", "$1")} AND h.status <> 'cancelled'
-GROUP BY 1, 2
-"""
 
 
 async def unit_exists(conn: asyncpg.Connection, unit_id: int) -> bool:
@@ -462,12 +442,3 @@ async def transfer(
 
 async def summary(conn: asyncpg.Connection, handover_id: int) -> list[asyncpg.Record]:
     return await conn.fetch(SUMMARY, handover_id)
-
-
-async def compliance(
-    conn: asyncpg.Connection, scope_unit_id: int
-) -> tuple[list[asyncpg.Record], list[asyncpg.Record], list[asyncpg.Record]]:
-    units = await conn.fetch(COMPLIANCE, scope_unit_id)
-    statuses = await conn.fetch(COMPLIANCE_STATUS, scope_unit_id)
-    items = await conn.fetch(COMPLIANCE_ITEMS, scope_unit_id)
-    return units, statuses, items

@@ -1,6 +1,8 @@
 """Handover routes: build a draft from a selection, submit it, record what arrived, sign
 for each side, and on the second signature pass what was received to the receiving unit;
-lists, the items, the history, and the compliance summary for auditors and leaders."""
+lists, the items and the history. The parties are told (inventory.notifications) in the
+transaction of each submission, dispute and signature. The compliance view and the
+auditors' flags are inventory.compliance's."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from typing import Any
 import asyncpg
 import msgspec
 from litestar import Response, Router, get, post
+from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
-from inventory.accounts.principal import Principal, Role
+from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.api.records import Records, held
 from inventory.assets.filters import ASSETS
@@ -24,7 +27,6 @@ from inventory.errors import Conflict, Invalid
 from inventory.handovers import filters, queries, rules
 from inventory.handovers.schemas import (
     Added,
-    Compliance,
     Deadline,
     Decision,
     Dispute,
@@ -45,18 +47,18 @@ from inventory.handovers.schemas import (
     SurplusBatch,
     Tally,
     TransferStatus,
-    UnitCompliance,
 )
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
+from inventory.notifications.notify import tell_parties
+from inventory.notifications.schemas import NoticeKind
 from inventory.openapi import BEARER, errors
 from inventory.tagcodes import normalize
 from inventory.versioning import etag
 from inventory.workflow.machine import Forbidden, NotAllowed
 
 ITEM = "handover_item"
-_COMPLIANCE_READERS = (Role.ADMIN, Role.AUDITOR, Role.LEADER)
 
 
 class ItemTaken(Conflict):
@@ -403,7 +405,9 @@ async def _change(
     principal: Principal,
     handover_id: int,
     action: str,
+    state: State | None = None,
 ) -> Response[HandoverRead]:
+    """Take the step `action`; with `state`, its parties are told (a submission)."""
     async with Write(conn, principal) as write:
         before = await HANDOVERS.get(conn, principal, handover_id, lock=True)
         target = _step(before, principal, action)
@@ -412,6 +416,9 @@ async def _change(
         await queries.set_status(conn, handover_id, target)  # cancelled: its items are free
         after = await HANDOVERS.get(conn, principal, handover_id)
         HANDOVERS.recorded(write, action, before, after)
+        if state is not None:
+            kind = NoticeKind(target)
+            await tell_parties(conn, state.settings, kind, after, principal.user_id)
     return HANDOVERS.respond(after)
 
 
@@ -421,9 +428,11 @@ async def _change(
     status_code=200,
     responses=errors(404, 409, 422),
 )
-async def submit(conn: Conn, principal: Me, handover_id: FromPath[int]) -> Response[HandoverRead]:
+async def submit(
+    conn: Conn, principal: Me, state: State, handover_id: FromPath[int]
+) -> Response[HandoverRead]:
     """The giving side hands the list to the receiver: it no longer changes unless disputed."""
-    return await _change(conn, principal, handover_id, "submit")
+    return await _change(conn, principal, handover_id, "submit", state)
 
 
 @post(
@@ -455,7 +464,7 @@ async def resume(conn: Conn, principal: Me, handover_id: FromPath[int]) -> Respo
     responses=errors(404, 409, 422),
 )
 async def dispute(
-    conn: Conn, principal: Me, handover_id: FromPath[int], data: JSONBody[Dispute]
+    conn: Conn, principal: Me, state: State, handover_id: FromPath[int], data: JSONBody[Dispute]
 ) -> Response[HandoverRead]:
     """Either side disputes the handover, with its reason; signatures are voided."""
     async with Write(conn, principal) as write:
@@ -466,6 +475,15 @@ async def dispute(
         await queries.dispute(conn, handover_id, data.reason, side)
         after = await HANDOVERS.get(conn, principal, handover_id)
         HANDOVERS.recorded(write, "dispute", before, after)
+        await tell_parties(
+            conn,
+            state.settings,
+            NoticeKind.DISPUTED,
+            after,
+            principal.user_id,
+            detail=data.reason,
+            extra={"side": side},
+        )
     return HANDOVERS.respond(after)
 
 
@@ -607,7 +625,7 @@ def _terms(row: asyncpg.Record) -> dict[str, Any]:
     responses=errors(403, 404, 409, 422),
 )
 async def sign(
-    conn: Conn, principal: Me, handover_id: FromPath[int], data: JSONBody[SignBody]
+    conn: Conn, principal: Me, state: State, handover_id: FromPath[int], data: JSONBody[SignBody]
 ) -> Response[HandoverRead]:
     """Sign the minutes for your side: the person and position, the time, and the SHA-256
     of the minutes' content (the handover and its items as canonical JSON). Nothing is
@@ -657,39 +675,15 @@ async def sign(
         )
         after = await HANDOVERS.get(conn, principal, handover_id)
         HANDOVERS.recorded(write, "complete" if target == "completed" else "sign", before, after)
+        await tell_parties(
+            conn,
+            state.settings,
+            NoticeKind.COMPLETED if target == "completed" else NoticeKind.SIGNED,
+            after,
+            principal.user_id,
+            extra={"side": side, "signer": data.name},
+        )
     return HANDOVERS.respond(after)
-
-
-@get("/compliance", guards=[allow(*_COMPLIANCE_READERS)], responses=errors())
-async def compliance(conn: Conn, principal: Me) -> Compliance:
-    """Per receiving unit in your scope: handovers by status, open ones due and overdue,
-    completed on time and late; items and value by transfer status."""
-    units, statuses, items = await queries.compliance(conn, principal.unit_id)
-    by_status: dict[int, dict[str, int]] = {}
-    for r in statuses:
-        by_status.setdefault(r["unit_id"], {})[r["status"]] = r["n"]
-    by_item: dict[int, dict[str, Tally]] = {}
-    for r in items:
-        by_item.setdefault(r["unit_id"], {})[r["transfer_status"]] = _tally(r)
-    return Compliance(
-        units=[
-            UnitCompliance(
-                unit_id=u["unit_id"],
-                unit_name=u["unit_name"],
-                handovers=u["handovers"],
-                by_status=by_status.get(u["unit_id"], {}),
-                open_due=u["open_due"],
-                open_overdue=u["open_overdue"],
-                completed_on_time=u["completed_on_time"],
-                completed_late=u["completed_late"],
-                items_by_transfer_status={
-                    s.value: by_item.get(u["unit_id"], {}).get(s.value, Tally())
-                    for s in TransferStatus
-                },
-            )
-            for u in units
-        ]
-    )
 
 
 router = Router(
@@ -697,7 +691,6 @@ router = Router(
     route_handlers=[
         list_handovers,
         create_handover,
-        compliance,
         get_handover,
         list_items,
         handover_history,

@@ -276,22 +276,3 @@ class SignBody(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     position: Annotated[str, msgspec.Meta(max_length=200)] = ""
     side: Side | None = None
-
-
-class UnitCompliance(msgspec.Struct):
-    """One receiving unit's handovers: how many in each status, open ones due and overdue,
-    completed on time and late, and their items and value by transfer status."""
-
-    unit_id: int
-    unit_name: str
-    handovers: int
-    by_status: dict[str, int]
-    open_due: int
-    open_overdue: int
-    completed_on_time: int
-    completed_late: int
-    items_by_transfer_status: dict[str, Tally]
-
-
-class Compliance(msgspec.Struct):
-    units: list[UnitCompliance]

@@ -18,6 +18,12 @@ transaction, so that the job exists if and only if the request's writes commit::
 A handler that raises fails its job: the exception's text is what users see, the
 traceback goes to the worker's log. A handler is not retried after an error; a job
 whose worker died (killed, machine lost) is run again from the start by the next one.
+
+Two lighter kinds of background work have no `jobs` row, because nobody follows them
+on a page: a **task** (`register_task`, `enqueue_task`: an e-mail, say) is pgqueuer's
+job alone, retried with a growing delay when its handler raises, up to its attempts;
+a **schedule** (`register_schedule`) runs on a cron expression, once across all
+workers (pgqueuer's scheduler).
 """
 
 from __future__ import annotations
@@ -34,9 +40,15 @@ import msgspec
 
 from inventory.accounts.principal import Principal
 from inventory.jobs import queries
+from inventory.settings import Settings
 
-KIND_MODULES = ("inventory.printing.jobs",)
-"""Modules registering job kinds: the worker imports them, so every kind is known there."""
+KIND_MODULES = (
+    "inventory.printing.jobs",
+    "inventory.notifications.mail",
+    "inventory.compliance.reminders",
+)
+"""Modules registering job kinds, tasks and schedules: the worker imports them, so every
+one is known there."""
 PROGRESS_INTERVAL = 0.5
 """Seconds between two progress writes of one job, however often it reports."""
 
@@ -124,6 +136,71 @@ REGISTRY = Registry()
 register = REGISTRY.register
 
 
+@dataclass(frozen=True, slots=True)
+class TaskContext:
+    """What a task's or schedule's handler gets: the worker's pool and settings, and for a
+    task its run (1 for the first) and whether it is the last one allowed."""
+
+    pool: asyncpg.Pool
+    settings: Settings
+    attempt: int = 1
+    last: bool = True
+
+
+TaskHandler = Callable[[TaskContext, str], Awaitable[None]]
+ScheduleHandler = Callable[[TaskContext], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    name: str
+    handler: TaskHandler
+    attempts: int  # runs in all; after a failure the next waits 2, 4, 8 ... s (at most 5 min)
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    name: str
+    cron: str
+    handler: ScheduleHandler
+
+
+TASKS: dict[str, Task] = {}
+SCHEDULES: dict[str, Schedule] = {}
+
+
+def register_task(name: str, *, attempts: int = 5) -> Callable[[TaskHandler], TaskHandler]:
+    """Decorator: `handler(ctx, payload)` runs the tasks `name`; raising retries it."""
+
+    def add(handler: TaskHandler) -> TaskHandler:
+        if name in TASKS and TASKS[name].handler is not handler:
+            raise RuntimeError(f"task {name!r} is registered twice")
+        TASKS[name] = Task(name, handler, attempts)
+        return handler
+
+    return add
+
+
+def register_schedule(name: str, cron: str) -> Callable[[ScheduleHandler], ScheduleHandler]:
+    """Decorator: `handler(ctx)` runs at every `cron` time (UTC), on one worker."""
+
+    def add(handler: ScheduleHandler) -> ScheduleHandler:
+        if name in SCHEDULES and SCHEDULES[name].handler is not handler:
+            raise RuntimeError(f"schedule {name!r} is registered twice")
+        SCHEDULES[name] = Schedule(name, cron, handler)
+        return handler
+
+    return add
+
+
+async def enqueue_task(conn: asyncpg.Connection, name: str, payload: str) -> None:
+    """Queue task `name` with `payload`, on `conn`'s transaction if one is open: the task
+    exists if and only if the caller's work commits."""
+    if name not in TASKS:
+        raise LookupError(f"no task {name!r} is registered")
+    await _queue(conn, name, payload)
+
+
 def queue_entrypoint(kind: str) -> str:
     """pgqueuer's name for a kind: its entrypoint."""
     return kind
@@ -148,14 +225,14 @@ async def enqueue(
     values = msgspec.to_builtins(params) if params is not None else {}
     async with conn.transaction():
         job_id = await queries.insert(conn, kind, owner.user_id, scope_unit_id, values)
-        await _queue(conn, kind, job_id)
+        await _queue(conn, queue_entrypoint(kind), str(job_id))
     return job_id
 
 
 _ENQUEUE_SQL: str | None = None
 
 
-async def _queue(conn: asyncpg.Connection, kind: str, job_id: int) -> None:
+async def _queue(conn: asyncpg.Connection, entrypoint: str, payload: str) -> None:
     """pgqueuer's own enqueue statement (its query builder's), for one job.
 
     Not `Queries.enqueue`: that sends headers as JSON text, which the app's jsonb codec
@@ -169,8 +246,8 @@ async def _queue(conn: asyncpg.Connection, kind: str, job_id: int) -> None:
     await conn.fetch(
         _ENQUEUE_SQL,
         [0],
-        [queue_entrypoint(kind)],
-        [str(job_id).encode()],
+        [entrypoint],
+        [payload.encode()],
         [timedelta(0)],  # execute_after: now
         [None],  # dedupe_key
         [None],  # headers

@@ -24,12 +24,25 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import timedelta
 
 import asyncpg
-from pgqueuer import AsyncpgDriver, Queries, QueueManager
-from pgqueuer.models import Job
+from pgqueuer import AsyncpgDriver, Queries, QueueManager, SchedulerManager
+from pgqueuer.errors import RetryRequested
+from pgqueuer.models import Job, Schedule
 
 from inventory.db.pool import create_pool
 from inventory.jobs import queries
-from inventory.jobs.kinds import KIND_MODULES, PROGRESS_INTERVAL, REGISTRY, Context, Kind
+from inventory.jobs.kinds import (
+    KIND_MODULES,
+    PROGRESS_INTERVAL,
+    REGISTRY,
+    SCHEDULES,
+    TASKS,
+    Context,
+    Kind,
+    Task,
+    TaskContext,
+)
+from inventory.jobs.kinds import Schedule as Scheduled
+from inventory.settings import Settings
 
 logger = logging.getLogger("inventory.jobs")
 
@@ -40,6 +53,8 @@ DEQUEUE_TIMEOUT = timedelta(seconds=10)
 JOBS_AT_ONCE = 2
 """Jobs one worker runs at the same time (their CPU work shares `executor`)."""
 ERROR_TEXT_MAX = 2000
+RETRY_FIRST = timedelta(seconds=2)
+RETRY_MAX = timedelta(minutes=5)
 
 
 def load_kinds() -> None:
@@ -54,9 +69,40 @@ def error_text(exc: BaseException) -> str:
     return str(text)[:ERROR_TEXT_MAX]
 
 
+def retry_delay(attempt: int) -> timedelta:
+    """The wait after failed run `attempt` (1, 2, ...) of a task: 2 s, 4 s, 8 s ... 5 min."""
+    return min(RETRY_FIRST * 2 ** (attempt - 1), RETRY_MAX)
+
+
 class Worker:
-    def __init__(self, pool: asyncpg.Pool, executor: Executor | None) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, executor: Executor | None, settings: Settings | None = None
+    ) -> None:
         self.pool, self.executor = pool, executor
+        self.settings = settings or Settings.from_env()
+
+    async def run_task(self, task: Task, job: Job) -> None:
+        """Run one task; a failure before its last attempt asks pgqueuer to run it again."""
+        attempt = job.attempts + 1
+        last = attempt >= task.attempts
+        ctx = TaskContext(self.pool, self.settings, attempt, last)
+        try:
+            await task.handler(ctx, (job.payload or b"").decode())
+        except Exception as exc:
+            if last:
+                logger.exception("task %s failed for good after %s runs", task.name, attempt)
+                return
+            delay = retry_delay(attempt)
+            logger.warning(
+                "task %s failed (run %s), again in %s: %s", task.name, attempt, delay, exc
+            )
+            raise RetryRequested(delay=delay, reason=error_text(exc)) from exc
+
+    async def run_schedule(self, scheduled: Scheduled) -> None:
+        try:
+            await scheduled.handler(TaskContext(self.pool, self.settings))
+        except Exception:
+            logger.exception("schedule %s failed; it runs again at its next time", scheduled.name)
 
     async def execute(self, kind: Kind, job: Job) -> None:
         """Run one job of `kind` (pgqueuer's entrypoint for it)."""
@@ -130,30 +176,54 @@ async def serve(
     stop: asyncio.Event | None = None,
     heartbeat_timeout: timedelta = HEARTBEAT_TIMEOUT,
     dequeue_timeout: timedelta = DEQUEUE_TIMEOUT,
+    settings: Settings | None = None,
 ) -> None:
-    """Process jobs until `stop` is set; then finish the running ones and return."""
+    """Process jobs, tasks and schedules until `stop` is set; then finish the running ones
+    and return."""
     load_kinds()
     queue_conn = await asyncpg.connect(url)  # pgqueuer's: LISTEN, dequeue, heartbeats
+    schedule_conn = await asyncpg.connect(url) if SCHEDULES else None
     pool = await create_pool(url, min_size=1, max_size=2 * JOBS_AT_ONCE + 1)
     executor = process_pool()
     try:
         manager = QueueManager(Queries(AsyncpgDriver(queue_conn)))
-        worker = Worker(pool, executor)
+        worker = Worker(pool, executor, settings)
         for kind in REGISTRY.kinds.values():
 
             async def entrypoint(job: Job, kind: Kind = kind) -> None:
                 await worker.execute(kind, job)
 
             manager.entrypoint(kind.name, concurrency_limit=kind.concurrency)(entrypoint)
+        for task in TASKS.values():
+
+            async def run_task(job: Job, task: Task = task) -> None:
+                await worker.run_task(task, job)
+
+            manager.entrypoint(task.name)(run_task)
+        scheduler = None
+        if schedule_conn is not None:
+            scheduler = SchedulerManager(Queries(AsyncpgDriver(schedule_conn)))
+            scheduler.shutdown = manager.shutdown
+            for scheduled in SCHEDULES.values():
+
+                async def run_schedule(_: Schedule, scheduled: Scheduled = scheduled) -> None:
+                    await worker.run_schedule(scheduled)
+
+                scheduler.schedule(scheduled.name, scheduled.cron)(run_schedule)
         if stop is not None:
             waiter = asyncio.create_task(_forward(stop, manager.shutdown))
         try:
-            await manager.run(
-                dequeue_timeout=dequeue_timeout,
-                batch_size=1,
-                max_concurrent_tasks=JOBS_AT_ONCE,
-                heartbeat_timeout=heartbeat_timeout,
-            )
+            runs = [
+                manager.run(
+                    dequeue_timeout=dequeue_timeout,
+                    batch_size=1,
+                    max_concurrent_tasks=JOBS_AT_ONCE,
+                    heartbeat_timeout=heartbeat_timeout,
+                )
+            ]
+            if scheduler is not None:
+                runs.append(scheduler.run())
+            await asyncio.gather(*runs)
         finally:
             if stop is not None:
                 waiter.cancel()
@@ -161,6 +231,8 @@ async def serve(
         executor.shutdown(wait=False, cancel_futures=True)
         await pool.close()
         await queue_conn.close()
+        if schedule_conn is not None:
+            await schedule_conn.close()
 
 
 async def _forward(stop: asyncio.Event, shutdown: asyncio.Event) -> None:

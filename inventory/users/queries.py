@@ -7,7 +7,7 @@ import asyncpg
 from inventory.accounts.principal import Role
 from inventory.accounts.scope import in_scope
 
-COLUMNS = "id, login, full_name, role, unit_id, active, version"
+COLUMNS = "id, login, full_name, role, unit_id, active, email, version"
 
 GET = f"SELECT {COLUMNS} FROM users WHERE id = $1 AND {in_scope('unit_id', '$2')}"
 GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE"
@@ -16,7 +16,10 @@ LOGIN_TAKEN = "SELECT 1 FROM users WHERE lower(login) = lower($1)"
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM users WHERE {{where}}"
 
 # The database's last line of defence, in the API's words.
-CONSTRAINTS = {"users_login_key": ("login", "this login is taken")}
+CONSTRAINTS = {
+    "users_login_key": ("login", "this login is taken"),
+    "users_email_check": ("email", "not an e-mail address"),
+}
 
 
 async def create_user(
@@ -26,15 +29,17 @@ async def create_user(
     role: Role,
     unit_id: int,
     full_name: str = "",
+    email: str | None = None,
 ) -> int:
     return await conn.fetchval(
-        "INSERT INTO users (login, password_hash, role, unit_id, full_name)"
-        " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO users (login, password_hash, role, unit_id, full_name, email)"
+        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         login,
         password_hash,
         role.value,
         unit_id,
         full_name,
+        email,
     )
 
 

@@ -64,7 +64,13 @@ async def create_user(conn: Conn, principal: Me, data: JSONBody[UserCreate]) -> 
     async def insert(_write: Write) -> int:
         await require_unit(conn, principal, data.unit_id, "unit_id")
         return await queries.create_user(
-            conn, data.login, hash_password(data.password), data.role, data.unit_id, data.full_name
+            conn,
+            data.login,
+            hash_password(data.password),
+            data.role,
+            data.unit_id,
+            data.full_name,
+            data.email,
         )
 
     return await USERS.create(conn, principal, insert)

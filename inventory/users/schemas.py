@@ -11,6 +11,7 @@ from inventory.accounts.principal import Role
 Login = Annotated[str, msgspec.Meta(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256)]
 FullName = Annotated[str, msgspec.Meta(max_length=200)]
+Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -19,6 +20,7 @@ class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
     role: Role
     unit_id: int
     full_name: FullName = ""
+    email: Email | None = None  # where notifications are e-mailed (if SMTP is configured)
 
 
 class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -27,6 +29,7 @@ class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
     unit_id: int | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
     password: Password | msgspec.UnsetType = msgspec.UNSET
+    email: Email | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class UserRead(msgspec.Struct):
@@ -36,4 +39,5 @@ class UserRead(msgspec.Struct):
     role: Role
     unit_id: int
     active: bool
+    email: str | None
     version: int

@@ -1,0 +1,269 @@
+"""Notifications: the parties of a handover told in the app in the transaction of each
+step, their own list (unread first) and marking read, the due-soon check once per
+threshold, and e-mail through a local SMTP server (aiosmtpd) by the job worker, retried
+while the server does not answer; with no SMTP server configured, nothing is sent."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import email
+import email.policy
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from litestar.testing import TestClient
+
+from inventory.app import create_app
+from inventory.compliance.reminders import remind
+from inventory.db.pool import create_pool
+from inventory.settings import Settings, Smtp
+from tests.test_handovers import H, _days_ago, asset, body, items_of
+from tests.test_jobs import WorkerThread, _until
+from tests.world import Caller, World
+
+N = "/api/v1/notifications"
+
+
+def notices(caller: Caller, handover_id: int, **params: Any) -> list[dict[str, Any]]:
+    got = caller.get(N, params={"handover_id": handover_id, "limit": 200, **params})
+    assert got.status_code == 200, got.text
+    return got.json()["items"]
+
+
+def kinds(caller: Caller, handover_id: int) -> list[str]:
+    return sorted(n["kind"] for n in notices(caller, handover_id))
+
+
+def reallocation(world: World, giver: Caller, **extra: Any) -> int:
+    thing = asset(world, "A")
+    made = giver.post(H, json=body(world, "A", "B", items={"asset_ids": [thing["id"]]}, **extra))
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
+
+
+def test_each_step_tells_the_other_party(world: World) -> None:
+    giver, receiver = world.officer_a, world.officer_b
+    hid = reallocation(world, giver)
+    assert kinds(receiver, hid) == [] and kinds(giver, hid) == []
+    assert giver.post(f"{H}/{hid}/submit").status_code == 200
+    assert kinds(receiver, hid) == ["submitted"]
+    assert kinds(giver, hid) == []  # not told of what they did themselves
+    told = notices(receiver, hid)[0]
+    assert told["context"]["giving_unit_name"] == "Xã Ia Rbol"
+    assert told["context"]["receiving_unit_name"] == "Xã Ia Sao"
+    assert told["read_at"] is None and told["email_status"] is None
+
+    disputed = receiver.post(f"{H}/{hid}/dispute", json={"reason": "Thiếu 1 máy tính"})
+    assert disputed.status_code == 200
+    (dispute,) = notices(giver, hid)
+    assert dispute["kind"] == "disputed" and dispute["context"]["detail"] == "Thiếu 1 máy tính"
+
+    assert giver.post(f"{H}/{hid}/resume").status_code == 200
+    item = items_of(receiver, hid)[0]["id"]
+    receiver.post(f"{H}/{hid}/receipts", json={"status": "received", "item_ids": [item]})
+    assert giver.post(f"{H}/{hid}/sign", json={"name": "Nguyễn Văn A"}).status_code == 200
+    assert kinds(receiver, hid) == ["signed", "submitted"]
+    assert receiver.post(f"{H}/{hid}/sign", json={"name": "Trần Thị B"}).status_code == 200
+    assert kinds(giver, hid) == ["completed", "disputed"]
+    done = notices(giver, hid, kind="completed")[0]
+    assert done["context"]["signer"] == "Trần Thị B"
+    # Readers are told nothing: they act on nothing.
+    assert notices(world.leader_a, hid) == [] and notices(world.auditor, hid) == []
+
+
+def test_a_step_refused_tells_no_one(world: World, sql) -> None:
+    made = world.officer_a.post(H, json=body(world, "A", "B"))
+    hid = made.json()["id"]
+    refused = world.officer_a.post(f"{H}/{hid}/submit")  # no items yet
+    assert refused.status_code == 422
+    assert sql("SELECT count(*) FROM notifications WHERE handover_id = $1", hid)[0][0] == 0
+
+
+def test_my_notices_unread_first_and_marked_read(world: World) -> None:
+    me, other = world.officer_b, world.officer_a
+    first, second = reallocation(world, other), reallocation(world, other)
+    for hid in (first, second):
+        assert other.post(f"{H}/{hid}/submit").status_code == 200
+    mine = {hid: notices(me, hid)[0]["id"] for hid in (first, second)}
+    unread = me.get(f"{N}/unread").json()["unread"]
+    assert unread >= 2
+
+    marked = me.post(f"{N}/read", json={"ids": [mine[first]]})
+    assert marked.status_code == 200, marked.text
+    assert marked.json() == {"marked": 1, "unread": unread - 1}
+    assert notices(me, first)[0]["read_at"] is not None
+    listed = me.get(N, params={"limit": 200}).json()["items"]
+    flags = [n["read_at"] is None for n in listed]
+    assert flags == sorted(flags, reverse=True)  # unread first
+    assert me.get(N, params={"unread": False, "limit": 200}).json()["items"][0]["read_at"]
+
+    # Another user's notice: 404 as if it did not exist, and nothing is marked.
+    hid = reallocation(world, other)
+    other.post(f"{H}/{hid}/submit")
+    me.post(f"{H}/{hid}/dispute", json={"reason": "sai"})
+    their_notice = notices(other, hid)[0]["id"]
+    stolen = me.post(f"{N}/read", json={"ids": [mine[second], their_notice]})
+    assert stolen.status_code == 404 and stolen.json()["field"] == "ids"
+    assert notices(me, second)[0]["read_at"] is None
+    assert notices(other, hid)[0]["read_at"] is None
+    assert notices(me, hid, kind="disputed") == []
+
+    assert me.post(f"{N}/read", json={}).status_code == 422
+    everything = me.post(f"{N}/read", json={"all": True})
+    assert everything.status_code == 200 and everything.json()["unread"] == 0
+    assert me.get(f"{N}/unread").json() == {"unread": 0}
+    bad = me.get(N, params={"sort": "kind"})
+    assert bad.status_code == 400 and bad.json()["field"] == "sort"
+
+
+def _remind(database_url: str, settings: Settings) -> int:
+    async def go() -> int:
+        pool = await create_pool(database_url, min_size=1, max_size=1)
+        try:
+            async with pool.acquire() as conn:
+                return await remind(conn, settings)
+        finally:
+            await pool.close()
+
+    return asyncio.run(go())
+
+
+def test_due_soon_is_told_once_per_threshold(
+    world: World, database_url: str, settings: Settings, sql
+) -> None:
+    soon = reallocation(
+        world,
+        world.officer_a,
+        decision={"number": "5/QĐ", "date": _days_ago(26), "issuer": "UBND tỉnh"},
+    )
+    late = reallocation(
+        world,
+        world.officer_a,
+        decision={"number": "6/QĐ", "date": _days_ago(40), "issuer": "UBND tỉnh"},
+    )
+    _remind(database_url, settings)
+    for officer in (world.officer_a, world.officer_b):
+        (told,) = notices(officer, soon, kind="due_soon")
+        assert told["context"]["days_left"] == 4
+    assert notices(world.officer_a, late, kind="due_soon") == []  # overdue, not due soon
+    _remind(database_url, settings)
+    assert len(notices(world.officer_b, soon, kind="due_soon")) == 1
+    try:
+        sql("UPDATE norms SET value = 27 WHERE code = 'handover.deadline_days'")
+        _remind(database_url, settings)
+        _remind(database_url, settings)
+    finally:
+        sql("UPDATE norms SET value = 30 WHERE code = 'handover.deadline_days'")
+    told = notices(world.officer_b, soon, kind="due_soon")
+    assert sorted(n["context"]["days_left"] for n in told) == [1, 4]
+
+
+def test_with_no_smtp_server_nothing_is_sent(world: World, sql) -> None:
+    patched = world.admin.patch(
+        f"/api/v1/users/{world.users['officer_b']}",
+        json={"email": "officer.b@iasao.example"},
+        headers={"If-Match": "*"},
+    )
+    assert patched.status_code == 200 and patched.json()["email"] == "officer.b@iasao.example"
+    hid = reallocation(world, world.officer_a)
+    assert world.officer_a.post(f"{H}/{hid}/submit").status_code == 200
+    (told,) = notices(world.officer_b, hid)
+    assert told["email_status"] is None
+    queued = sql("SELECT count(*) FROM pgqueuer WHERE entrypoint = 'notifications.email'")
+    assert queued[0][0] == 0
+    bad = world.admin.patch(
+        f"/api/v1/users/{world.users['officer_b']}",
+        json={"email": "not an address"},
+        headers={"If-Match": "*"},
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == "email"
+
+
+class Inbox:
+    """aiosmtpd's handler: every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.recipients.append(list(envelope.rcpt_tos))
+            self.messages.append(
+                email.message_from_bytes(envelope.content, policy=email.policy.default)
+            )
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_settings(settings: Settings) -> Settings:
+    smtp = Smtp(host="127.0.0.1", port=_free_port(), sender="kiemke@stc.example", security="none")
+    return dataclasses.replace(settings, smtp=smtp)
+
+
+@pytest.fixture
+def smtp_app(smtp_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(smtp_settings), base_url="http://127.0.0.1:8000") as client:
+        yield client
+
+
+def test_an_email_is_queued_and_retried_until_the_server_answers(
+    world: World, database_url: str, smtp_settings: Settings, smtp_app: TestClient, sql
+) -> None:
+    address = "officer.b@iasao.example"
+    world.admin.patch(
+        f"/api/v1/users/{world.users['officer_b']}",
+        json={"email": address},
+        headers={"If-Match": "*"},
+    )
+    giver = Caller(smtp_app, world.callers["officer_a"].token)
+    hid = reallocation(world, giver)
+    assert giver.post(f"{H}/{hid}/submit").status_code == 200
+    (told,) = notices(world.officer_b, hid)
+    assert told["email_status"] == "queued"
+
+    def state() -> Any:
+        rows = sql(
+            "SELECT email_status, email_attempts, email_error FROM notifications WHERE id = $1",
+            told["id"],
+        )
+        return rows[0]
+
+    inbox = Inbox()
+    smtp = smtp_settings.smtp
+    assert smtp is not None
+    with WorkerThread(database_url, settings=smtp_settings):
+        # No server listens yet: the first delivery fails and is tried again.
+        _until(lambda: state()["email_attempts"] >= 1, 30, "a failed delivery")
+        first = state()
+        assert first["email_status"] == "queued" and "Connection" in first["email_error"]
+        controller = Controller(inbox, hostname=smtp.host, port=smtp.port)
+        controller.start()
+        try:
+            _until(lambda: inbox.messages, 30, "the e-mail")
+            _until(lambda: state()["email_status"] == "sent", 10, "the notice marked sent")
+        finally:
+            controller.stop()
+        schedules = sql("SELECT entrypoint FROM pgqueuer_schedules")
+    assert "handovers.due_soon" in [r["entrypoint"] for r in schedules]
+    (message,) = inbox.messages
+    assert inbox.recipients == [[address]]
+    assert message["To"].addresses[0].addr_spec == address
+    assert message["From"] == "kiemke@stc.example"
+    assert f"Biên bản bàn giao số {hid} đã được bên giao gửi" in message["Subject"]
+    assert f"Handover {hid} was submitted" in message["Subject"]
+    text = message.get_content()
+    assert "Bên giao: Xã Ia Rbol" in text and f"/handovers/{hid}" in text
+    assert state()["email_attempts"] >= 2 and state()["email_error"] is None
