@@ -4,9 +4,13 @@ parties, recorded in history, never changing the handover."""
 
 from __future__ import annotations
 
+import io
 import secrets
 import uuid
+import zipfile
 from typing import Any
+
+from python_calamine import CalamineWorkbook
 
 from tests.test_handovers import H, _days_ago, items_of
 from tests.world import World
@@ -282,3 +286,59 @@ def test_a_completed_handover_can_be_flagged(world: World) -> None:
     made = world.auditor.post(f"{H}/{hid}/flags", json={"comment": "Ký muộn"})
     assert made.status_code == 201, made.text
     assert world.admin.get(f"{H}/{hid}").json()["handover"]["status"] == "completed"
+
+
+def test_the_export_is_the_view_as_a_workbook(world: World) -> None:
+    x = _commune(world)
+    world.admin.patch(
+        f"/api/v1/units/{x['x1']}",
+        json={"name": '=HYPERLINK("http://x")'},
+        headers={"If-Match": "*"},
+    )
+    got = world.auditor.get(f"{H}/compliance.xlsx")
+    assert got.status_code == 200, got.text
+    assert got.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert "tuan-thu-ban-giao-T52-" in got.headers["content-disposition"]
+    report = world.auditor.get(f"{H}/compliance").json()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(got.content))
+    assert book.sheet_names == ["Theo xã", "Sáp nhập", "Toàn tỉnh"]
+    communes = book.get_sheet_by_name("Theo xã").to_python()
+    header = communes[0]
+    assert header[:3] == ["Mã / Code", "Đơn vị / Unit", "Số biên bản / Handovers"]
+    by_code = {row[0]: row for row in communes[1:]}
+    assert [row[0] for row in communes[1:-1]] == [u["unit_code"] for u in report["units"]]
+    flagged = header.index("Gắn cờ / Flagged")
+    for u in report["units"]:
+        row = by_code[u["unit_code"]]
+        assert row[1] == u["unit_name"] and row[2] == u["handovers"]
+        assert row[flagged] == u["flagged"]
+    total = communes[-1]
+    assert total[1] == "Tổng cộng / Total: Tỉnh Thử Nghiệm"
+    assert total[2] == report["province"]["handovers"]
+    missing = header.index("Thiếu / Missing: nguyên giá / cost")
+    assert (
+        total[missing] == report["province"]["items_by_transfer_status"]["missing"]["original_cost"]
+    )
+    coverage = book.get_sheet_by_name("Sáp nhập").to_python()
+    assert len(coverage) == len(report["coverage"]) + 1
+    former = next(row for row in coverage if row[0] == f"{_code_of(world, x['x1'])}")
+    assert former[1] == '=HYPERLINK("http://x")'  # text, never a formula
+    assert former[3:5] == [1, 2] and former[6] == 720_000_000 and former[9] == "Chưa / No"
+    with zipfile.ZipFile(io.BytesIO(got.content)) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert all("<f>" not in z.read(n).decode() for n in sheets)
+    totals = book.get_sheet_by_name("Toàn tỉnh").to_python()
+    assert totals[1][0].startswith("T52 Tỉnh Thử Nghiệm")
+    assert ["Quá hạn / Overdue", report["province"]["open_overdue"]] in totals
+    # Leaders get their scope; officers the same 403 as the view.
+    mine = world.leader_a.get(f"{H}/compliance.xlsx")
+    assert mine.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(mine.content))
+    assert [r[0] for r in rows.get_sheet_by_name("Theo xã").to_python()[1:]] == ["T24065", ""]
+    assert world.officer_a.get(f"{H}/compliance.xlsx").status_code == 403
+
+
+def _code_of(world: World, unit_id: int) -> str:
+    return world.admin.get(f"/api/v1/units/{unit_id}").json()["code"]

@@ -642,6 +642,14 @@ HANDOVER_CASES = [
         body=lambda w, u: _handover_body(w, u),
     ),
     Case("GET", f"{_HO}/compliance", _HO_SIDES, 200, 200, lambda w, u: f"{_HO}/compliance"),
+    Case(
+        "GET",
+        f"{_HO}/compliance.xlsx",
+        _HO_SIDES,
+        200,
+        200,
+        lambda w, u: f"{_HO}/compliance.xlsx",
+    ),
     *(
         Case(
             "GET",

@@ -10,6 +10,9 @@ flags like the handover itself (a third unit gets 404).
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+
 import asyncpg
 from litestar import Response, Router, get, post
 from litestar.datastructures import State
@@ -18,7 +21,8 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.principal import Role
-from inventory.compliance import filters, queries, report
+from inventory.clock import VIETNAM
+from inventory.compliance import export, filters, queries, report
 from inventory.compliance.schemas import (
     Compliance,
     FlagClear,
@@ -29,14 +33,17 @@ from inventory.compliance.schemas import (
 )
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.documents.xlsx import xlsx_bytes
 from inventory.errors import Conflict, NotFound
 from inventory.handovers.routes import HANDOVERS
 from inventory.history.write import Write
+from inventory.jobs.routes import attachment
 from inventory.notifications.notify import tell_parties
 from inventory.notifications.schemas import NoticeKind
 from inventory.openapi import BEARER, errors
 
 COMPLIANCE_READERS = (Role.ADMIN, Role.AUDITOR, Role.LEADER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FLAGGERS = (Role.ADMIN, Role.AUDITOR)
 
 
@@ -65,6 +72,22 @@ async def compliance(conn: Conn, principal: Me) -> Compliance:
     your scope); `coverage` lists every former unit with what it still holds outside a
     completed merger handover."""
     return await report.build(conn, principal.unit_id)
+
+
+@get(
+    "/compliance.xlsx",
+    guards=[allow(*COMPLIANCE_READERS)],
+    responses=errors(),
+    media_type=XLSX,
+)
+async def compliance_xlsx(conn: Conn, principal: Me) -> Response[bytes]:
+    """The compliance view as a workbook: a sheet of the communes with the total row, one
+    of merger coverage (a row per former unit), one of the totals."""
+    data = await report.build(conn, principal.unit_id)
+    content = await asyncio.to_thread(xlsx_bytes, export.sheets(data))
+    day = datetime.now(UTC).astimezone(VIETNAM).date().isoformat()
+    name = f"tuan-thu-ban-giao-{data.province.unit_code}-{day}.xlsx"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": attachment(name)})
 
 
 @get(
@@ -164,7 +187,14 @@ async def clear_flag(
 
 router = Router(
     path="/api/v1/handovers",
-    route_handlers=[compliance, coverage_items, list_flags, flag_handover, clear_flag],
+    route_handlers=[
+        compliance,
+        compliance_xlsx,
+        coverage_items,
+        list_flags,
+        flag_handover,
+        clear_flag,
+    ],
     tags=["handovers"],
     security=BEARER,
 )
