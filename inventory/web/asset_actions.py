@@ -23,7 +23,7 @@ from inventory.assets.writes import move, report
 from inventory.db.dependencies import Conn
 from inventory.errors import Invalid, NotFound, TooLarge, Unauthorized
 from inventory.history.write import Write
-from inventory.photos import uploads
+from inventory.photos import rules, uploads
 from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
 from inventory.web.pages import page
@@ -99,6 +99,7 @@ async def damage_form(
         status,
         error=error,
         conditions=[c.value for c in Condition],
+        max_photo=rules.MAX_UPLOAD,
         chosen=asset["condition"],
         note="",
     )
@@ -119,6 +120,7 @@ async def damage_page(request: Request, conn: Conn, tag: FromPath[str]) -> Templ
     condition, note = _text(form, "condition"), _text(form, "note").strip()
     context: dict[str, Any] = {
         "conditions": [c.value for c in Condition],
+        "max_photo": rules.MAX_UPLOAD,
         "chosen": condition,
         "note": note,
     }

@@ -69,3 +69,22 @@ def test_report_damage_with_a_photo_and_see_it(
     with Image.open(io.BytesIO(served)) as image:
         assert dict(image.getexif()) == {} and image.height > image.width
     assert world.officer_a.get(f"/api/v1/assets/{asset['id']}").json()["condition"] == "broken"
+
+
+def test_a_photo_over_10_mb_is_refused_on_the_phone_before_it_is_sent(
+    phone: Page, world: World, tmp_path: Path
+) -> None:
+    phone.goto("/t/TA-TEST/damage")
+    phone.get_by_label("Tên đăng nhập").fill("officer_a")
+    phone.get_by_label("Mật khẩu").fill(PASSWORD)
+    phone.get_by_role("button", name="Đăng nhập").click()
+    big = tmp_path / "big.jpg"
+    big.write_bytes(b"\xff\xd8" + b"\0" * (10 * 1024 * 1024))
+    photo = phone.get_by_label("Ảnh chụp (không bắt buộc)")
+    photo.set_input_files(big)
+    assert "10 MB" in photo.evaluate("input => input.validationMessage")
+    sent = []
+    phone.on("request", lambda r: sent.append(r) if r.method == "POST" else None)
+    phone.get_by_role("button", name="Gửi báo hỏng").click()
+    phone.wait_for_timeout(300)
+    assert sent == []  # the browser keeps the form: nothing went over the network
