@@ -47,6 +47,9 @@ from inventory.history.routes import router as history_router
 from inventory.jobs.routes import router as jobs_router
 from inventory.metrics import MetricsController, RequestMetrics
 from inventory.notifications.routes import router as notifications_router
+from inventory.needs.routes import router as needs_router
+from inventory.norms import queries as norms
+from inventory.norms.routes import router as norms_router
 from inventory.openapi import config as openapi_config
 from inventory.photos import queries as photos
 from inventory.photos.routes import router as photos_router
@@ -58,6 +61,8 @@ from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
 from inventory.sites import queries as sites
 from inventory.sites.routes import router as sites_router
+from inventory.staffing import queries as staffing
+from inventory.staffing.routes import router as staffing_router
 from inventory.stocktakes import queries as stocktakes
 from inventory.stocktakes.routes import router as stocktakes_router
 from inventory.tagcodes import check_base_url, check_prefix
@@ -94,6 +99,8 @@ CONSTRAINTS: Constraints = {
     **handovers.CONSTRAINTS,
     **photos.CONSTRAINTS,
     **compliance.CONSTRAINTS,
+    **norms.CONSTRAINTS,
+    **staffing.CONSTRAINTS,
 }
 
 
@@ -159,6 +166,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             photos_router,
             compliance_router,
             notifications_router,
+            norms_router,
+            staffing_router,
+            needs_router,
             history_router,
             labels_router,
             label_jobs_router,

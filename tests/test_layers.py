@@ -52,6 +52,9 @@ LAYERS: list[set[str]] = [
         "photos",
         "notifications",
         "compliance",
+        "norms",
+        "staffing",
+        "needs",
     },  # the domains
     {"web"},  # pages
     {"demo"},  # demo data, through the domains

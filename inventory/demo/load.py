@@ -5,7 +5,7 @@ The load refuses a database that already has units (it would clash with real
 data); only the deployment-wide categories are shared: existing codes are kept
 as they are and only missing ones are added.
 
-Units, sites, rooms and users go in with one statement per table (the units'
+Units, sites, rooms, staffing and users go in with one statement per table (the units'
 scope closure is rebuilt per statement, not per row); assets go by COPY,
 chunk by chunk. History gets one event per batch (entity "import", action
 "demo"): one for the reference data on the province, one per commune for its
@@ -24,13 +24,14 @@ from typing import Any
 import asyncpg
 
 from inventory.accounts.passwords import hash_password
-from inventory.demo import names, premises, province
+from inventory.demo import names, premises, province, staffing
 from inventory.demo.assets import COLUMNS, Generator, Holder, Room
 from inventory.demo.catalog import CATEGORIES
 from inventory.demo.premises import SitePlan
 from inventory.demo.users import ACCOUNTS, DEMO_PASSWORD, DEMO_USERS
 from inventory.history.write import Write
 from inventory.settings import Settings
+from inventory.staffing import queries as staff_positions
 from inventory.tags import queries as tags
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "NotEmpty", "is_empty", "load"]
@@ -87,6 +88,7 @@ async def load(
 
             plans = {c.code: _plan(c, seed) for c in chosen}
             holders, counts = await _insert_premises(conn, chosen, units, plans)
+            await _insert_staffing(conn, chosen, units, plans, seed)
             say(
                 f"sites {sum(c[0] for c in counts.values())},"
                 f" rooms {sum(c[1] for c in counts.values())}"
@@ -138,7 +140,13 @@ async def _insert_assets(
         events.append(
             (
                 holder.unit_id,
-                {"commune": commune.code, "sites": sites, "rooms": rooms, "assets": per_commune},
+                {
+                    "commune": commune.code,
+                    "sites": sites,
+                    "rooms": rooms,
+                    "staff": len(holder.staff),
+                    "assets": per_commune,
+                },
             )
         )
         rate = written / max(time.monotonic() - started, 1e-9)
@@ -280,6 +288,27 @@ async def _insert_users(
         password_hash,
     )
     return [a[0] for a in accounts]
+
+
+async def _insert_staffing(
+    conn: asyncpg.Connection,
+    chosen: list[province.Commune],
+    units: dict[str, int],
+    plans: dict[str, tuple[list[SitePlan], list[str]]],
+    seed: int,
+) -> None:
+    """Every commune's positions, as many people as it has staff names: two statements."""
+    await staff_positions.insert_many(
+        conn,
+        {
+            units[c.code]: staffing.positions(
+                random.Random(f"{seed}/{c.code}/staffing"),  # noqa: S311
+                c,
+                len(plans[c.code][1]),
+            )
+            for c in chosen
+        },
+    )
 
 
 async def _insert_premises(

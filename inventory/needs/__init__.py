@@ -1,0 +1,1 @@
+"""Needs: room shortfall and equipment gap against the norms, derived, never typed in."""

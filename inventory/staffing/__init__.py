@@ -1,0 +1,1 @@
+"""Staffing: per unit, its positions, the norm group of each, and how many hold it."""
