@@ -46,10 +46,10 @@ from inventory.handovers.routes import router as handovers_router
 from inventory.history.routes import router as history_router
 from inventory.jobs.routes import router as jobs_router
 from inventory.metrics import MetricsController, RequestMetrics
-from inventory.notifications.routes import router as notifications_router
 from inventory.needs.routes import router as needs_router
 from inventory.norms import queries as norms
 from inventory.norms.routes import router as norms_router
+from inventory.notifications.routes import router as notifications_router
 from inventory.openapi import config as openapi_config
 from inventory.photos import queries as photos
 from inventory.photos.routes import router as photos_router

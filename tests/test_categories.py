@@ -18,10 +18,10 @@ def test_admin_creates_changes_and_deletes_a_category_with_history(world: World,
         PATH,
         json={
             "code": _code(),
-            "name": "Máy chiếu",
+            "name": "Máy scan",
             "form_group": "C",
             "wear_rate": 0.1429,
-            "norm_item": "projector",
+            "norm_item": "scanner",
         },
     )
     assert created.status_code == 201, created.text

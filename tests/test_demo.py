@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections.abc import Iterator
 from datetime import date
@@ -261,6 +262,28 @@ def test_history_has_one_event_per_batch_and_the_chain_holds(demo_url: str) -> N
     # Each commune's event is the first of that commune's own chain.
     assert all(e["chain"] == e["entity_id"] for e in events)
     assert verify_history(demo_url) == (True, 1 + COMMUNES)
+
+
+def test_every_commune_has_a_plausible_staff(demo_url: str) -> None:
+    """About 32 people a commune (norms.md), in every norm group, as its event says."""
+    rows = query(
+        demo_url,
+        "SELECT u.code, p.norm_group, sum(p.holders) AS n, count(*) AS positions"
+        " FROM staff_positions p JOIN units u ON u.id = p.unit_id GROUP BY 1, 2",
+    )
+    staff: dict[str, dict[str, int]] = {}
+    for r in rows:
+        staff.setdefault(r["code"], {})[r["norm_group"]] = r["n"]
+    assert set(staff) == {c.code for c in province.NAMED[:COMMUNES]}
+    for groups in staff.values():
+        assert groups["secretary"] == 1 and groups["leader"] >= 5 and groups["head"] >= 6
+        assert 25 <= sum(groups.values()) <= 45
+    told = query(
+        demo_url, "SELECT after::jsonb AS after FROM events WHERE after::text LIKE '%staff%'"
+    )
+    assert sorted(json.loads(e["after"])["staff"] for e in told) == sorted(
+        sum(g.values()) for g in staff.values()
+    )
 
 
 def test_a_second_load_is_refused_and_changes_nothing(demo_url: str) -> None:

@@ -745,6 +745,78 @@ HANDOVER_CASES = [
 ]
 
 
+# --- Norms, staffing and needs: norms are the deployment's; staffing and needs per unit ---
+_NORMS = "/api/v1/norms"
+_STAFF_BODY = {"positions": [{"position": "Chuyên viên", "norm_group": "staff", "holders": 4}]}
+
+
+def _norm_id(world: World) -> int:
+    key = "norm-area-leader"
+    if key not in world.assets:
+        norms = world.callers["admin"].get(_NORMS, params={"kind": "area"}).json()["items"]
+        world.assets[key] = next(n["id"] for n in norms if n["code"] == "area.leader")
+    return world.assets[key]
+
+
+NEEDS_CASES = [
+    *(
+        Case("GET", f"{_NORMS}{suffix}", READERS, 200, 200, lambda w, u, s=suffix: _NORMS + s)
+        for suffix in ("", "/items")
+    ),
+    *(
+        Case(
+            "GET",
+            f"{_NORMS}/{{norm_id:int}}{suffix}",
+            READERS,
+            200,
+            200,
+            lambda w, u, s=suffix: f"{_NORMS}/{_norm_id(w)}{s}",
+            sees=lambda login, unit: True,
+        )
+        for suffix in ("", "/history")
+    ),
+    Case(
+        "PATCH",
+        f"{_NORMS}/{{norm_id:int}}",
+        ADMIN,
+        200,
+        200,
+        lambda w, u: f"{_NORMS}/{_norm_id(w)}",
+        body=lambda w, u: {"confidence": "medium"},  # as it is: nothing changes
+        sees=lambda login, unit: True,
+    ),
+    *(
+        Case(
+            "GET",
+            f"/api/v1/units/{{unit_id:int}}/staffing{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, s=suffix: f"/api/v1/units/{w.units[u]}/staffing{s}",
+        )
+        for suffix in ("", "/history")
+    ),
+    Case(
+        "PUT",
+        "/api/v1/units/{unit_id:int}/staffing",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/units/{w.units[u]}/staffing",
+        body=lambda w, u: _STAFF_BODY,
+    ),
+    Case("GET", "/api/v1/needs", READERS, 200, 200, lambda w, u: "/api/v1/needs"),
+    Case(
+        "GET",
+        "/api/v1/needs/units/{unit_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/needs/units/{w.units[u]}",
+    ),
+]
+
+
 CASES = [
     Case("GET", "/api/v1/auth/me", READERS, 200, 200, lambda w, u: "/api/v1/auth/me"),
     Case(
@@ -1043,6 +1115,7 @@ CASES = [
         body=lambda w, u: {"ids": [_notice(w, u)]},
         sees=lambda login, unit: login == _OFFICER_OF[unit],
     ),
+    *NEEDS_CASES,
 ]
 
 # Not scoped by unit, with the reason.
@@ -1124,6 +1197,9 @@ def test_role_and_scope_of_every_other_route(
     caller = world.callers[login]
     if case.method == "GET":
         response = caller.get(url)
+    elif case.method in ("PATCH", "PUT"):  # If-Match: * (any version)
+        send = caller.patch if case.method == "PATCH" else caller.put
+        response = send(url, json=body, headers={"If-Match": "*"})
     elif case.files:
         response = caller.post(url, files=case.files(world, unit))
     else:
