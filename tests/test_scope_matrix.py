@@ -266,6 +266,7 @@ class Case:
     writes_page: bool = False  # a page of writers: a reader of the unit gets a 403 page
     files: Callable[[World, str], Any] | None = None  # a multipart upload instead of JSON
     image: bool = False  # answers an image when allowed (refusals are still pages)
+    media: str = "text/html"  # what a page route answers with 200 (a file, for documents)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -419,6 +420,17 @@ STOCKTAKE_CASES = [
         200,
         404,
         lambda w, u: f"{_ST}/{_stocktake(w, u, closed=True)}/results",
+    ),
+    *(
+        Case(
+            "GET",
+            f"{_ST}/{{stocktake_id:int}}/{document}",
+            READERS,
+            200,
+            404,
+            lambda w, u, document=document: f"{_ST}/{_stocktake(w, u, closed=True)}/{document}",
+        )
+        for document in ("minutes.pdf", "results.xlsx")
     ),
     *(
         Case(
@@ -1093,6 +1105,25 @@ CASES = [
         page=True,
         writes_page=True,
     ),
+    # A closed count's documents by session: for every reader of the unit.
+    *(
+        Case(
+            "GET",
+            f"/stocktakes/{{stocktake_id:int}}/{document}",
+            READERS,
+            200,
+            404,
+            lambda w, u, document=document: (
+                f"/stocktakes/{_stocktake(w, u, closed=True)}/{document}"
+            ),
+            page=True,
+            media=media,
+        )
+        for document, media in (
+            ("minutes.pdf", "application/pdf"),
+            ("results.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml"),
+        )
+    ),
     *HANDOVER_CASES,
     *PHOTO_CASES,
     # Notifications: each user's own; another's notice answers 404.
@@ -1192,7 +1223,8 @@ def test_role_and_scope_of_every_other_route(
             response = page.get(url, follow_redirects=False)
         assert response.status_code == want, response.text[:300]
         if want != 303 and not (case.image and want == 200):
-            assert "text/html" in response.headers["content-type"]
+            media = case.media if want == 200 else "text/html"
+            assert media in response.headers["content-type"]
         return
     caller = world.callers[login]
     if case.method == "GET":

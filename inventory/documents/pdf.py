@@ -7,6 +7,7 @@ every page, and metadata whose creation date the caller fixes, so the same data 
 same bytes.
 """
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,8 @@ Align = Literal["L", "C", "R"]
 BOLD_FACE = FontFace(emphasis="BOLD")
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
 XMP_NS = "urn:commune-inventory:document:1"
+# fontTools logs every glyph of every subset at INFO: a few KB of log per document.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +173,16 @@ class Document(FPDF):
     # Tables.
 
     def tabulate(
-        self, columns: Sequence[Column], rows: Iterable[Row], *, font_size: float = 9
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Row],
+        *,
+        font_size: float = 9,
+        width: float | None = None,
     ) -> None:
         """A table whose header row repeats on every page it spans; `Group` and `Sum` rows
-        are bold. Cells are plain text (never markdown), so user text prints as typed."""
+        are bold. Cells are plain text (never markdown), so user text prints as typed.
+        `width` in mm (the page's text width by default), from the left margin."""
         self.set_font(FAMILY, size=font_size)
         with self.table(
             col_widths=[column.width for column in columns],
@@ -182,7 +191,8 @@ class Document(FPDF):
             repeat_headings=TableHeadingsDisplay.ON_TOP_OF_EVERY_PAGE,
             line_height=font_size * 0.5,
             padding=(0.8, 1),
-            width=self.epw,
+            width=width or self.epw,
+            align="LEFT",
         ) as table:
             head = table.row()
             for column in columns:

@@ -30,6 +30,8 @@ from inventory.documents.formats import nfc
 Kind = Literal["text", "number", "money", "date", "datetime"]
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 64 * 1024
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MEDIA = "text/csv; charset=utf-8"
 # "#,##0" shows the reader's locale's thousands separator: 1.234.567 on a Vietnamese Excel.
 # A format forcing dots ("#\.##0") would need one section per magnitude and break negatives.
 NUMBER_FORMATS: dict[Kind, str] = {
@@ -100,13 +102,29 @@ def write_xlsx(target: IO[bytes], sheets: Iterable[Sheet]) -> None:
     book.close()
 
 
-def xlsx_chunks(sheets: Iterable[Sheet], chunk_size: int = CHUNK) -> Iterator[bytes]:
-    """The workbook in chunks, built in a temporary file (for a streamed response)."""
-    with tempfile.TemporaryFile() as file:
+def xlsx_file(sheets: Iterable[Sheet]) -> IO[bytes]:
+    """The workbook in a temporary file, rewound: build it before answering (in a worker
+    thread), so a failure is an error answer and not a cut-off download."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
+    try:
         write_xlsx(file, sheets)
-        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file
+
+
+def file_chunks(file: IO[bytes], chunk_size: int = CHUNK) -> Iterator[bytes]:
+    """A file's content in chunks, closing it at the end."""
+    with file:
         while chunk := file.read(chunk_size):
             yield chunk
+
+
+def xlsx_chunks(sheets: Iterable[Sheet], chunk_size: int = CHUNK) -> Iterator[bytes]:
+    """The workbook in chunks, built in a temporary file (for a streamed response)."""
+    yield from file_chunks(xlsx_file(sheets), chunk_size)
 
 
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:

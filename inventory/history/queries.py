@@ -125,3 +125,20 @@ async def has_history(conn: asyncpg.Connection, entity: str, entity_id: int) -> 
     """Has the record changed since it was created? Then it is registered for good: it
     is never deleted, and its holder changes only by a handover."""
     return bool(await conn.fetchval(HAS_HISTORY, entity, entity_id))
+
+
+EVENT_PLACE = """
+SELECT chain, seq, hash FROM events WHERE entity = $1 AND entity_id = $2 AND action = $3
+ORDER BY id DESC LIMIT 1
+"""
+
+
+async def event_place(
+    conn: asyncpg.Connection, entity: str, entity_id: int, action: str
+) -> tuple[int, int, str] | None:
+    """Where the latest `action` event of a record stands in its chain: (chain, seq, hash
+    hex). The last event a transaction appends to a chain is that chain's head as it
+    commits: printed on a document, it lets anyone who kept the paper see a rewritten
+    chain later, and it stays the same however the chain grows after."""
+    row = await conn.fetchrow(EVENT_PLACE, entity, entity_id, action)
+    return (row["chain"], row["seq"], row["hash"].hex()) if row is not None else None

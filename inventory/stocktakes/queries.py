@@ -268,3 +268,48 @@ async def decide(
     conn: asyncpg.Connection, result_id: int, decision: str, user_id: int
 ) -> asyncpg.Record:
     return await conn.fetchrow(DECIDE, result_id, decision, user_id)
+
+
+# --- The minutes: the same lines as the results, with the names a document prints ---
+MINUTES_TERMS = """
+SELECT u.name AS unit_name, u.code AS unit_code, p.name AS parent_name, si.address AS site_address,
+       coalesce(nullif(o.full_name, ''), o.login) AS opened_by_name,
+       coalesce(nullif(c.full_name, ''), c.login) AS closed_by_name
+FROM stocktakes s JOIN units u ON u.id = s.unit_id LEFT JOIN units p ON p.id = u.parent_id
+JOIN sites si ON si.id = s.site_id
+LEFT JOIN users o ON o.id = s.opened_by LEFT JOIN users c ON c.id = s.closed_by
+WHERE s.id = $1
+"""
+# Who counted: every officer whose scans (received while open) made the results.
+MINUTES_COUNTERS = """
+SELECT coalesce(nullif(u.full_name, ''), u.login) AS name, count(*) AS scans
+FROM stocktake_scans sc JOIN users u ON u.id = sc.scanned_by
+WHERE sc.stocktake_id = $1 AND NOT sc.late
+GROUP BY u.id ORDER BY 1, u.id
+"""
+MINUTES_LINES = """
+SELECT r.id, r.outcome, r.asset_id, r.tag, r.name, r.ownership, r.expected, r.quantity,
+       r.counted_quantity, r.seen_at, r.sightings, r.decision,
+       a.unit_of_measure, a.original_cost,
+       rr.name AS recorded_room, rs.name AS seen_room,
+       coalesce(nullif(u.full_name, ''), u.login) AS seen_by_name
+FROM stocktake_results r
+LEFT JOIN assets a ON a.id = r.asset_id
+LEFT JOIN rooms rr ON rr.id = r.recorded_room_id
+LEFT JOIN rooms rs ON rs.id = r.seen_room_id
+LEFT JOIN users u ON u.id = r.seen_by
+WHERE r.stocktake_id = $1
+ORDER BY r.id
+"""
+
+
+async def minutes_data(
+    conn: asyncpg.Connection, stocktake_id: int
+) -> tuple[asyncpg.Record, list[asyncpg.Record], list[asyncpg.Record]]:
+    """What the minutes print beyond the stocktake and its summary: the unit and the
+    people by name, who counted, and every result line (for a stocktake already read in
+    the caller's scope)."""
+    terms = await conn.fetchrow(MINUTES_TERMS, stocktake_id)
+    counters = await conn.fetch(MINUTES_COUNTERS, stocktake_id)
+    lines = await conn.fetch(MINUTES_LINES, stocktake_id)
+    return terms, counters, lines

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import asyncpg
-from litestar import Response, Router, get, post
+import msgspec
+from litestar import Request, Response, Router, get, post
+from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
+from litestar.response import Stream
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
@@ -19,13 +24,16 @@ from inventory.assets import queries as assets
 from inventory.assets import writes as asset_writes
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page, paginate
+from inventory.db.pool import connection
+from inventory.documents.xlsx import XLSX_MEDIA, file_chunks, xlsx_file
 from inventory.errors import Conflict, Invalid, NotFound
+from inventory.history import queries as history
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
 from inventory.sites import queries as sites
-from inventory.stocktakes import filters, queries, rules
+from inventory.stocktakes import filters, minutes, queries, rules
 from inventory.stocktakes.schemas import (
     BatchAnswer,
     Decided,
@@ -291,6 +299,14 @@ async def cancel_stocktake(
     return STOCKTAKES.respond(after)
 
 
+def _require_closed(stocktake: asyncpg.Record) -> None:
+    if stocktake["status"] != "closed":
+        raise Conflict(
+            f"stocktake {stocktake['id']} is {stocktake['status']}: results come with closing it",
+            field="status",
+        )
+
+
 def _groups(rows: list[asyncpg.Record]) -> Groups:
     groups = {name: Group() for name in ("own", "surplus", "not_own")}
     for row in rows:
@@ -315,11 +331,7 @@ async def results(
     Finance's three groups (own, surplus, not own), the scans that came late, and a page
     of lines (filter by `outcome`)."""
     stocktake = await STOCKTAKES.get(conn, principal, stocktake_id)
-    if stocktake["status"] != "closed":
-        raise Conflict(
-            f"stocktake {stocktake_id} is {stocktake['status']}: results come with closing it",
-            field="status",
-        )
+    _require_closed(stocktake)
     query = ListQuery()
     query.add("stocktake_id = {}", stocktake_id)
     rows = await conn.fetch(listing.sql(queries.RESULT_LIST, query), *query.params)
@@ -396,6 +408,108 @@ async def leave(
     return await _decide(conn, principal, stocktake_id, asset_id, move=False)
 
 
+# --- The minutes (PDF) and the result lists (XLSX) ---
+
+
+async def load_minutes(
+    conn: asyncpg.Connection, principal: Principal, stocktake_id: int
+) -> minutes.Minutes:
+    """Everything the minutes print, of a closed stocktake in the caller's scope (404 for
+    another unit's, 409 while it is not closed)."""
+    stocktake = await STOCKTAKES.get(conn, principal, stocktake_id)
+    _require_closed(stocktake)
+    counts, groups, late = await queries.summary(conn, stocktake_id)
+    terms, counters, lines = await queries.minutes_data(conn, stocktake_id)
+    read = _read(stocktake)
+    return minutes.Minutes(
+        stocktake={
+            "id": read.id,
+            "unit_id": read.unit_id,
+            "name": read.name,
+            "site_name": read.site_name,
+            "whole_site": read.whole_site,
+            "rooms": [{"id": room.id, "name": room.name} for room in read.rooms],
+            "expected": read.expected,
+            "opened_at": read.opened_at,
+            "closed_at": read.closed_at,
+        },
+        terms=dict(terms),
+        counters=[dict(c) for c in counters],
+        counts={o.value: counts.get(o.value, 0) for o in Outcome},
+        groups=msgspec.to_builtins(_groups(groups)),
+        late_scans=late,
+        lines=[dict(line) for line in lines],
+        chain=await history.event_place(conn, "stocktake", stocktake_id, "close"),
+    )
+
+
+async def minutes_pdf_response(data: minutes.Minutes) -> Response[bytes]:
+    """The minutes drawn in a worker thread (about 2 ms a line), as an attachment."""
+    pdf = await anyio.to_thread.run_sync(minutes.render_pdf, data)
+    name = f"bien-ban-kiem-ke-{data.stocktake['id']}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def results_xlsx_response(data: minutes.Minutes) -> Stream:
+    """The result lists, built in a temporary file by a worker thread, then streamed."""
+    file = await anyio.to_thread.run_sync(xlsx_file, minutes.sheets(data))
+    name = f"ket-qua-kiem-ke-{data.stocktake['id']}.xlsx"
+    return Stream(
+        file_chunks(file),
+        media_type=XLSX_MEDIA,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _file(media_type: str, what: str) -> dict[int, ResponseSpec]:
+    return {
+        **errors(404, 409),
+        200: ResponseSpec(
+            data_container=bytes,
+            media_type=media_type,
+            generate_examples=False,
+            description=f"{what}, sent as an attachment",
+        ),
+    }
+
+
+# These take no `conn` (nor `principal`, resolved after it): the rows are read on a
+# connection held only for that, and the file is drawn after it went back to the pool.
+@get(
+    "/{stocktake_id:int}/minutes.pdf",
+    guards=[allow(*READERS)],
+    responses=_file("application/pdf", "the minutes (biên bản kiểm kê tài sản)"),
+)
+async def minutes_pdf(
+    request: Request, state: State, stocktake_id: FromPath[int]
+) -> Response[bytes]:
+    """The minutes of a closed stocktake as an A4 PDF: the unit, place and time, who
+    counted, the counts, the Ministry of Finance's three groups with every asset, the other
+    tags, signature blocks, and in the footer the content's SHA-256 and the unit's history
+    chain head as the count closed. 409 while the stocktake is not closed."""
+    async with connection(state.pool) as conn:
+        data = await load_minutes(conn, request.user, stocktake_id)
+    return await minutes_pdf_response(data)
+
+
+@get(
+    "/{stocktake_id:int}/results.xlsx",
+    guards=[allow(*READERS)],
+    responses=_file(XLSX_MEDIA, "a summary sheet and one sheet per outcome"),
+)
+async def results_xlsx(request: Request, state: State, stocktake_id: FromPath[int]) -> Stream:
+    """The results of a closed stocktake as XLSX: a summary sheet, then one sheet per
+    outcome (in place, misplaced, missing, unknown, blank, other units'), numbers and
+    dates as such. 409 while the stocktake is not closed."""
+    async with connection(state.pool) as conn:
+        data = await load_minutes(conn, request.user, stocktake_id)
+    return await results_xlsx_response(data)
+
+
 router = Router(
     path="/api/v1/stocktakes",
     route_handlers=[
@@ -409,6 +523,8 @@ router = Router(
         close_stocktake,
         cancel_stocktake,
         results,
+        minutes_pdf,
+        results_xlsx,
         move_here,
         leave,
     ],

@@ -213,6 +213,10 @@ VI: dict[str, str] = {
     "latest_photo": "Ảnh mới nhất của tài sản",
     "photo_open": "Xem ảnh",
     "action_photo": "Thêm ảnh",
+    # The documents of a closed stocktake.
+    "st_closed": "Đợt kiểm kê đã khóa sổ:",
+    "st_minutes_pdf": "Biên bản kiểm kê (PDF)",
+    "st_results_xlsx": "Danh sách kết quả (XLSX)",
 }
 
 EN: dict[str, str] = {
@@ -419,6 +423,10 @@ EN: dict[str, str] = {
     "latest_photo": "The asset's latest photo",
     "photo_open": "See the photo",
     "action_photo": "Photo added",
+    # The documents of a closed stocktake.
+    "st_closed": "This stocktake is closed:",
+    "st_minutes_pdf": "Stocktake minutes (PDF)",
+    "st_results_xlsx": "Result lists (XLSX)",
 }
 
 

@@ -1,6 +1,7 @@
 """The stocktake pages for officers: `/stocktakes` (the open counts of my scope) and
 `/stocktakes/{id}` (the camera scanner of `/scan`, a room chooser and the expected list,
-kept on the phone so a count goes on without a connection).
+kept on the phone so a count goes on without a connection). A closed count's page links
+its minutes (PDF) and result lists (XLSX), served here by session for every reader.
 
 The page queues each scan in the phone's IndexedDB under an id made there, then sends
 batches to `POST /stocktakes/{id}/scans`: the session's twin of the API's route (which
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 
 from asyncpg import Record
 from litestar import Request, Response, Router, get, post
+from litestar.datastructures import State
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Redirect, Template
@@ -24,11 +26,18 @@ from inventory.accounts.guards import WRITERS, allow
 from inventory.accounts.scope import in_scope
 from inventory.db.dependencies import Conn
 from inventory.db.listing import MAX_LIMIT, Listing, ListQuery
+from inventory.db.pool import connection
 from inventory.deployment import base_url
 from inventory.rooms import filters as room_filters
 from inventory.rooms import queries as room_queries
 from inventory.stocktakes import filters, queries
-from inventory.stocktakes.routes import STOCKTAKES, receive_scans
+from inventory.stocktakes.routes import (
+    STOCKTAKES,
+    load_minutes,
+    minutes_pdf_response,
+    receive_scans,
+    results_xlsx_response,
+)
 from inventory.stocktakes.schemas import BatchAnswer, ScanBatch
 from inventory.web.pages import login_redirect, page, when
 
@@ -121,6 +130,30 @@ async def stocktake_scans(
     return await receive_scans(conn, request.user, stocktake_id, data)
 
 
+@get("/stocktakes/{stocktake_id:int}/minutes.pdf", include_in_schema=False)
+async def stocktake_minutes(
+    request: Request, state: State, stocktake_id: FromPath[int]
+) -> Response:
+    """The API's minutes by session: readers of the unit too (the counting page is not
+    theirs, its documents are)."""
+    if request.user is None:
+        return login_redirect(request)
+    async with connection(state.pool) as conn:
+        data = await load_minutes(conn, request.user, stocktake_id)
+    return await minutes_pdf_response(data)
+
+
+@get("/stocktakes/{stocktake_id:int}/results.xlsx", include_in_schema=False)
+async def stocktake_results(
+    request: Request, state: State, stocktake_id: FromPath[int]
+) -> Response:
+    if request.user is None:
+        return login_redirect(request)
+    async with connection(state.pool) as conn:
+        data = await load_minutes(conn, request.user, stocktake_id)
+    return await results_xlsx_response(data)
+
+
 @get("/sw.js", include_in_schema=False)
 async def service_worker() -> Response:
     """The service worker, at the root so that its scope covers /scan and /stocktakes."""
@@ -133,5 +166,13 @@ async def service_worker() -> Response:
 
 
 router = Router(
-    path="/", route_handlers=[stocktakes_page, stocktake_page, stocktake_scans, service_worker]
+    path="/",
+    route_handlers=[
+        stocktakes_page,
+        stocktake_page,
+        stocktake_scans,
+        stocktake_minutes,
+        stocktake_results,
+        service_worker,
+    ],
 )
