@@ -76,6 +76,7 @@ from inventory.web.asset_actions import router as asset_pages_router
 from inventory.web.errors import ErrorPages, no_store
 from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
+from inventory.web.notifications import router as notification_pages_router
 from inventory.web.photos import router as photo_pages_router
 from inventory.web.rooms import router as room_pages_router
 from inventory.web.routes import router as web_router
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             asset_pages_router,
             room_pages_router,
             job_pages_router,
+            notification_pages_router,
             photo_pages_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False

@@ -9,6 +9,7 @@ import asyncio
 import dataclasses
 import email
 import email.policy
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from inventory.db.pool import create_pool
 from inventory.settings import Settings, Smtp
 from tests.test_handovers import H, _days_ago, asset, body, items_of
 from tests.test_jobs import WorkerThread, _until
-from tests.world import Caller, World
+from tests.world import PASSWORD, Caller, World
 
 N = "/api/v1/notifications"
 
@@ -267,3 +268,68 @@ def test_an_email_is_queued_and_retried_until_the_server_answers(
     text = message.get_content()
     assert "Bên giao: Xã Ia Rbol" in text and f"/handovers/{hid}" in text
     assert state()["email_attempts"] >= 2 and state()["email_error"] is None
+
+
+_CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def browser(settings: Settings) -> Iterator[TestClient]:
+    """officer_b signed in with a session, as a phone would be."""
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
+        token = _CSRF.search(client.get("/login").text).group(1)
+        signed = client.post(
+            "/login",
+            data={"login": "officer_b", "password": PASSWORD, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303
+        yield client
+
+
+def test_the_notices_page_and_the_start_page_count(world: World, browser: TestClient) -> None:
+    hid = reallocation(world, world.officer_a)
+    assert world.officer_a.post(f"{H}/{hid}/submit").status_code == 200
+    mine = reallocation(world, world.officer_a)
+    world.officer_a.post(f"{H}/{mine}/submit")
+    world.officer_b.post(f"{H}/{mine}/dispute", json={"reason": "<script>alert(1)</script>"})
+    world.officer_a.post(f"{H}/{mine}/resume")
+    unread = world.officer_b.get(f"{N}/unread").json()["unread"]
+    home = browser.get("/")
+    assert f"{unread} chưa đọc" in home.text and 'href="/notifications"' in home.text
+
+    listed = browser.get("/notifications")
+    assert listed.status_code == 200 and 'lang="vi"' in listed.text
+    assert f"Biên bản bàn giao {hid}</a>\n    đã được bên giao gửi" in listed.text
+    assert f'href="/handovers/{hid}"' in listed.text
+    assert "Xã Ia Rbol → Xã Ia Sao" in listed.text
+    assert len(listed.content) < 30_000  # a phone page
+    english = browser.get("/notifications", params={"lang": "en"})
+    assert "was submitted by the giving side" in english.text
+    # officer_a's notice of the dispute (with its reason) is not officer_b's to see.
+    assert "alert(1)" not in english.text
+    theirs = notices(world.officer_a, mine, kind="disputed")
+    assert theirs and theirs[0]["context"]["detail"] == "<script>alert(1)</script>"
+
+    token = _CSRF.search(listed.text).group(1)
+    marked = browser.post(
+        "/notifications/read", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert marked.status_code == 303 and marked.headers["location"] == "/notifications"
+    assert world.officer_b.get(f"{N}/unread").json() == {"unread": 0}
+    assert "chưa đọc" not in browser.get("/").text
+    assert "Đánh dấu tất cả đã đọc" not in browser.get("/notifications").text
+    # officer_a's notices stay unread.
+    assert world.officer_a.get(f"{N}/unread").json()["unread"] >= 1
+    forged = browser.post("/notifications/read", data={}, follow_redirects=False)
+    assert forged.status_code == 403
+
+
+def test_a_flag_comment_is_escaped_on_the_page(world: World, browser: TestClient) -> None:
+    hid = reallocation(world, world.officer_a)
+    world.officer_a.post(f"{H}/{hid}/submit")
+    comment = "<img src=x onerror=alert(2)>"
+    assert world.auditor.post(f"{H}/{hid}/flags", json={"comment": comment}).status_code == 201
+    shown = browser.get("/notifications").text
+    assert "&lt;img src=x onerror=alert(2)&gt;" in shown and comment not in shown
+    assert "bị kiểm tra viên gắn cờ" in shown

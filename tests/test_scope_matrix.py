@@ -1126,6 +1126,26 @@ CASES = [
     ),
     *HANDOVER_CASES,
     *PHOTO_CASES,
+    Case(
+        "GET",
+        "/notifications",
+        READERS,
+        200,
+        200,
+        lambda w, u: "/notifications",
+        sees=lambda login, unit: True,
+        page=True,
+    ),
+    Case(
+        "POST",
+        "/notifications/read",
+        READERS,
+        303,
+        303,
+        lambda w, u: "/notifications/read",
+        sees=lambda login, unit: True,
+        page=True,
+    ),
     # Notifications: each user's own; another's notice answers 404.
     Case("GET", "/api/v1/notifications", READERS, 200, 200, lambda w, u: "/api/v1/notifications"),
     Case(
@@ -1195,7 +1215,7 @@ def pages(settings) -> Iterator[dict[str, TestClient]]:
 
 
 def _csrf_of(page: TestClient, url: str) -> str:
-    found = _CSRF.search(page.get(url.removesuffix("/claim")).text)
+    found = _CSRF.search(page.get(url.removesuffix("/claim").removesuffix("/read")).text)
     return found.group(1) if found else ""
 
 

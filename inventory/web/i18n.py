@@ -217,6 +217,20 @@ VI: dict[str, str] = {
     "st_closed": "Đợt kiểm kê đã khóa sổ:",
     "st_minutes_pdf": "Biên bản kiểm kê (PDF)",
     "st_results_xlsx": "Danh sách kết quả (XLSX)",
+    # Notifications (the notices page, the start page's count).
+    "nt_title": "Thông báo",
+    "nt_none": "Chưa có thông báo nào.",
+    "nt_new": "Mới",
+    "nt_mark_all": "Đánh dấu tất cả đã đọc",
+    "nt_handover": "Biên bản bàn giao",
+    "nt_unread": "{n} chưa đọc",
+    "nt_days_left": "còn {days} ngày",
+    "nt_submitted": "đã được bên giao gửi",
+    "nt_disputed": "bị khiếu nại",
+    "nt_signed": "đã được một bên ký",
+    "nt_completed": "đã được hai bên ký, hoàn thành",
+    "nt_flagged": "bị kiểm tra viên gắn cờ",
+    "nt_due_soon": "sắp đến hạn",
 }
 
 EN: dict[str, str] = {
@@ -427,6 +441,20 @@ EN: dict[str, str] = {
     "st_closed": "This stocktake is closed:",
     "st_minutes_pdf": "Stocktake minutes (PDF)",
     "st_results_xlsx": "Result lists (XLSX)",
+    # Notifications (the notices page, the start page's count).
+    "nt_title": "Notifications",
+    "nt_none": "No notifications yet.",
+    "nt_new": "New",
+    "nt_mark_all": "Mark all as read",
+    "nt_handover": "Handover",
+    "nt_unread": "{n} unread",
+    "nt_days_left": "{days} days left",
+    "nt_submitted": "was submitted by the giving side",
+    "nt_disputed": "was disputed",
+    "nt_signed": "was signed by one side",
+    "nt_completed": "was signed by both sides: completed",
+    "nt_flagged": "was flagged by an auditor",
+    "nt_due_soon": "is due soon",
 }
 
 

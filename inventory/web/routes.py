@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 from inventory.accounts import throttle
 from inventory.accounts.guards import SESSION_COOKIE, SESSION_KEY
 from inventory.db.dependencies import Conn
+from inventory.notifications import queries as notifications
 from inventory.users import queries as users
 from inventory.web.i18n import remember, texts
 
@@ -36,9 +37,10 @@ async def home(request: Request, conn: Conn, lang: FromQuery[str | None] = None)
     """The start page: the person by name, scanning and typing a tag."""
     principal = request.user
     person = await users.greeting(conn, principal.user_id) if principal else None
+    unread = await notifications.unread(conn, principal.user_id) if principal else 0
     return Template(
         "home.html",
-        context={"t": texts(request, lang), "user": principal, "person": person},
+        context={"t": texts(request, lang), "user": principal, "person": person, "unread": unread},
         cookies=remember(lang),
     )
 
