@@ -16,7 +16,7 @@ import pytest
 from inventory.demo import province
 from inventory.demo.staffing import positions
 from inventory.needs import rules
-from inventory.needs.report import _norm
+from inventory.needs.report import norm_of
 from inventory.norms import queries as norms
 from tests.world import World
 
@@ -30,7 +30,7 @@ def seeded(database_url: str) -> list[rules.Norm]:
     async def go() -> list[rules.Norm]:
         conn = await asyncpg.connect(database_url)
         try:
-            return [_norm(r) for r in await norms.in_force(conn, datetime.date(2026, 1, 1))]
+            return [norm_of(r) for r in await norms.in_force(conn, datetime.date(2026, 1, 1))]
         finally:
             await conn.close()
 

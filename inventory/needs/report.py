@@ -16,7 +16,7 @@ _COUNTS = msgspec.json.Decoder(dict[str, int])
 _ROOMS = msgspec.json.Decoder(dict[str, tuple[int, float]])
 
 
-def _norm(row: asyncpg.Record) -> rules.Norm:
+def norm_of(row: asyncpg.Record) -> rules.Norm:
     return rules.Norm(
         id=row["id"],
         code=row["code"],
@@ -48,7 +48,7 @@ async def needs_of(
 ) -> list[UnitNeeds]:
     """Every commune of the scope (or the one asked for, if in the scope), by code."""
     today = datetime.now(UTC).astimezone(VIETNAM).date()
-    in_force = [_norm(r) for r in await norms.in_force(conn, today)]
+    in_force = [norm_of(r) for r in await norms.in_force(conn, today)]
     names = await queries.item_names(conn)
     return [
         rules.unit_needs(
