@@ -453,6 +453,20 @@ def test_a_refused_photo_is_explained_beside_the_field_and_nothing_is_written(
     assert [e["action"] for e in _events(world, asset["id"])] == ["create"]
 
 
+def test_a_body_past_the_photo_routes_bound_is_an_error_page(
+    officer: TestClient, world: World
+) -> None:
+    asset = _asset(world)
+    url = f"/t/{asset['tag']}/damage"
+    refused = officer.post(
+        url,
+        data={"condition": "fair", "_csrf_token": _csrf(officer, url)},
+        files=_files(b"\0" * (rules.MAX_UPLOAD + 2 * 1024 * 1024)),
+    )
+    assert refused.status_code == 413
+    assert "text/html" in refused.headers["content-type"] and "Dữ liệu quá lớn" in refused.text
+
+
 def test_in_english_the_refusal_is_in_english(officer: TestClient, world: World) -> None:
     asset = _asset(world)
     url = f"/t/{asset['tag']}/damage"
