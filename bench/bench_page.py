@@ -22,6 +22,8 @@ from pathlib import Path
 
 import asyncpg
 import msgspec
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware.csrf import generate_csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,6 +42,8 @@ from inventory.accounts.guards import SESSION_COOKIE, SESSION_KEY  # noqa: E402
 from inventory.db import embedded  # noqa: E402
 from inventory.db.migrate import upgrade  # noqa: E402
 from inventory.settings import Settings  # noqa: E402
+
+CSRF_COOKIE = CSRFConfig(secret="").cookie_name
 
 
 async def _session(url: str, province: int) -> str:
@@ -108,12 +112,17 @@ def main() -> None:
         upgrade(url)
         province = asyncio.run(_fill(url, args.communes, args.assets_per_commune))
         tags = asyncio.run(_sample_tags(url, 5000))
-        cookie = f"{SESSION_COOKIE}={asyncio.run(_session(url, province))}"
+        secret = secrets.token_urlsafe(32)
+        # A signed-in browser carries the CSRF cookie the sign-in page set, and sends it back.
+        cookie = (
+            f"{SESSION_COOKIE}={asyncio.run(_session(url, province))};"
+            f" {CSRF_COOKIE}={generate_csrf_token(secret)}"
+        )
         env = {
             **os.environ,
             "INVENTORY_DATABASE_URL": url,
             "BENCH_DATABASE_URL": url,
-            "INVENTORY_SECRET_KEY": secrets.token_urlsafe(32),
+            "INVENTORY_SECRET_KEY": secret,
             "BENCH_SCOPE_UNIT": str(province),
             "INVENTORY_POOL_MIN": str(POOL_SIZE),
             "INVENTORY_POOL_MAX": str(POOL_SIZE),

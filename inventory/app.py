@@ -83,6 +83,7 @@ from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
 from inventory.web.scan import router as scan_pages_router
 from inventory.web.stocktakes import router as stocktake_pages_router
+from inventory.web.tag_lane import TagPageLane
 from inventory.web.tags import router as tag_pages_router
 
 WEB = Path(__file__).parent / "web"
@@ -103,6 +104,12 @@ CONSTRAINTS: Constraints = {
     **norms.CONSTRAINTS,
     **staffing.CONSTRAINTS,
 }
+
+
+def _template_engine(jinja: JinjaTemplateEngine) -> None:
+    jinja.engine.globals.update(switch_language=switch_language)
+    # Templates ship with the package: no look at their files' times on every page.
+    jinja.engine.auto_reload = False
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -211,9 +218,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(
             directory=WEB / "templates",
             engine=JinjaTemplateEngine,
-            engine_callback=lambda jinja: jinja.engine.globals.update(
-                switch_language=switch_language
-            ),
+            engine_callback=_template_engine,
         ),
         # An answer that fits in one TCP segment (1460 bytes less headers) arrives no
         # sooner compressed: one asset, for instance, which the scan lane then answers.
@@ -224,6 +229,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_body_bytes,
         after_request=no_store,
     )
-    # In front of the router: the scan look-up's common case, and metrics for every request.
-    app.asgi_handler = RequestMetrics(ScanLane(app, app.asgi_handler))
+    # In front of the router: the scan look-up's and the asset page's common cases, and
+    # metrics for every request.
+    app.asgi_handler = RequestMetrics(ScanLane(app, TagPageLane(app, app.asgi_handler)))
     return app

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncpg
 
+from inventory.accounts.guards import SESSION_KEY
 from inventory.accounts.scope import in_scope
+from inventory.db.store import live
 from inventory.errors import InUse
 
 COLUMNS = """
@@ -32,13 +34,27 @@ GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE OF a"
 BY_TAG = f"SELECT {COLUMNS} FROM {FROM} WHERE a.tag = $1 AND {SCOPE}"
 # The phone page's: the asset, where and by whom it was last seen, and its latest photo,
 # in one round trip.
-PAGE_BY_TAG = f"""
+_PAGE = f"""
 SELECT {COLUMNS}, a.latest_photo_id, seen_room.name AS seen_room_name,
        coalesce(nullif(seen_by.full_name, ''), seen_by.login) AS seen_by_name
 FROM {FROM}
 LEFT JOIN rooms seen_room ON seen_room.id = a.last_seen_room_id
 LEFT JOIN users seen_by ON seen_by.id = a.last_seen_by
-WHERE a.tag = $1 AND {SCOPE}
+WHERE a.tag = $1 AND {{scope}}
+"""
+PAGE_BY_TAG = _PAGE.format(scope=SCOPE)
+# The page lane's (web/tag_lane.py): the signed-in session ($2 its store's namespace, $3
+# its key) and that asset page in the scope the session names, in one round trip. The
+# lane decodes the session itself and answers only where its unit is `scope_unit_id`.
+PAGE_IN_SESSION = f"""
+WITH session AS (
+    SELECT value, convert_from(value, 'UTF8')::json #>> '{{{SESSION_KEY},unit_id}}' AS unit_id
+    FROM kv_store WHERE {live("$2", "$3")}
+)
+SELECT session.value AS session, session.unit_id::bigint AS scope_unit_id, page.*
+FROM session
+LEFT JOIN LATERAL ({_PAGE.format(scope=in_scope("a.holder_unit_id", "session.unit_id::bigint"))})
+    page ON true
 """
 
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM {FROM} WHERE {{where}}"
@@ -196,6 +212,14 @@ async def seen_in_room(
 ) -> list[asyncpg.Record]:
     """The assets of the caller's scope last seen in a room, latest first, with who saw them."""
     return await conn.fetch(SEEN_IN_ROOM, room_id, scope_unit_id, limit)
+
+
+async def for_page_in_session(
+    conn: asyncpg.Connection, tag: str, namespace: str, session_id: str
+) -> asyncpg.Record | None:
+    """The session `session_id` of the store `namespace`, if it is live, and beside it the
+    asset page (`for_page`) of `tag` in the scope of the unit it names."""
+    return await conn.fetchrow(PAGE_IN_SESSION, tag, namespace, session_id)
 
 
 async def for_page(conn: asyncpg.Connection, tag: str, scope_unit_id: int) -> asyncpg.Record | None:

@@ -18,6 +18,14 @@ from inventory.db.pool import ACQUIRE_TIMEOUT, connection
 from inventory.errors import DatabaseUnavailable
 
 SWEEP_SECONDS = 600.0
+
+
+def live(namespace: str, key: str) -> str:
+    """A WHERE clause finding the unexpired row of `namespace` and `key` (SQL parameters)."""
+    return f"namespace = {namespace} AND key = {key} AND (expires_at IS NULL OR expires_at > now())"
+
+
+READ = f"SELECT value FROM kv_store WHERE {live('$1', '$2')}"
 logger = logging.getLogger(__name__)
 
 
@@ -81,13 +89,7 @@ class PostgresStore(NamespacedStore):
                 key,
                 renew,
             )
-        return await self._run(
-            "fetchval",
-            "SELECT value FROM kv_store WHERE namespace = $1 AND key = $2"
-            " AND (expires_at IS NULL OR expires_at > now())",
-            self.namespace,
-            key,
-        )
+        return await self._run("fetchval", READ, self.namespace, key)
 
     async def delete(self, key: str) -> None:
         await self._run(

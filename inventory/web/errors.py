@@ -64,8 +64,10 @@ class ErrorPages(InitPluginProtocol):
         return app_config
 
 
-def no_store(response: Response) -> Response:
-    """Pages are personal: a browser must not show one from its cache after signing out."""
+async def no_store(response: Response) -> Response:
+    """Pages are personal: a browser must not show one from its cache after signing out.
+
+    Async on purpose: Litestar runs a sync hook in a worker thread, on every request."""
     if isinstance(response, Template | Redirect):
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -45,8 +45,24 @@ _MISSING_KIND = {
 }
 DONE = frozenset({"moved", "reported"})
 """What an action page reports back on the asset's page (`?done=`)."""
+ASSET_PAGE = "tag_asset.html"
 LATEST = OF_RECORD.choices(sort="-id", limit=100)
 """The phone shows the latest changes first."""
+
+
+def asset_context(
+    asset: asyncpg.Record, principal: Principal, *, claimed: bool = False, done: str | None = None
+) -> dict[str, Any]:
+    """What the asset's page shows besides the texts (the page lane renders it alike)."""
+    return {
+        "asset": asset,
+        "can_write": principal.role in WRITERS,
+        "claimed": claimed,
+        "done": done if done in DONE else None,
+        "seen_at": when(asset["last_seen_at"]),
+        "seen_room": asset["seen_room_name"],
+        "seen_by": asset["seen_by_name"],
+    }
 
 
 def missing(request: Request, code: str, lang: str | None) -> Template:
@@ -75,16 +91,7 @@ async def _show(
     asset = await assets.for_page(conn, code, principal.unit_id)
     if asset is not None:
         return page(
-            request,
-            "tag_asset.html",
-            lang,
-            asset=asset,
-            can_write=can_write,
-            claimed=claimed,
-            done=done if done in DONE else None,
-            seen_at=when(asset["last_seen_at"]),
-            seen_room=asset["seen_room_name"],
-            seen_by=asset["seen_by_name"],
+            request, ASSET_PAGE, lang, **asset_context(asset, principal, claimed=claimed, done=done)
         )
     tag = await claims.lookup(conn, code, principal.unit_id)
     if tag is None:
