@@ -129,20 +129,25 @@ SELECT DISTINCT ON (sc.asset_id) sc.asset_id, sc.room_id, sc.seen_at, sc.scanned
 FROM {_FOUND} ORDER BY sc.asset_id, sc.seen_at DESC, sc.received_at DESC
 """
 # In place if any sighting was in its recorded room; otherwise misplaced, where last seen.
+# One pass over the sightings: joining two aggregates of them (a tally, the latest) made
+# the planner, which knows nothing yet of a count's fresh scans, loop one over the other.
+_LAST = "ORDER BY sc.seen_at DESC, sc.received_at DESC"
 RESULTS_FOUND = f"""
-WITH latest AS ({LATEST}),
-tally AS (
+WITH tally AS (
     SELECT sc.asset_id, count(*) AS sightings, array_agg(DISTINCT sc.room_id) AS rooms,
            (array_agg(sc.quantity ORDER BY sc.seen_at DESC)
-                FILTER (WHERE sc.quantity IS NOT NULL))[1] AS counted
+                FILTER (WHERE sc.quantity IS NOT NULL))[1] AS counted,
+           (array_agg(sc.room_id {_LAST}))[1] AS room_id,
+           (array_agg(sc.seen_at {_LAST}))[1] AS seen_at,
+           (array_agg(sc.scanned_by {_LAST}))[1] AS scanned_by
     FROM {_FOUND} GROUP BY sc.asset_id
 )
 INSERT INTO stocktake_results (stocktake_id, outcome, asset_id, tag, name, ownership, expected,
     quantity, counted_quantity, recorded_room_id, seen_room_id, seen_at, seen_by, sightings)
 SELECT $1, CASE WHEN a.room_id = ANY(t.rooms) THEN 'in_place' ELSE 'misplaced' END,
        a.id, a.tag, a.name, a.ownership, e.asset_id IS NOT NULL, a.quantity, t.counted,
-       a.room_id, l.room_id, l.seen_at, l.scanned_by, t.sightings
-FROM tally t JOIN latest l USING (asset_id) JOIN assets a ON a.id = t.asset_id
+       a.room_id, t.room_id, t.seen_at, t.scanned_by, t.sightings
+FROM tally t JOIN assets a ON a.id = t.asset_id
 LEFT JOIN stocktake_expected e ON e.stocktake_id = $1 AND e.asset_id = t.asset_id
 """
 RESULTS_MISSING = """
