@@ -40,6 +40,7 @@ class Settings:
     trusted_proxies: str
     metrics_allow: tuple[Network, ...]
     smtp: Smtp | None = None  # None: notifications are in the app only
+    signature_trust_roots: Path | None = None  # PEM file of the CAs whose signers are "trusted"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +90,7 @@ class Settings:
             trusted_proxies=_trusted_proxies(env),
             metrics_allow=_networks(env, "INVENTORY_METRICS_ALLOW", "127.0.0.1/32,::1/128"),
             smtp=_smtp(env),
+            signature_trust_roots=_file(env, "INVENTORY_SIGNATURE_TRUST_ROOTS"),
         )
 
 
@@ -155,6 +157,16 @@ def _int(
     number = f"a whole number of {unit}" if unit else "a whole number"
     bounds = f" from {minimum} to {maximum}," if maximum is not None else f", {minimum} or more,"
     raise SettingsError(f"{name} must be {number}{bounds} not {raw!r}")
+
+
+def _file(env: Mapping[str, str], name: str) -> Path | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    path = Path(raw)
+    if not path.is_file():
+        raise SettingsError(f"{name} must name a readable file, not {raw!r}")
+    return path
 
 
 def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:

@@ -9,6 +9,7 @@ handover is the one way a registered record changes holder.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import asyncpg
@@ -30,7 +31,8 @@ COLUMNS = f"""
 h.id, h.kind, h.corrects_id, h.decision_number, h.decision_date, h.decision_issuer,
 h.giving_unit_id, gu.name AS giving_unit_name, h.receiving_unit_id,
 ru.name AS receiving_unit_name, h.place, h.handover_date, h.giver_parties,
-h.receiver_parties, h.witness, h.notes, h.status, h.dispute_reason, h.disputed_by,
+h.receiver_parties, h.witness, h.notes, h.documents_handed_over, h.opinions, h.status,
+h.dispute_reason, h.disputed_by,
 h.giver_signed_by, h.giver_signer_name, h.giver_signer_position, h.giver_signed_at,
 h.giver_signed_hash, h.receiver_signed_by, h.receiver_signer_name,
 h.receiver_signer_position, h.receiver_signed_at, h.receiver_signed_hash, h.completed_at,
@@ -74,8 +76,9 @@ CONSTRAINTS = {
 INSERT = """
 INSERT INTO handovers (kind, corrects_id, decision_number, decision_date, decision_issuer,
     giving_unit_id, receiving_unit_id, place, handover_date, giver_parties, receiver_parties,
-    witness, notes, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13, $14)
+    witness, notes, documents_handed_over, opinions, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13, $14, $15,
+    $16)
 RETURNING id
 """
 UNIT_EXISTS = "SELECT 1 FROM units WHERE id = $1"
@@ -442,3 +445,108 @@ async def transfer(
 
 async def summary(conn: asyncpg.Connection, handover_id: int) -> list[asyncpg.Record]:
     return await conn.fetch(SUMMARY, handover_id)
+
+
+# --- The minutes' own text, and the documents kept with a handover ---
+SET_TEXT = """
+UPDATE handovers SET documents_handed_over = $2, opinions = $3, version = version + 1,
+    updated_at = now()
+WHERE id = $1 AND (documents_handed_over, opinions) IS DISTINCT FROM ($2, $3)
+"""
+_FILE_COLUMNS = """
+id, handover_id, kind, size, encode(sha256, 'hex') AS sha256, content_hash, signatures,
+uploaded_by, uploaded_at
+"""
+INSERT_FILE = f"""
+INSERT INTO handover_files (handover_id, kind, content, size, sha256, content_hash, signatures,
+    uploaded_by)
+VALUES ($1, $2, $3, octet_length($3), sha256($3), $4, $5::jsonb, $6)
+ON CONFLICT (handover_id, kind, sha256) DO NOTHING
+RETURNING {_FILE_COLUMNS}
+"""
+SAME_FILE = f"""
+SELECT {_FILE_COLUMNS} FROM handover_files WHERE handover_id = $1 AND kind = $2 AND sha256 = $3
+"""
+FILES = f"SELECT {_FILE_COLUMNS} FROM handover_files WHERE handover_id = $1 AND kind = $2"
+LATEST_FILE = f"""
+SELECT {_FILE_COLUMNS}, content FROM handover_files WHERE handover_id = $1 AND kind = $2
+ORDER BY id DESC LIMIT 1
+"""
+FILE = f"""
+SELECT {_FILE_COLUMNS}, content FROM handover_files WHERE handover_id = $1 AND kind = $2
+    AND id = $3
+"""
+ISSUE = """
+INSERT INTO handover_minutes_issued (sha256, handover_id, size, content_hash, issued_by)
+VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING
+"""
+ISSUED = """
+SELECT sha256, size, content_hash FROM handover_minutes_issued WHERE handover_id = $1
+ORDER BY size
+"""
+
+
+async def get(conn: asyncpg.Connection, handover_id: int, scope_unit_id: int) -> asyncpg.Record:
+    """The handover as the routes read it, within a scope (a job's, say); None outside it."""
+    return await conn.fetchrow(GET, handover_id, scope_unit_id)
+
+
+async def get_for_update(
+    conn: asyncpg.Connection, handover_id: int, scope_unit_id: int
+) -> asyncpg.Record:
+    """As `get`, the row locked until the transaction ends."""
+    return await conn.fetchrow(GET_FOR_UPDATE, handover_id, scope_unit_id)
+
+
+async def set_text(
+    conn: asyncpg.Connection, handover_id: int, documents_handed_over: str, opinions: str
+) -> None:
+    await conn.execute(SET_TEXT, handover_id, documents_handed_over, opinions)
+
+
+async def add_file(
+    conn: asyncpg.Connection,
+    handover_id: int,
+    kind: str,
+    content: bytes,
+    content_hash: str | None,
+    signatures: list[Any],
+    user_id: int,
+) -> tuple[asyncpg.Record, bool]:
+    """Keep an uploaded file; the row, and whether it is new (the same bytes are kept once)."""
+    row = await conn.fetchrow(
+        INSERT_FILE, handover_id, kind, content, content_hash, signatures, user_id
+    )
+    if row is not None:
+        return row, True
+    digest = hashlib.sha256(content).digest()
+    return await conn.fetchrow(SAME_FILE, handover_id, kind, digest), False
+
+
+async def files(conn: asyncpg.Connection, handover_id: int, kind: str) -> list[asyncpg.Record]:
+    return await conn.fetch(FILES + " ORDER BY id", handover_id, kind)
+
+
+async def latest_file(
+    conn: asyncpg.Connection, handover_id: int, kind: str
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(LATEST_FILE, handover_id, kind)
+
+
+async def file(
+    conn: asyncpg.Connection, handover_id: int, kind: str, file_id: int
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(FILE, handover_id, kind, file_id)
+
+
+async def issue(
+    conn: asyncpg.Connection, handover_id: int, pdf: bytes, content_hash: str, user_id: int
+) -> None:
+    """Note a minutes PDF made, so that its signed copy can be recognised when sent back."""
+    await conn.execute(
+        ISSUE, hashlib.sha256(pdf).digest(), handover_id, len(pdf), content_hash, user_id
+    )
+
+
+async def issued(conn: asyncpg.Connection, handover_id: int) -> list[asyncpg.Record]:
+    return await conn.fetch(ISSUED, handover_id)

@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
-from litestar import Response, Router, get, post
+from litestar import Request, Response, Router, get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
@@ -32,6 +32,7 @@ from inventory.handovers.schemas import (
     Dispute,
     HandoverCreate,
     HandoverDetail,
+    HandoverPatch,
     HandoverRead,
     ItemIds,
     ItemRead,
@@ -43,7 +44,6 @@ from inventory.handovers.schemas import (
     Selection,
     Signature,
     SignBody,
-    Summary,
     SurplusBatch,
     Tally,
     TransferStatus,
@@ -55,7 +55,7 @@ from inventory.notifications.notify import tell_parties
 from inventory.notifications.schemas import NoticeKind
 from inventory.openapi import BEARER, errors
 from inventory.tagcodes import normalize
-from inventory.versioning import etag
+from inventory.versioning import etag, expected_version
 from inventory.workflow.machine import Forbidden, NotAllowed
 
 ITEM = "handover_item"
@@ -109,6 +109,8 @@ def _read(row: asyncpg.Record) -> HandoverRead:
         receiver_parties=msgspec.convert(row["receiver_parties"], list[Party]),
         witness=msgspec.convert(row["witness"], Party | None),
         notes=row["notes"],
+        documents_handed_over=row["documents_handed_over"],
+        opinions=row["opinions"],
         status=row["status"],
         flag="completed_late" if late else "overdue" if overdue else None,
         deadline=Deadline(
@@ -280,6 +282,8 @@ async def create_handover(
                 data.receiver_parties,
                 data.witness,
                 data.notes,
+                data.documents_handed_over,
+                data.opinions,
                 principal.user_id,
             ],
         )
@@ -291,10 +295,6 @@ async def create_handover(
     return HANDOVERS.respond(row, HTTP_201_CREATED)
 
 
-def _tally(row: asyncpg.Record) -> Tally:
-    return Tally(row["items"], row["quantity"], row["original_cost"], row["remaining_value"])
-
-
 @get("/{handover_id:int}", guards=[allow(*READERS)], responses=errors(404))
 async def get_handover(
     conn: Conn, principal: Me, handover_id: FromPath[int]
@@ -302,23 +302,35 @@ async def get_handover(
     """One handover with its deadline and its items summed up: count, quantity, cost and
     remaining value by form 02 group (A/B/C/D) and by transfer status."""
     row = await HANDOVERS.get(conn, principal, handover_id)
-    total, by_group, by_status = Tally(), {}, {}
-    for r in await queries.summary(conn, handover_id):
-        if r["form_group"] is not None:
-            by_group[r["form_group"]] = _tally(r)
-        elif r["transfer_status"] is not None:
-            by_status[r["transfer_status"]] = _tally(r)
-        else:
-            total = _tally(r)
-    detail = HandoverDetail(
-        handover=_read(row),
-        summary=Summary(
-            total=total,
-            by_group={g: by_group.get(g, Tally()) for g in "ABCD"},
-            by_transfer_status={s.value: by_status.get(s.value, Tally()) for s in TransferStatus},
-        ),
-    )
+    summary = rules.summarize(await queries.summary(conn, handover_id))
+    detail = HandoverDetail(handover=_read(row), summary=summary)
     return Response(detail, headers={"ETag": etag(row["version"])})
+
+
+@patch("/{handover_id:int}", guards=[allow(*WRITERS)], responses=errors(403, 404, 409, 412, 428))
+async def update_handover(
+    request: Request,
+    conn: Conn,
+    principal: Me,
+    handover_id: FromPath[int],
+    data: JSONBody[HandoverPatch],
+) -> Response[HandoverRead]:
+    """Write the documents handed over (form 02's B.2) and the parties' opinions (B.4) into
+    the minutes: the giving side, while the list may change (draft or disputed); needs
+    If-Match."""
+
+    async def change(write: Write, before: asyncpg.Record) -> None:
+        _require_giver(before)
+        documents = data.documents_handed_over
+        opinions = data.opinions
+        await queries.set_text(
+            conn,
+            handover_id,
+            before["documents_handed_over"] if documents is msgspec.UNSET else documents,
+            before["opinions"] if opinions is msgspec.UNSET else opinions,
+        )
+
+    return await HANDOVERS.update(conn, principal, handover_id, expected_version(request), change)
 
 
 @get(
@@ -597,27 +609,6 @@ async def add_surplus(
     return Recorded(recorded=len(rows), handover=_read(after))
 
 
-def _terms(row: asyncpg.Record) -> dict[str, Any]:
-    """What the minutes say of the handover itself (not its status or signatures)."""
-    keys = (
-        "id",
-        "kind",
-        "corrects_id",
-        "decision_number",
-        "decision_date",
-        "decision_issuer",
-        "giving_unit_id",
-        "receiving_unit_id",
-        "place",
-        "handover_date",
-        "giver_parties",
-        "receiver_parties",
-        "witness",
-        "notes",
-    )
-    return {k: row[k] for k in keys}
-
-
 @post(
     "/{handover_id:int}/sign",
     guards=[allow(*WRITERS)],
@@ -660,7 +651,7 @@ async def sign(
                 allowed=list(dict.fromkeys(allowed)),
             )
         items = [dict(r) for r in await queries.minutes_items(conn, handover_id)]
-        digest = rules.minutes_hash(_terms(before), items)
+        digest = rules.minutes_hash({k: before[k] for k in rules.TERMS}, items)
         if target == "completed":
             receiver = before["receiving_unit_id"]
             sites, assets = await queries.transfer(conn, handover_id, receiver)
@@ -692,6 +683,7 @@ router = Router(
         list_handovers,
         create_handover,
         get_handover,
+        update_handover,
         list_items,
         handover_history,
         add_items,

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from inventory.accounts.principal import Role
+from inventory.handovers.schemas import Summary, Tally, TransferStatus
 from inventory.workflow.machine import Machine, Transition
 
 GIVER = "giver"
@@ -85,8 +86,51 @@ def days_left(due: date, today: date) -> int:
     return (due - today).days
 
 
+TERMS = (
+    "id",
+    "kind",
+    "corrects_id",
+    "decision_number",
+    "decision_date",
+    "decision_issuer",
+    "giving_unit_id",
+    "receiving_unit_id",
+    "place",
+    "handover_date",
+    "giver_parties",
+    "receiver_parties",
+    "witness",
+    "notes",
+    "documents_handed_over",
+    "opinions",
+)
+"""What the minutes say of the handover itself (not its status or signatures): hashed."""
+
+
 def minutes_hash(handover: dict[str, Any], items: list[dict[str, Any]]) -> str:
     """SHA-256 (hex) of the minutes' content: canonical JSON (keys sorted, no spaces) of the
     handover's terms and its items in id order, as both sides sign them."""
     content = {"handover": handover, "items": sorted(items, key=lambda i: i["id"])}
     return hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
+
+
+def tally(row: Any) -> Tally:
+    return Tally(row["items"], row["quantity"], row["original_cost"], row["remaining_value"])
+
+
+def summarize(rows: list[Any]) -> Summary:
+    """The summary from `queries.summary`'s grouping sets: by form 02 group, by transfer
+    status, and the total (the API's, and the minutes' subtotals and total row)."""
+    total, by_group, by_status = Tally(), {}, {}
+    for r in rows:
+        if r["form_group"] is not None:
+            by_group[r["form_group"]] = tally(r)
+        elif r["transfer_status"] is not None:
+            by_status[r["transfer_status"]] = tally(r)
+        else:
+            total = tally(r)
+    return Summary(
+        total=total,
+        by_group={g: by_group.get(g, Tally()) for g in "ABCD"},
+        by_transfer_status={s.value: by_status.get(s.value, Tally()) for s in TransferStatus},
+    )

@@ -14,6 +14,7 @@ from inventory.sites.schemas import Condition
 Text = Annotated[str, msgspec.Meta(max_length=500)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Ids = Annotated[list[int], msgspec.Meta(max_length=10_000)]
+LongText = Annotated[str, msgspec.Meta(max_length=4000)]
 
 
 class Kind(StrEnum):
@@ -121,7 +122,17 @@ class HandoverCreate(msgspec.Struct, forbid_unknown_fields=True):
     receiver_parties: Annotated[list[Party], msgspec.Meta(max_length=20)] = []
     witness: Party | None = None
     notes: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    documents_handed_over: LongText = ""
+    opinions: LongText = ""
     items: Selection | None = None
+
+
+class HandoverPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """What the giving side may still write into the minutes while the list may change:
+    the documents handed over (form 02's B.2) and the parties' opinions (B.4)."""
+
+    documents_handed_over: LongText | msgspec.UnsetType = msgspec.UNSET
+    opinions: LongText | msgspec.UnsetType = msgspec.UNSET
 
 
 class Signature(msgspec.Struct):
@@ -157,6 +168,8 @@ class HandoverRead(msgspec.Struct):
     receiver_parties: list[Party]
     witness: Party | None
     notes: str
+    documents_handed_over: str
+    opinions: str
     status: HandoverStatus
     flag: str | None  # "completed_late", "overdue" or None
     deadline: Deadline

@@ -142,3 +142,13 @@ async def event_place(
     chain later, and it stays the same however the chain grows after."""
     row = await conn.fetchrow(EVENT_PLACE, entity, entity_id, action)
     return (row["chain"], row["seq"], row["hash"].hex()) if row is not None else None
+
+
+HEAD = "SELECT seq, hash FROM event_heads WHERE chain = $1"
+
+
+async def head(conn: asyncpg.Connection, chain: int) -> tuple[int, str]:
+    """A chain's head now: its last event's place and hash (hex), (0, "") while empty.
+    Printed on documents, it lets anyone who kept the paper see a rewritten chain later."""
+    row = await conn.fetchrow(HEAD, chain)
+    return (row["seq"], row["hash"].hex()) if row is not None else (0, "")

@@ -93,3 +93,18 @@ async def insert(
     conn: asyncpg.Connection, kind: str, owner_id: int, scope_unit_id: int, params: dict[str, Any]
 ) -> int:
     return await conn.fetchval(INSERT, kind, owner_id, scope_unit_id, params)
+
+
+SAME = """
+SELECT id FROM jobs WHERE kind = $1 AND owner_id = $2 AND scope_unit_id = $3
+    AND params = $4::jsonb AND status <> 'failed'
+ORDER BY id DESC LIMIT 1
+"""
+
+
+async def same(
+    conn: asyncpg.Connection, kind: str, owner_id: int, scope_unit_id: int, params: dict[str, Any]
+) -> int | None:
+    """The caller's job of `kind` with exactly these params, not failed: asking again for
+    the same document follows that job rather than starting another."""
+    return await conn.fetchval(SAME, kind, owner_id, scope_unit_id, params)
