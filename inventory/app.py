@@ -42,6 +42,7 @@ from inventory.errors import (
     recursion_handler,
 )
 from inventory.handovers import queries as handovers
+from inventory.handovers.files import router as handover_files_router
 from inventory.handovers.routes import router as handovers_router
 from inventory.history.routes import router as history_router
 from inventory.jobs.routes import router as jobs_router
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             norms_router,
             staffing_router,
             needs_router,
+            handover_files_router,
             history_router,
             labels_router,
             label_jobs_router,

@@ -60,11 +60,13 @@ Row = Sequence[str] | Group | Sum
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """A signature block: the role ("Người lập"), a note, then space to sign and the name."""
+    """A signature block: the role ("Người lập"), a note, then space to sign, the name, and
+    a line under it (`after`: e.g. when the person confirmed in the app)."""
 
     title: str
     name: str = ""
     note: str = "(Ký, ghi rõ họ tên)"
+    after: str = ""
 
 
 class Document(FPDF):
@@ -231,6 +233,11 @@ class Document(FPDF):
             self.set_x(x)
             self.set_font(FAMILY, "B", self.base_size)
             self.multi_cell(width, line, nfc(block.name), align="C", new_x="LEFT", new_y="NEXT")
+            if block.after:
+                self.set_font(FAMILY, size=self.base_size - 2)
+                self.multi_cell(
+                    width, line * 0.8, nfc(block.after), align="C", new_x="LEFT", new_y="NEXT"
+                )
             bottom = max(bottom, self.get_y())
         self.set_xy(self.l_margin, bottom + 2)
         self.set_font(FAMILY, size=self.base_size)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from enum import StrEnum
-from functools import partial
 from typing import Any
 
 import anyio
@@ -131,9 +130,9 @@ def _signed(row: asyncpg.Record, content_hash: str) -> SignedMinutesRead:
     )
 
 
-def render(minutes: Minutes, form: Format, progress: Any = None) -> bytes:
+def render(minutes: Minutes, form: Format) -> bytes:
     if form == Format.PDF:
-        return minutes_pdf.render(minutes, progress)
+        return minutes_pdf.render(minutes)
     return minutes_docx.render(minutes)
 
 
@@ -207,9 +206,7 @@ async def _minutes(state: State, request: Request, handover_id: int, form: Forma
     content = await anyio.to_thread.run_sync(render, minutes, form)
     if form == Format.PDF:
         async with connection(state.pool) as conn, Write(conn, principal):
-            await queries.issue(
-                conn, handover_id, content, minutes.content_hash, principal.user_id
-            )
+            await queries.issue(conn, handover_id, content, minutes.content_hash, principal.user_id)
     return Response(
         content,
         media_type=MEDIA[form],
@@ -251,7 +248,7 @@ async def make_minutes(ctx: Context, params: dict[str, Any]) -> Result:
     if minutes is None:
         raise ValueError(f"handover {params['handover_id']} is no longer in the job's scope")
     ctx.progress(0, minutes.rows)
-    content = await asyncio.to_thread(partial(render, minutes, form, ctx.progress))
+    content = await asyncio.to_thread(render, minutes, form)
     if form == Format.PDF:
         await queries.issue(
             ctx.conn, minutes.handover_id, content, minutes.content_hash, ctx.owner_id
@@ -373,8 +370,7 @@ async def upload_signed_minutes(
             raise NotFound(f"no handover {handover_id}")
         if row["status"] in _NO_UPLOAD:
             raise NotAllowed(
-                f"the handover is {row['status']}: signed minutes are taken once it is"
-                " submitted",
+                f"the handover is {row['status']}: signed minutes are taken once it is submitted",
                 field="status",
                 state=row["status"],
                 allowed=rules.STATUS.next_states(row["status"]),

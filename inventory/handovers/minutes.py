@@ -19,7 +19,7 @@ import asyncpg
 import msgspec
 
 from inventory.clock import VIETNAM
-from inventory.documents.formats import long_day, money, moment, number
+from inventory.documents.formats import long_day, moment, money, number
 from inventory.handovers import queries, rules
 from inventory.handovers.schemas import Party, Tally
 from inventory.history import queries as history
@@ -269,7 +269,9 @@ def build(
 
 
 def opening(minutes: Minutes) -> str:
-    when = long_day(minutes.handover_date) if minutes.handover_date else "ngày ... tháng ... năm ..."
+    when = (
+        long_day(minutes.handover_date) if minutes.handover_date else "ngày ... tháng ... năm ..."
+    )
     where = minutes.place or "..."
     return f"Hôm nay, {when}, tại {where}, chúng tôi gồm:"
 
@@ -277,8 +279,10 @@ def opening(minutes: Minutes) -> str:
 def _people(parties: list[Party]) -> list[str]:
     if not parties:
         return ["   - Ông (Bà): ............................ Chức vụ: ....................."]
-    return [f"   - Ông (Bà): {p.name}" + (f"; chức vụ: {p.position}" if p.position else "")
-            for p in parties]
+    return [
+        f"   - Ông (Bà): {p.name}" + (f"; chức vụ: {p.position}" if p.position else "")
+        for p in parties
+    ]
 
 
 def party_lines(minutes: Minutes) -> list[str]:
@@ -347,5 +351,3 @@ def footer_lines(minutes: Minutes) -> list[str]:
         f"Chuỗi lịch sử của {minutes.chain_unit}: sự kiện #{minutes.chain_seq},"
         f" {minutes.chain_head or '(trống)'}",
     ]
-
-

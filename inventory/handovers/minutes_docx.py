@@ -39,10 +39,10 @@ from inventory.handovers.minutes import (
 )
 
 FONT = "Times New Roman"
-WIDTHS_MM = (9, 46, 14, 13, 24, 24, 16, 17, 17)  # 180 mm: A4 less 20 mm margins
+WIDTHS_MM = (8, 40, 12, 11, 22, 22, 15, 17, 33)  # 180 mm: A4 less 20 mm margins
 
 
-def _field(paragraph, instruction: str) -> None:  # noqa: ANN001 (python-docx has no types)
+def _field(paragraph, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word fills in as it lays out the pages."""
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
@@ -54,7 +54,7 @@ def _field(paragraph, instruction: str) -> None:  # noqa: ANN001 (python-docx ha
     paragraph._p.append(field)
 
 
-def _repeat_header(row) -> None:  # noqa: ANN001
+def _repeat_header(row) -> None:
     properties = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
@@ -63,7 +63,7 @@ def _repeat_header(row) -> None:  # noqa: ANN001
     properties.append(cant_split)
 
 
-def _set(cell, text: str, *, bold: bool = False, align=None) -> None:  # noqa: ANN001
+def _set(cell, text: str, *, bold: bool = False, align=None) -> None:
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(nfc(text))
     run.bold = bold
@@ -71,14 +71,14 @@ def _set(cell, text: str, *, bold: bool = False, align=None) -> None:  # noqa: A
         paragraph.alignment = align
 
 
-def _fill(tr, texts: list[str]) -> None:  # noqa: ANN001
+def _fill(tr, texts: list[str]) -> None:
     """Set the text of each cell of a copied row (one w:t per cell in the template)."""
     for tc, text in zip(tr.iter(qn("w:tc")), texts, strict=True):
         node = next(tc.iter(qn("w:t")))
         node.text = nfc(text)
 
 
-def _table(document, minutes: Minutes) -> Table:  # noqa: ANN001
+def _table(document, minutes: Minutes) -> Table:
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -126,7 +126,7 @@ def _table(document, minutes: Minutes) -> Table:  # noqa: ANN001
     return table
 
 
-def _paragraph(document, text: str, *, bold=False, italic=False, align=None, size=None):  # noqa: ANN001, ANN202
+def _paragraph(document, text: str, *, bold=False, italic=False, align=None, size=None):
     paragraph = document.add_paragraph()
     run = paragraph.add_run(nfc(text))
     run.bold, run.italic = bold, italic
@@ -138,7 +138,7 @@ def _paragraph(document, text: str, *, bold=False, italic=False, align=None, siz
     return paragraph
 
 
-def _signatures(document, blocks: list[Block]) -> None:  # noqa: ANN001
+def _signatures(document, blocks: list[Block]) -> None:
     table = document.add_table(rows=1, cols=len(blocks))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, block in zip(table.rows[0].cells, blocks, strict=True):
@@ -222,4 +222,3 @@ def render(minutes: Minutes) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-

@@ -113,7 +113,7 @@ def verify(
         context = ValidationContext(trust_roots=list(roots), **context_args)
         try:
             status = validate_pdf_signature(sig, context)
-        except Exception as exc:  # noqa: BLE001 (pyHanko raises many kinds for a bad signature)
+        except Exception as exc:  # pyHanko raises many kinds for a bad signature
             raise Refused(f"signature {sig.field_name} cannot be checked: {exc}") from exc
         name = sig.field_name
         if not status.intact:

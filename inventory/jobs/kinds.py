@@ -46,6 +46,7 @@ KIND_MODULES = (
     "inventory.printing.jobs",
     "inventory.notifications.mail",
     "inventory.compliance.reminders",
+    "inventory.handovers.files",
 )
 """Modules registering job kinds, tasks and schedules: the worker imports them, so every
 one is known there."""
