@@ -34,6 +34,7 @@ _DESCRIPTIONS = {
     " from the current state (`allowed` names the next ones)",
     412: "If-Match does not match the current version",
     413: "Body too large",
+    415: "The body is not of the media type the route takes (Content-Type)",
     422: "Well-formed input that breaks a rule or names a record outside your scope",
     428: "If-Match is required",
     429: "Too many failed attempts (see Retry-After)",

@@ -460,7 +460,7 @@ uploaded_by, uploaded_at
 INSERT_FILE = f"""
 INSERT INTO handover_files (handover_id, kind, content, size, sha256, content_hash, signatures,
     uploaded_by)
-VALUES ($1, $2, $3, octet_length($3), sha256($3), $4, $5::jsonb, $6)
+VALUES ($1, $2, $3::bytea, octet_length($3::bytea), sha256($3::bytea), $4, $5::jsonb, $6)
 ON CONFLICT (handover_id, kind, sha256) DO NOTHING
 RETURNING {_FILE_COLUMNS}
 """

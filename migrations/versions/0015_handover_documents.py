@@ -21,7 +21,7 @@ from alembic import op
 revision = "0015_handover_documents"
 down_revision = "0012_room_tags"
 branch_labels = None
-depends_on = None
+depends_on = "0008_handovers"  # the handovers table, on a branch of its own since 0007
 
 UPGRADE = [
     "ALTER TABLE handovers ADD COLUMN documents_handed_over text NOT NULL DEFAULT ''",
