@@ -115,7 +115,7 @@ def verify(
             status = validate_pdf_signature(sig, context)
         except Exception as exc:  # pyHanko raises many kinds for a bad signature
             raise Refused(f"signature {sig.field_name} cannot be checked: {exc}") from exc
-        name = sig.field_name
+        name = str(sig.field_name)
         if not status.intact:
             raise Refused(f"signature {name} does not match the document: it was changed after")
         if not status.valid:
@@ -134,9 +134,9 @@ def verify(
         signed.append(
             SignedBy(
                 field=name,
-                subject=cert.subject.human_friendly,
-                common_name=common_name,
-                issuer=cert.issuer.human_friendly,
+                subject=str(cert.subject.human_friendly),
+                common_name=str(common_name),
+                issuer=str(cert.issuer.human_friendly),
                 serial=format(cert.serial_number, "x"),
                 signed_at=getattr(status, "signer_reported_dt", None),
                 intact=True,
