@@ -7,6 +7,7 @@ PDF, not signed."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 from collections.abc import Iterator
@@ -113,6 +114,13 @@ def _signer(
             [asn1_x509.Certificate.load(ca.public_bytes(der))]
         ),
     )
+
+
+@functools.cache
+def matrix_signer() -> signers.SimpleSigner:
+    """A signer of a CA of its own, for tests elsewhere (the scope matrix)."""
+    ca_key, ca = _ca("CA của ma trận")
+    return _signer(ca_key, ca, "Nguyễn Văn A")
 
 
 @pytest.fixture(scope="module")

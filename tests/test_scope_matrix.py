@@ -261,6 +261,7 @@ class Case:
     hidden: int  # the answer when the record is another unit's
     url: Callable[[World, str], str]
     body: Callable[[World, str], Any] | None = None
+    content: Callable[[World, str], bytes] | None = None  # a raw application/pdf body
     sees: Callable[[str, str], bool] = _sees
     page: bool = False  # a page: signed in by session, refusals are pages too
     writes_page: bool = False  # a page of writers: a reader of the unit gets a 403 page
@@ -829,6 +830,113 @@ NEEDS_CASES = [
 ]
 
 
+# --- A handover's documents: the minutes, the scanned decision, the signed minutes ---
+_SIGNED: dict[str, bytes] = {}
+
+
+def _decision_pdf(world: World, unit: str) -> bytes:
+    from inventory.documents.pdf import Document
+
+    document = Document(title="Quyết định", created=datetime(2026, 12, 3, tzinfo=UTC))
+    document.paragraph(f"Quyết định số {_token()}/QĐ-UBND")
+    return document.render()
+
+
+def _decided_handover(world: World, unit: str) -> int:
+    key = f"handover-decided-{unit}"
+    if key not in world.assets:
+        handover_id = _handover(world, unit)
+        sent = world.callers["admin"].post(
+            f"{_HO}/{handover_id}/decision",
+            content=_decision_pdf(world, unit),
+            headers={"Content-Type": "application/pdf"},
+        )
+        assert sent.status_code == 201, sent.text
+        world.assets[key] = handover_id
+    return world.assets[key]
+
+
+def _signed_handover(world: World, unit: str) -> str:
+    """The URL of a fresh handover whose minutes the giver signed (kept in _SIGNED)."""
+    from tests.test_handover_signatures import matrix_signer, sign
+
+    handover_id = _handover(world, unit, "received")
+    minutes = world.callers["admin"].get(f"{_HO}/{handover_id}/minutes.pdf")
+    assert minutes.status_code == 200, minutes.text
+    _SIGNED[unit] = sign(minutes.content, matrix_signer(), "BenGiao")
+    return f"{_HO}/{handover_id}/signed-minutes"
+
+
+def _signed_file(world: World, unit: str) -> str:
+    key = f"handover-signed-file-{unit}"
+    if key not in world.assets:
+        url = _signed_handover(world, unit)
+        sent = world.callers["admin"].post(
+            url, content=_SIGNED[unit], headers={"Content-Type": "application/pdf"}
+        )
+        assert sent.status_code == 201, sent.text
+        world.assets[key] = sent.json()["url"]  # type: ignore[assignment]
+    return world.assets[key]  # type: ignore[return-value]
+
+
+HANDOVER_DOCUMENT_CASES = [
+    Case(
+        "PATCH",
+        f"{_HO}/{{handover_id:int}}",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"{_HO}/{_handover(w, u)}",
+        body=lambda w, u: {"documents_handed_over": "Sổ tài sản", "opinions": "Không"},
+    ),
+    *(
+        Case(
+            "GET",
+            f"{_HO}/{{handover_id:int}}/{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, suffix=suffix: f"{_HO}/{_shared_handover(w, u)}/{suffix}",
+        )
+        for suffix in ("minutes.pdf", "minutes.docx", "signed-minutes")
+    ),
+    Case(
+        "POST",
+        f"{_HO}/{{handover_id:int}}/decision",
+        REGISTRY_WRITERS,
+        201,
+        404,
+        lambda w, u: f"{_HO}/{_handover(w, u)}/decision",
+        content=_decision_pdf,
+    ),
+    Case(
+        "GET",
+        f"{_HO}/{{handover_id:int}}/decision",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"{_HO}/{_decided_handover(w, u)}/decision",
+    ),
+    Case(
+        "POST",
+        f"{_HO}/{{handover_id:int}}/signed-minutes",
+        REGISTRY_WRITERS,
+        201,
+        404,
+        _signed_handover,
+        content=lambda w, u: _SIGNED[u],
+    ),
+    Case(
+        "GET",
+        f"{_HO}/{{handover_id:int}}/signed-minutes/{{file_id:int}}",
+        READERS,
+        200,
+        404,
+        _signed_file,
+    ),
+]
+
+
 CASES = [
     Case("GET", "/api/v1/auth/me", READERS, 200, 200, lambda w, u: "/api/v1/auth/me"),
     Case(
@@ -1167,6 +1275,7 @@ CASES = [
         sees=lambda login, unit: login == _OFFICER_OF[unit],
     ),
     *NEEDS_CASES,
+    *HANDOVER_DOCUMENT_CASES,
 ]
 
 # Not scoped by unit, with the reason.
@@ -1254,6 +1363,9 @@ def test_role_and_scope_of_every_other_route(
         response = send(url, json=body, headers={"If-Match": "*"})
     elif case.files:
         response = caller.post(url, files=case.files(world, unit))
+    elif case.content is not None:
+        pdf = {"Content-Type": "application/pdf"}
+        response = caller.post(url, content=case.content(world, unit), headers=pdf)
     else:
         response = caller.post(url, json=body)
     assert response.status_code == want, response.text[:300]
