@@ -136,10 +136,8 @@ def main() -> None:
         times["build"].append(time.perf_counter() - start)
         for kind in order:
             start = time.perf_counter()
-            if kind == "pdf":
-                content = minutes_pdf.render(data)
-            else:
-                content = minutes_docx.render(data)
+            renderer = minutes_pdf if kind == "pdf" else minutes_docx
+            content = renderer.render(data)
             times[kind].append(time.perf_counter() - start)
             if kind == "pdf":
                 pages = len(pypdfium2.PdfDocument(content))

@@ -45,8 +45,6 @@ from inventory.handovers.schemas import (
     Signature,
     SignBody,
     SurplusBatch,
-    Tally,
-    TransferStatus,
 )
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
