@@ -334,8 +334,12 @@ def test_the_scanned_decision_is_a_pdf_kept_and_served_within_scope(world: World
         assert refused.json()["detail"]
     kept = sql("SELECT count(*) FROM handover_files WHERE handover_id = $1", hid)
     assert kept[0][0] == 1
+    # A page's upload form sends it as a multipart `file` part, whatever type it claims.
     newer = _pdf("Quyết định số 1234/QĐ-UBND (bản chụp rõ hơn)")
-    assert world.officer_a.post(url, content=newer, headers=pdf_type).status_code == 201
+    form = {"file": ("scan.jpg", newer, "image/jpeg")}
+    assert world.officer_a.post(url, files=form).status_code == 201
+    no_file = world.officer_a.post(url, files={"photo": ("x.pdf", newer, "application/pdf")})
+    assert no_file.status_code == 422 and no_file.json()["field"] == "file"
     assert world.officer_a.get(url).content == newer
     events = sql(
         "SELECT action FROM events WHERE entity = 'handover' AND entity_id = $1 ORDER BY seq",

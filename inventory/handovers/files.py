@@ -18,7 +18,7 @@ import anyio
 import asyncpg
 import msgspec
 from litestar import Request, Response, Router, get, post
-from litestar.datastructures import State
+from litestar.datastructures import State, UploadFile
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
@@ -145,13 +145,22 @@ def _pdf_answer(content: bytes, name: str) -> Response[bytes]:
 
 
 async def _pdf_body(request: Request, limit: int) -> bytes:
+    """The PDF sent: the body itself (application/pdf), or a form's `file` part (a page's
+    upload form); its own content type is not believed, its bytes are checked later."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != PDF:
+    if media == "multipart/form-data":
+        upload = (await request.form()).get("file")
+        if not isinstance(upload, UploadFile):
+            raise Invalid("send the PDF as the form's `file` part", field="file")
+        body = await upload.read()
+    elif media == PDF:
+        body = await request.body()
+    else:
         raise UnsupportedMedia(
-            f"send the PDF itself as the body, with Content-Type: {PDF} (not {media or 'none'})",
+            f"send the PDF itself as the body, with Content-Type: {PDF}, or as the `file`"
+            f" part of a multipart form (not {media or 'no content type'})",
             field="body",
         )
-    body = await request.body()
     if len(body) > limit:
         raise TooLarge(f"the file is {len(body)} bytes; at most {limit} are taken", field="body")
     return body
