@@ -213,11 +213,16 @@ def test_a_stocktake_from_opening_to_its_results(world: World, place: Place) -> 
     assert unknown.status_code == 404
 
     # A scan arriving after closing is kept, flagged late; the results stay as they were.
-    late = _send(world, "officer_a", sid, [_scan(a["z"]["tag"], place.room2)])
-    assert late["accepted"] == 1 and late["late"] is True
+    late_scan = _scan(a["z"]["tag"], place.room2)
+    late = _send(world, "officer_a", sid, [late_scan])
+    assert late["accepted"] == 1 and late["late"] is True and late["scans"][0]["late"] is True
     assert [s["tag"] for s in _scans(world, sid, late="true")] == [a["z"]["tag"]]
     after = _results(world, sid)
     assert after["late_scans"] == 1 and after["counts"]["missing"] == 1
+    # Sent again after closing (an answer lost): each scan is late as it first came.
+    resent = _send(world, "officer_a", sid, [phone1[0], late_scan])
+    assert resent["late"] is True and resent["duplicates"] == 2
+    assert [s.get("late", False) for s in resent["scans"]] == [False, True]
 
     # Closing twice: 409 naming the state and what may come next; nothing rewritten.
     again_closed = world.officer_a.post(f"{PATH}/{sid}/close")

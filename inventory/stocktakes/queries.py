@@ -74,7 +74,8 @@ SELECT asset_id AS id, asset_id, tag, name, room_id, quantity, ownership, {sort_
 FROM stocktake_expected WHERE {where}
 """
 
-# One statement per batch: classify every scan, insert those not yet received.
+# One statement per batch: classify every scan, insert those not yet received; whether
+# each is late as stored (a scan sent again after closing was late only if it came late).
 SCANS = """
 WITH scope AS (SELECT unit_id FROM unit_scope WHERE ancestor_id = $2),
 input AS (
@@ -101,10 +102,12 @@ inserted AS (
     SELECT scan_id, $1, tag, kind, asset_id, room_id, seen_at, condition, quantity, $9, $10
     FROM classified
     ON CONFLICT (scan_id) DO NOTHING
-    RETURNING scan_id
+    RETURNING scan_id, late
 )
-SELECT c.scan_id, c.kind, c.asset_id, ins.scan_id IS NOT NULL AS accepted
+SELECT c.scan_id, c.kind, c.asset_id, ins.scan_id IS NOT NULL AS accepted,
+       coalesce(ins.late, old.late) AS late
 FROM classified c LEFT JOIN inserted ins USING (scan_id)
+LEFT JOIN stocktake_scans old ON old.scan_id = c.scan_id
 """
 SCAN_LIST = """
 SELECT id, scan_id, tag, kind, asset_id, room_id, seen_at, condition, quantity, scanned_by,

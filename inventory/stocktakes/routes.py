@@ -232,7 +232,8 @@ async def receive_scans(
         row = by_id[scan.id]
         accepted = row["accepted"] and scan.id not in first
         first.add(scan.id)
-        answers.append(ScanAnswer(scan.id, accepted, ScanKind(row["kind"]), row["asset_id"]))
+        kind = ScanKind(row["kind"])
+        answers.append(ScanAnswer(scan.id, accepted, kind, row["asset_id"], bool(row["late"])))
     taken = sum(a.accepted for a in answers)
     return BatchAnswer(accepted=taken, duplicates=len(answers) - taken, late=late, scans=answers)
 

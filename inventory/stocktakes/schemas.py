@@ -101,12 +101,14 @@ class ScanBatch(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ScanAnswer(msgspec.Struct, omit_defaults=True):
-    """`accepted` false: a scan with this id was already received (nothing added)."""
+    """`accepted` false: a scan with this id was already received (nothing added); `late`
+    (only when true): it arrived after the stocktake closed, the first time it came."""
 
     id: uuid.UUID
     accepted: bool
     kind: ScanKind
     asset_id: int | None = None
+    late: bool = False
 
 
 class BatchAnswer(msgspec.Struct):
