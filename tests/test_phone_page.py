@@ -167,12 +167,17 @@ def test_the_page_is_small_server_rendered_and_escapes_user_text(
     )
     for path in (f"/t/{asset['tag']}", f"/t/{_blank(world)}"):
         page = officer.get(path)
-        assert "<script" not in page.text  # no JavaScript at all, and user text escaped
+        # No JavaScript but the sign-out check of those who count (scans left unsent),
+        # and user text escaped.
+        assert re.findall(r"<script[^>]*>", page.text) == [
+            '<script src="/static/signout.js" defer>'
+        ]
         assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
-        assert assets == ["/static/app.css"]
-        css = officer.get(assets[0])
+        assert assets == ["/static/app.css", "/static/signout.js"]
+        css, script = (officer.get(a) for a in assets)
         assert "http" not in css.text  # no CDN, no web fonts
-        assert len(page.content) + len(css.content) < MAX_PAGE_BYTES, path
+        weight = len(page.content) + len(css.content) + len(script.content)
+        assert weight < MAX_PAGE_BYTES, path
 
 
 def test_claim_a_blank_tag_by_creating_an_asset(officer: TestClient, world: World) -> None:

@@ -4,6 +4,7 @@ taken once, the same function as the API's), and the service worker's script."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import secrets
@@ -77,8 +78,13 @@ def _batch(tag: str, room_id: int, n: int = 1) -> dict:
     }
 
 
-def _csrf_header(page: TestClient) -> dict[str, str]:
-    return {"x-csrftoken": page.cookies.get("csrftoken") or ""}
+def _headers(page: TestClient, user_id: int) -> dict[str, str]:
+    """What the page's script sends: the CSRF token, whose scans, problem details wanted."""
+    return {
+        "x-csrftoken": page.cookies.get("csrftoken") or "",
+        "x-scans-by": str(user_id),
+        "accept": "application/json",
+    }
 
 
 def test_the_list_shows_my_units_open_stocktakes(pages, stocktake) -> None:
@@ -106,9 +112,9 @@ def test_another_units_officer_gets_404_and_readers_403(pages, stocktake, world)
     posted = pages["officer_b"].post(
         f"{url}/scans",
         json=_batch(stocktake["tag"], world.rooms["A"]),
-        headers=_csrf_header(pages["officer_b"]),
+        headers=_headers(pages["officer_b"], world.users["officer_b"]),
     )
-    assert posted.status_code == 404
+    assert posted.status_code == 404 and posted.json()["status"] == 404
 
 
 def test_signed_out_visitors_go_to_sign_in(settings, stocktake) -> None:
@@ -123,10 +129,11 @@ def test_batches_from_the_page_are_taken_once(pages, stocktake, world) -> None:
     url = f"/stocktakes/{stocktake['id']}/scans"
     body = _batch(stocktake["tag"], world.rooms["A"], 3)
     assert page.post(url, json=body).status_code == 403  # no CSRF token
-    first = page.post(url, json=body, headers=_csrf_header(page))
+    headers = _headers(page, world.users["officer_a"])
+    first = page.post(url, json=body, headers=headers)
     assert first.status_code == 200, first.text
     assert first.json()["accepted"] == 3 and first.json()["scans"][0]["kind"] == "found"
-    again = page.post(url, json=body, headers=_csrf_header(page))
+    again = page.post(url, json=body, headers=headers)
     assert again.status_code == 200 and again.json() == {
         **first.json(),
         "accepted": 0,
@@ -139,6 +146,42 @@ def test_batches_from_the_page_are_taken_once(pages, stocktake, world) -> None:
     sent = {s["id"] for s in body["scans"]}
     ours = [s for s in listed.json()["items"] if s["id"] in sent]
     assert len(ours) == 3 and {s["scanned_by"] for s in ours} == {world.users["officer_a"]}
+
+
+def test_scans_are_sent_only_by_their_own_officer(pages, stocktake, world) -> None:
+    """A page made for one officer, the session now another's (signed in since on the same
+    phone): 409, kept on the phone, never recorded as the other's."""
+    page = pages["officer_a"]
+    url = f"/stocktakes/{stocktake['id']}/scans"
+    body = _batch(stocktake["tag"], world.rooms["A"])
+    for whose in (str(world.users["admin"]), None):
+        headers = _headers(page, world.users["officer_a"])
+        if whose is None:
+            del headers["x-scans-by"]
+        else:
+            headers["x-scans-by"] = whose
+        refused = page.post(url, json=body, headers=headers)
+        assert refused.status_code == 409 and refused.json()["field"] == "x-scans-by"
+    listed = world.callers["officer_a"].get(
+        f"/api/v1/stocktakes/{stocktake['id']}/scans", params={"limit": 200}
+    )
+    assert body["scans"][0]["id"] not in {s["id"] for s in listed.json()["items"]}
+
+
+def test_the_script_gets_problem_details_a_browser_a_page(pages, stocktake, world) -> None:
+    """Refusals name the scan at fault for the page's script (it sets that scan aside);
+    the same refusal asked for by a browser is a page."""
+    page = pages["officer_a"]
+    url = f"/stocktakes/{stocktake['id']}/scans"
+    body = _batch(stocktake["tag"], world.rooms["A"], 2)
+    body["scans"][1]["room_id"] = world.rooms["B"]
+    headers = _headers(page, world.users["officer_a"])
+    refused = page.post(url, json=body, headers=headers)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["field"] == "scans[1].room_id"
+    as_page = page.post(url, json=body, headers={**headers, "accept": "text/html"})
+    assert as_page.status_code == 422 and "text/html" in as_page.headers["content-type"]
 
 
 def test_the_service_worker_is_served_from_the_root(client) -> None:
@@ -160,3 +203,12 @@ def test_page_weight(pages, stocktake) -> None:
     shell = len(page.content) - len(block.encode()) + rest
     print(f"stocktake page: {len(page.content)} bytes, {shell} without the expected list")
     assert shell < 12 * 1024
+    # A first visit over the wire (gzip, as the app serves them): the page, its stylesheet
+    # and scripts; the decoder (jsQR) excepted, loaded only without BarcodeDetector.
+    files = re.findall(r'(?:src|href)="(/static/[^"]+\.(?:js|css))"', page.text)
+    assert "/static/signout.js" in files and "/static/stocktake.js" in files
+    wire = len(gzip.compress(page.content)) + sum(
+        len(gzip.compress(pages["officer_a"].get(f).content)) for f in files
+    )
+    print(f"first visit: {wire} bytes gzipped ({len(files)} files and the page)")
+    assert wire <= 30 * 1024

@@ -1,8 +1,10 @@
 """Errors on pages are pages: in the user's language, with a way back, never raw JSON.
 
-The API's problem details stay as they are; for any other path, this wraps every
-exception handler of the app (the problem-details plugin's included) so that the same
-status comes back as the page `error.html`, its headers (Retry-After) kept.
+The API's problem details stay as they are, and so do they for a page's script asking
+for JSON (the stocktake page's scan batches, which read `field`); for anything else,
+this wraps every exception handler of the app (the problem-details plugin's included)
+so that the same status comes back as the page `error.html`, its headers (Retry-After)
+kept.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ Handler = Callable[[Request, Exception], Response]
 
 def is_page(path: str) -> bool:
     return not path.startswith(_NOT_PAGES)
+
+
+def _wants_page(request: Request) -> bool:
+    return is_page(request.url.path) and request.headers.get("accept") != "application/json"
 
 
 def _page(request: Request, exc: Exception, answer: Response) -> Response:
@@ -49,7 +55,7 @@ def _page(request: Request, exc: Exception, answer: Response) -> Response:
 def _for_pages(handler: Handler) -> Handler:
     def handle(request: Request, exc: Exception) -> Response:
         answer = handler(request, exc)
-        return _page(request, exc, answer) if is_page(request.url.path) else answer
+        return _page(request, exc, answer) if _wants_page(request) else answer
 
     return handle
 

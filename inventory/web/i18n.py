@@ -231,6 +231,13 @@ VI: dict[str, str] = {
     "nt_completed": "đã được hai bên ký, hoàn thành",
     "nt_flagged": "bị kiểm tra viên gắn cờ",
     "nt_due_soon": "sắp đến hạn",
+    # The stocktake page's sending (late, refused) and the warning before signing out.
+    "st_late": "lần quét đến sau khi đợt kiểm kê đã đóng: vẫn được lưu, đánh dấu đến muộn.",
+    "st_refused": "lần quét bị máy chủ từ chối: vẫn giữ trên máy này, không gửi lại. Lý do:",
+    "st_signout_warn": "Còn {n} lần quét chưa gửi trên máy này. Nếu đăng xuất bây giờ, chúng"
+    " vẫn được giữ và chỉ được gửi khi bạn đăng nhập lại.",
+    "st_signout_anyway": "Vẫn đăng xuất",
+    "st_signout_stay": "Ở lại để gửi",
 }
 
 EN: dict[str, str] = {
@@ -455,6 +462,13 @@ EN: dict[str, str] = {
     "nt_completed": "was signed by both sides: completed",
     "nt_flagged": "was flagged by an auditor",
     "nt_due_soon": "is due soon",
+    # The stocktake page's sending (late, refused) and the warning before signing out.
+    "st_late": "scans arrived after the stocktake closed: kept, flagged late.",
+    "st_refused": "scans refused by the server: kept on this phone, not sent again. Reason:",
+    "st_signout_warn": "{n} scans on this phone are not sent yet. If you sign out now they are"
+    " kept, and sent only when you sign in again.",
+    "st_signout_anyway": "Sign out anyway",
+    "st_signout_stay": "Stay and send",
 }
 
 

@@ -6,20 +6,23 @@ its minutes (PDF) and result lists (XLSX), served here by session for every read
 The page queues each scan in the phone's IndexedDB under an id made there, then sends
 batches to `POST /stocktakes/{id}/scans`: the session's twin of the API's route (which
 takes bearer tokens only), guarded by the CSRF token in the `x-csrftoken` header, and
-calling the same `receive_scans`. The service worker (`/sw.js`, `static/sw.js`) keeps
+calling the same `receive_scans`; the `x-scans-by` header names whose scans they are, so
+that scans made by one officer are never recorded as another's who signed in since (409,
+kept on the phone). The service worker (`/sw.js`, `static/sw.js`) keeps
 the pages and their scripts for opening offline.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from asyncpg import Record
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.response import File, Redirect, Template
 
 from inventory.accounts.guards import WRITERS, allow
@@ -28,6 +31,7 @@ from inventory.db.dependencies import Conn
 from inventory.db.listing import MAX_LIMIT, Listing, ListQuery
 from inventory.db.pool import connection
 from inventory.deployment import base_url
+from inventory.errors import Conflict
 from inventory.rooms import filters as room_filters
 from inventory.rooms import queries as room_queries
 from inventory.stocktakes import filters, queries
@@ -125,8 +129,17 @@ async def stocktake_page(
     status_code=200,
 )
 async def stocktake_scans(
-    request: Request, conn: Conn, stocktake_id: FromPath[int], data: JSONBody[ScanBatch]
+    request: Request,
+    conn: Conn,
+    stocktake_id: FromPath[int],
+    data: JSONBody[ScanBatch],
+    scans_by: Annotated[int | None, HeaderParameter(name="x-scans-by")] = None,
 ) -> BatchAnswer:
+    if scans_by != request.user.user_id:
+        raise Conflict(
+            f"these scans are user {scans_by}'s: they are sent when that user signs in",
+            field="x-scans-by",
+        )
     return await receive_scans(conn, request.user, stocktake_id, data)
 
 

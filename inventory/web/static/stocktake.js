@@ -1,9 +1,13 @@
 /* The stocktake page (/stocktakes/ID): each tag read by scan.js (camera or typed) is kept
    first in the phone's IndexedDB, with an id made here and the signed-in officer's user id,
    then sent in batches to POST /stocktakes/ID/scans (the server takes each id once, so a
-   batch sent again adds nothing). Unsent scans stay on the phone across reloads and closed
-   tabs, and only their own officer's are sent. The expected list (tag, name, room) comes
-   with the page and is kept in IndexedDB too. Plain ES5, for Safari 15. */
+   batch sent again adds nothing). A scan's `sent` is 0 waiting, 1 sent (`late` if the count
+   had closed), 2 refused for good by the server (kept, with the reason). Network errors,
+   5xx, 401, 403, 408, 409 and 429 are retried, ever later; another refusal sets aside the
+   scan it names (or the whole batch) and the rest go on. Unsent scans stay on the phone
+   across reloads and closed tabs, and only their own officer's are sent. The expected list
+   (tag, name, room) comes with the page and is kept in IndexedDB too. Plain ES5, for
+   Safari 15. */
 (function () {
   "use strict";
   var root = document.getElementById("scanner");
@@ -12,7 +16,10 @@
   var data = JSON.parse(source.textContent);
   var text = root.dataset;
   var BATCH = 100; // scans per request
-  var EVERY_MS = 4000; // between two sends while scans wait
+  var EVERY_MS = 4000; // between two looks at the queue
+  var RETRY_MS = 2000; // the first retry after a failure, doubled each time up to MAX_MS
+  var MAX_MS = 60000;
+  var RETRIED = [401, 403, 408, 409, 429]; // with 5xx and network errors: not the scans' fault
   var SAME_TAG_MS = 3000; // the same label read again within this: recorded once
   var statusLine = document.getElementById("scan-status");
   var roomChooser = document.getElementById("st-room");
@@ -20,6 +27,8 @@
   var otherNote = document.getElementById("st-other");
   var pendingCount = document.getElementById("st-pending");
   var sentCount = document.getElementById("st-sent");
+  var lateNote = document.getElementById("st-late");
+  var refusedNote = document.getElementById("st-refused");
   var seenCount = document.getElementById("st-seen-n");
   var list = document.getElementById("st-expected");
   var roomKey = "stocktake-room-" + data.id;
@@ -30,6 +39,7 @@
   var db = null;
   var sending = false;
   var failed = false;
+  var backoff = 0; // the wait before the next retry, 0 while sending goes well
   var lastTag = "";
   var lastTagAt = 0;
   var timer = null;
@@ -115,15 +125,24 @@
     all(tx.objectStore("scans").index("stocktake"), IDBKeyRange.only(data.id)).then(function (scans) {
       var pending = 0;
       var sent = 0;
+      var late = 0;
       var others = 0;
+      var refused = {};
+      var nRefused = 0;
       var seen = {};
       scans.forEach(function (s) {
         if (s.user !== data.user) {
           if (!s.sent) others += 1;
           return;
         }
+        if (s.sent === 2) {
+          nRefused += 1;
+          refused[s.refused] = true;
+          return;
+        }
         if (s.sent) sent += 1;
         else pending += 1;
+        if (s.late) late += 1;
         seen[s.tag] = true;
       });
       var n = 0;
@@ -137,8 +156,15 @@
       sentCount.textContent = String(sent);
       seenCount.textContent = String(n);
       otherNote.hidden = others === 0;
+      lateNote.hidden = late === 0;
+      lateNote.firstChild.textContent = String(late);
+      refusedNote.hidden = nRefused === 0;
+      refusedNote.firstChild.textContent = String(nRefused);
+      refusedNote.lastChild.textContent = Object.keys(refused).join("; ");
       root.setAttribute("data-pending", String(pending));
       root.setAttribute("data-sent", String(sent));
+      root.setAttribute("data-late", String(late));
+      root.setAttribute("data-refused", String(nRefused));
     });
   }
   function showOnline() {
@@ -159,7 +185,7 @@
     tx.objectStore("scans").put(scan);
     return done(tx).then(function () {
       refresh();
-      schedule(0);
+      if (!backoff) schedule(0); // while failing, the retry keeps its own time
     });
   }
 
@@ -167,16 +193,24 @@
     var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
     return match ? decodeURIComponent(match[1]) : text.csrf;
   }
+  /* Resolves with the answer (status, parsed body) of any status; rejects with no answer. */
   function post(batch) {
     return new Promise(function (resolve, reject) {
       var xhr = new XMLHttpRequest();
       xhr.open("POST", "/stocktakes/" + data.id + "/scans");
       xhr.setRequestHeader("Content-Type", "application/json");
+      xhr.setRequestHeader("Accept", "application/json"); // errors as problem details
       xhr.setRequestHeader("x-csrftoken", csrf());
+      xhr.setRequestHeader("x-scans-by", String(data.user));
       xhr.timeout = 30000;
       xhr.onload = function () {
-        if (xhr.status === 200) resolve();
-        else reject(new Error("HTTP " + xhr.status));
+        var body = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch (e) {
+          /* not JSON: a proxy's page */
+        }
+        resolve({ status: xhr.status, body: body || {} });
       };
       xhr.onerror = xhr.ontimeout = function () {
         reject(new Error("no answer"));
@@ -190,7 +224,38 @@
       );
     });
   }
-  /* One batch of this officer's unsent scans; on a 200 they are marked sent, then the next. */
+  /* What the server said of a batch, kept on each scan: sent (late or not) on a 200; on a
+     refusal for good, the scan the problem's `field` names (scans[3]...) or, without one,
+     the whole batch set aside with the reason. True if the queue may go on at once. */
+  function settle(batch, answer) {
+    var status = answer.status;
+    if (status !== 200 && (status < 400 || status >= 500 || RETRIED.indexOf(status) >= 0)) {
+      throw new Error("HTTP " + status);
+    }
+    var at = /scans\[(\d+)\]/.exec(answer.body.field || "");
+    var reason = status + " " + (answer.body.detail || answer.body.title || "");
+    var changed = status === 200 ? batch : at && batch[Number(at[1])] ? [batch[Number(at[1])]] : batch;
+    var late = {};
+    (answer.body.scans || []).forEach(function (a) {
+      if (a.late) late[a.id] = true;
+    });
+    var write = db.transaction("scans", "readwrite");
+    var store = write.objectStore("scans");
+    changed.forEach(function (s) {
+      if (status === 200) {
+        s.sent = 1;
+        s.late = late[s.id] === true;
+      } else {
+        s.sent = 2;
+        s.refused = reason;
+      }
+      store.put(s);
+    });
+    return done(write).then(function () {
+      return true; // the next batch, or scans recorded meanwhile
+    });
+  }
+  /* One batch of this officer's unsent scans, then the next while the server takes them. */
   function send() {
     if (sending || !db) return;
     if (!navigator.onLine) {
@@ -203,22 +268,15 @@
     all(tx.objectStore("scans").index("queue"), queueKey(0), BATCH)
       .then(function (batch) {
         if (!batch.length) return false;
-        return post(batch).then(function () {
-          var write = db.transaction("scans", "readwrite");
-          var store = write.objectStore("scans");
-          batch.forEach(function (s) {
-            s.sent = 1;
-            store.put(s);
-          });
-          return done(write).then(function () {
-            return batch.length === BATCH;
-          });
+        return post(batch).then(function (answer) {
+          return settle(batch, answer);
         });
       })
       .then(
         function (more) {
           sending = false;
           failed = false;
+          backoff = 0;
           showOnline();
           refresh();
           if (more) schedule(0);
@@ -226,8 +284,9 @@
         function () {
           sending = false;
           failed = true;
+          backoff = Math.min(backoff ? backoff * 2 : RETRY_MS, MAX_MS);
           showOnline();
-          schedule(EVERY_MS);
+          schedule(backoff);
         }
       );
   }
@@ -273,12 +332,13 @@
 
   window.addEventListener("online", function () {
     failed = false;
+    backoff = 0;
     showOnline();
     schedule(0);
   });
   window.addEventListener("offline", showOnline);
   setInterval(function () {
-    schedule(0);
+    if (!backoff) schedule(0); // scans another tab recorded; a retry keeps its own time
   }, EVERY_MS * 3);
   showOnline();
 

@@ -11,6 +11,7 @@ var SHELL = [
   "/static/tagcode.js",
   "/static/scan.js",
   "/static/stocktake.js",
+  "/static/signout.js",
   "/static/vendor/jsqr/jsQR.js",
 ];
 var KEPT_PAGES = /^\/(scan|stocktakes|stocktakes\/\d+)$/;
