@@ -256,6 +256,41 @@ def test_a_scan_refused_for_good_is_set_aside_and_the_rest_go_on(
     assert len(_scans(world, stocktake_id)) == 1
 
 
+def test_a_stocktake_no_longer_ours_sets_the_whole_batch_aside(
+    context: BrowserContext, world: World
+) -> None:
+    """An officer moved to another unit while scans wait, signed in again: the stocktake
+    is now another unit's (404, no scan named), so the whole batch is set aside, kept."""
+    site_id, room_id = _place(world)
+    assets = _assets(world, room_id, 2)
+    stocktake_id = _open(world, site_id)
+    login = _officer(world)
+    page = context.new_page()
+    _ready(page, f"/stocktakes/{stocktake_id}", login)
+    context.route("**/stocktakes/*/scans", _no_network)
+    for asset in assets:
+        _type(page, asset["tag"])
+    scanner = page.locator("#scanner")
+    expect(scanner).to_have_attribute("data-pending", "2", timeout=WAIT_MS)
+    admin = world.callers["admin"]
+    user = admin.get("/api/v1/users", params={"q": login}).json()["items"][0]
+    moved = admin.patch(
+        f"/api/v1/users/{user['id']}",
+        json={"unit_id": world.units["B"]},
+        headers={"If-Match": f'"{user["version"]}"'},
+    )
+    assert moved.status_code == 200, moved.text
+    other = context.new_page()  # a second tab: signed in again, now an officer of B
+    context.clear_cookies()
+    _sign_in(other, login, "/stocktakes")
+    context.unroute("**/stocktakes/*/scans", _no_network)
+
+    expect(scanner).to_have_attribute("data-refused", "2", timeout=DROPS_MS)
+    expect(scanner).to_have_attribute("data-pending", "0")
+    expect(page.locator("#st-refused")).to_contain_text("404")
+    assert _scans(world, stocktake_id) == []
+
+
 def _databases(page: Page) -> list[str]:
     return page.evaluate("async () => (await indexedDB.databases()).map(d => d.name)")
 
