@@ -19,6 +19,7 @@ from litestar.testing import TestClient
 from python_calamine import CalamineWorkbook
 
 from inventory.app import create_app
+from inventory.clock import VIETNAM
 from inventory.documents.formats import money
 from inventory.stocktakes.minutes import GROUPS, OUTCOMES
 from tests.world import PASSWORD, World
@@ -195,8 +196,10 @@ def test_the_result_lists_read_back_as_the_api_gives_them(
                 seen = line["Lần thấy cuối"]
                 if item["seen_at"] is None:
                     assert seen == ""
-                else:
+                else:  # a real date, in Vietnam's time (to the millisecond Excel keeps)
+                    local = datetime.fromisoformat(item["seen_at"]).astimezone(VIETNAM)
                     assert isinstance(seen, datetime)
+                    assert abs(seen - local.replace(tzinfo=None)) < timedelta(milliseconds=1)
     chairs = next(
         r for r in book.get_sheet_by_name("Đúng vị trí").to_python() if r[1] == "Ghế nhựa"
     )
@@ -224,37 +227,53 @@ def test_only_a_closed_stocktake_of_ones_scope_has_documents(
     assert cancelled.status_code == 409 and "cancelled" in cancelled.json()["detail"]
 
 
-@pytest.fixture(scope="module")
-def page(settings) -> Iterator[TestClient]:
+def _signed_in(settings, login: str) -> TestClient:
     client = TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
     client.__enter__()
+    token = _CSRF.search(client.get("/login").text).group(1)
+    signed = client.post(
+        "/login",
+        data={"login": login, "password": PASSWORD, "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303, signed.text
+    return client
+
+
+@pytest.fixture(scope="module")
+def pages(settings) -> Iterator[dict[str, TestClient]]:
+    clients = {
+        login: _signed_in(settings, login) for login in ("officer_a", "leader_a", "officer_b")
+    }
     try:
-        token = _CSRF.search(client.get("/login").text).group(1)
-        signed = client.post(
-            "/login",
-            data={"login": "officer_a", "password": PASSWORD, "_csrf_token": token},
-            follow_redirects=False,
-        )
-        assert signed.status_code == 303, signed.text
-        yield client
+        yield clients
     finally:
-        client.__exit__(None, None, None)
+        for client in clients.values():
+            client.__exit__(None, None, None)
 
 
-def test_the_closed_stocktakes_page_links_its_documents(
-    world: World, closed: dict[str, Any], page: TestClient
+def test_the_pages_link_a_closed_stocktakes_documents(
+    world: World, closed: dict[str, Any], pages: dict[str, TestClient]
 ) -> None:
     sid = closed["id"]
-    html = page.get(f"/stocktakes/{sid}").text
-    assert f'href="/stocktakes/{sid}/minutes.pdf"' in html
-    assert f'href="/stocktakes/{sid}/results.xlsx"' in html
-    pdf = page.get(f"/stocktakes/{sid}/minutes.pdf")
-    assert (
-        pdf.status_code == 200
-        and pdf.content == world.officer_a.get(f"{PATH}/{sid}/minutes.pdf").content
-    )
+    links = (f'href="/stocktakes/{sid}/minutes.pdf"', f'href="/stocktakes/{sid}/results.xlsx"')
+    page = pages["officer_a"]
+    for html in (page.get(f"/stocktakes/{sid}").text, page.get("/stocktakes").text):
+        assert all(link in html for link in links)
+    # A reader of the unit finds them in the list (the counting page is not theirs).
+    reader = pages["leader_a"]
+    assert all(link in reader.get("/stocktakes").text for link in links)
+    assert reader.get(f"/stocktakes/{sid}").status_code == 403
+    pdf = reader.get(f"/stocktakes/{sid}/minutes.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content == world.officer_a.get(f"{PATH}/{sid}/minutes.pdf").content
     xlsx = page.get(f"/stocktakes/{sid}/results.xlsx")
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    # Another unit's officer: not listed, not found (a page in the user's language).
+    other = pages["officer_b"]
+    assert not any(link in other.get("/stocktakes").text for link in links)
+    hidden = other.get(f"/stocktakes/{sid}/minutes.pdf")
+    assert hidden.status_code == 404 and "text/html" in hidden.headers["content-type"]
 
     opened = world.officer_a.post(
         PATH, json={"unit_id": world.units["A"], "site_id": world.sites["A"]}

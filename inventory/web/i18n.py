@@ -217,6 +217,7 @@ VI: dict[str, str] = {
     "st_closed": "Đợt kiểm kê đã khóa sổ:",
     "st_minutes_pdf": "Biên bản kiểm kê (PDF)",
     "st_results_xlsx": "Danh sách kết quả (XLSX)",
+    "st_closed_recent": "Đã khóa sổ gần đây",
     # Notifications (the notices page, the start page's count).
     "nt_title": "Thông báo",
     "nt_none": "Chưa có thông báo nào.",
@@ -448,6 +449,7 @@ EN: dict[str, str] = {
     "st_closed": "This stocktake is closed:",
     "st_minutes_pdf": "Stocktake minutes (PDF)",
     "st_results_xlsx": "Result lists (XLSX)",
+    "st_closed_recent": "Recently closed",
     # Notifications (the notices page, the start page's count).
     "nt_title": "Notifications",
     "nt_none": "No notifications yet.",

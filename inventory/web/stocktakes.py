@@ -1,4 +1,5 @@
-"""The stocktake pages for officers: `/stocktakes` (the open counts of my scope) and
+"""The stocktake pages for officers: `/stocktakes` (the open counts of my scope, and the
+recently closed with their documents) and
 `/stocktakes/{id}` (the camera scanner of `/scan`, a room chooser and the expected list,
 kept on the phone so a count goes on without a connection). A closed count's page links
 its minutes (PDF) and result lists (XLSX), served here by session for every reader.
@@ -26,6 +27,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.response import File, Redirect, Template
 
 from inventory.accounts.guards import WRITERS, allow
+from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope
 from inventory.db.dependencies import Conn
 from inventory.db.listing import MAX_LIMIT, Listing, ListQuery
@@ -48,6 +50,15 @@ from inventory.web.pages import login_redirect, page, when
 SERVICE_WORKER = Path(__file__).parent / "static" / "sw.js"
 SHOWN = 100
 """Open stocktakes listed; a unit has one or two at a time."""
+CLOSED_SHOWN = 20
+"""Closed stocktakes listed (newest first) with their minutes and result lists."""
+
+
+def _of_scope(principal: Principal) -> ListQuery:
+    """Stocktakes of the caller's scope (a new query each time: a listing adds to it)."""
+    query = ListQuery()
+    query.add(in_scope("s.unit_id", "{}"), principal.unit_id)
+    return query
 
 
 @get("/stocktakes", include_in_schema=False)
@@ -57,12 +68,13 @@ async def stocktakes_page(
     principal = request.user
     if principal is None:
         return login_redirect(request)
-    query = ListQuery()
-    query.add(in_scope("s.unit_id", "{}"), principal.unit_id)
     listing = filters.STOCKTAKES.choices(status="open", limit=SHOWN)
-    found = await listing.page(conn, queries.LIST, query, lambda r: r)
+    found = await listing.page(conn, queries.LIST, _of_scope(principal), lambda r: r)
     rows = [{**dict(r), "opened": when(r["opened_at"])} for r in found.items]
-    return page(request, "stocktakes.html", lang, stocktakes=rows)
+    listing = filters.STOCKTAKES.choices(status="closed", limit=CLOSED_SHOWN)
+    done = await listing.page(conn, queries.LIST, _of_scope(principal), lambda r: r)
+    closed = [{**dict(r), "closed": when(r["closed_at"])} for r in done.items]
+    return page(request, "stocktakes.html", lang, stocktakes=rows, closed=closed)
 
 
 async def _all(
