@@ -1,4 +1,5 @@
-"""The `inventory` command line: run, serve, worker, migrate, demo data, units, users, labels."""
+"""The `inventory` command line: run, serve, worker, migrate, demo data, units, users, labels,
+backups."""
 
 from __future__ import annotations
 
@@ -231,6 +232,43 @@ def cmd_history_verify(args: argparse.Namespace) -> None:
         raise Failure("the history does not verify", status=1)
 
 
+def _backup_tools(settings: Settings):
+    from inventory.db.backup import embedded_bin, find_tools
+
+    if settings.pg_bin is None and settings.database_url is None:
+        return find_tools(embedded_bin())
+    return find_tools(settings.pg_bin)
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from inventory.db.backup import backup
+
+    settings = Settings.from_env()
+    tools = _backup_tools(settings)
+    with database(settings) as url:
+        size = backup(url, Path(args.file), tools)
+    print(f"backed up to {args.file} ({size:,} bytes)")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    """Restore, then verify the history chains restored (a backup's proof of integrity)."""
+    from pathlib import Path
+
+    from inventory.db.backup import restore
+    from inventory.history.cli import verify
+
+    settings = Settings.from_env()
+    tools = _backup_tools(settings)
+    with database(settings) as url:
+        restore(url, Path(args.file), tools, force=args.force)
+        print(f"restored {args.file}")
+        ok = asyncio.run(verify(url, None))
+    if not ok:
+        raise Failure("the restored history does not verify", status=1)
+
+
 def cmd_base_url(args: argparse.Namespace) -> None:
     from inventory.deployment.cli import show_or_set
 
@@ -297,6 +335,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     verify.set_defaults(handler=cmd_history_verify)
     verify.add_argument("--unit", metavar="CODE", help="only the chains of this unit's scope")
+
+    backup = command("backup", cmd_backup, "back up the whole database to FILE (pg_dump -Fc)")
+    backup.add_argument("file", metavar="FILE")
+    restore = command(
+        "restore", cmd_restore, "restore FILE into an empty database, then verify its history"
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="restore into a database that holds tables, replacing what the backup holds",
+    )
 
     base = commands.add_parser(
         "base-url", help="the public base URL every label carries (show, or `set URL`)"

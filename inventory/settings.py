@@ -41,6 +41,7 @@ class Settings:
     metrics_allow: tuple[Network, ...]
     smtp: Smtp | None = None  # None: notifications are in the app only
     signature_trust_roots: Path | None = None  # PEM file of the CAs whose signers are "trusted"
+    pg_bin: Path | None = None  # the folder of pg_dump and pg_restore (else PATH's)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -91,6 +92,7 @@ class Settings:
             metrics_allow=_networks(env, "INVENTORY_METRICS_ALLOW", "127.0.0.1/32,::1/128"),
             smtp=_smtp(env),
             signature_trust_roots=_file(env, "INVENTORY_SIGNATURE_TRUST_ROOTS"),
+            pg_bin=_folder(env, "INVENTORY_PG_BIN"),
         )
 
 
@@ -166,6 +168,16 @@ def _file(env: Mapping[str, str], name: str) -> Path | None:
     path = Path(raw)
     if not path.is_file():
         raise SettingsError(f"{name} must name a readable file, not {raw!r}")
+    return path
+
+
+def _folder(env: Mapping[str, str], name: str) -> Path | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    path = Path(raw)
+    if not path.is_dir():
+        raise SettingsError(f"{name} must name a folder, not {raw!r}")
     return path
 
 
