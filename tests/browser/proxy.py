@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 UNAVAILABLE = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
@@ -23,13 +25,22 @@ UNAVAILABLE = (
 _DROPPED_HEADERS = (b"connection", b"keep-alive", b"proxy-connection")
 
 
+@dataclass
+class Taken:
+    """A step of the plan as taken: when its request came, what the server answered."""
+
+    step: str
+    at: float  # time.monotonic()
+    answer: bytes = b""
+
+
 class Proxy:
     def __init__(self, upstream_port: int, method: str, path: str) -> None:
         self.upstream_port = upstream_port
         self.method = method
         self.path = re.compile(path)
         self.plan: list[str] = []
-        self.done: list[tuple[str, bytes]] = []  # each planned step taken, with the answer
+        self.done: list[Taken] = []  # the steps of the plan taken, in order
         self.port = 0
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
@@ -38,15 +49,12 @@ class Proxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def _step(self, method: str, target: str) -> str:
+    def _step(self, method: str, target: str) -> Taken | None:
         with self._lock:
             if method != self.method or not self.path.match(target) or not self.plan:
-                return "pass"
-            return self.plan.pop(0)
-
-    def _took(self, step: str, answer: bytes) -> None:
-        with self._lock:
-            self.done.append((step, answer))
+                return None
+            self.done.append(Taken(self.plan.pop(0), time.monotonic()))
+            return self.done[-1]
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -64,9 +72,9 @@ class Proxy:
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             writer.transport.abort()
             return
-        step = self._step(method, target)
+        taken = self._step(method, target)
+        step = taken.step if taken else "pass"
         if step == "before":
-            self._took(step, b"")
             writer.transport.abort()
             return
         if step == "503":
@@ -78,8 +86,8 @@ class Proxy:
             await up_writer.drain()
             answer = await up_reader.read()  # to the end: the server closes after answering
             up_writer.close()
-        if step != "pass":
-            self._took(step, answer)
+        if taken:
+            taken.answer = answer
         if step == "after":
             writer.transport.abort()  # the server has answered; the phone hears nothing
             return
