@@ -145,7 +145,7 @@ async def _fill(url: str, communes: int, per_commune: int) -> int:
         await conn.close()
 
 
-def _service_table(all_needs: list) -> dict[tuple[int, str], tuple[int, ...]]:
+def service_table(all_needs: list) -> dict[tuple[int, str], tuple[int, ...]]:
     return {
         (n.unit.id, g.item): (g.required, g.held, g.gap, g.surplus, g.estimated_cost)
         for n in all_needs
@@ -153,7 +153,7 @@ def _service_table(all_needs: list) -> dict[tuple[int, str], tuple[int, ...]]:
     }
 
 
-def _sql_table(rows: list[asyncpg.Record]) -> dict[tuple[int, str], tuple[int, ...]]:
+def sql_table(rows: list[asyncpg.Record]) -> dict[tuple[int, str], tuple[int, ...]]:
     return {
         (r["unit_id"], r["item"]): (r["required"], r["held"], r["gap"], r["surplus"], r["cost"])
         for r in rows
@@ -184,11 +184,9 @@ class Target:
 
     def check(self) -> int:
         """The service's gap table and the hand-written statements' are the same."""
-        mine = _service_table(
-            self.loop.run_until_complete(needs.needs_of(self.conn, self.province))
-        )
+        mine = service_table(self.loop.run_until_complete(needs.needs_of(self.conn, self.province)))
         for statement in (OVER_ASSETS, OVER_COUNTS):
-            theirs = _sql_table(self.loop.run_until_complete(self.sql(statement)))
+            theirs = sql_table(self.loop.run_until_complete(self.sql(statement)))
             if mine != theirs:
                 wrong = sorted(
                     k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)

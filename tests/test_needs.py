@@ -13,9 +13,11 @@ from typing import Any
 import asyncpg
 import pytest
 
+from bench import bench_needs
+from inventory.clock import VIETNAM
 from inventory.demo import province
 from inventory.demo.staffing import positions
-from inventory.needs import rules
+from inventory.needs import report, rules
 from inventory.needs.report import norm_of
 from inventory.norms import queries as norms
 from tests.world import World
@@ -496,3 +498,25 @@ def test_the_asset_counts_follow_every_change(world: World, sql, commune: dict) 
         " (c.holder_unit_id, c.category_id, c.status, c.condition))"
     )
     assert extra == []
+
+
+def test_the_benchmarks_hand_written_statement_agrees_with_the_service(
+    world: World, database_url: str, commune: dict
+) -> None:
+    """bench/bench_needs.py times one SQL statement against the service: both give the same
+    gap table here too, a second way of doing the arithmetic."""
+
+    async def go() -> tuple[dict, dict, dict]:
+        conn = await asyncpg.connect(database_url)
+        try:
+            today = datetime.datetime.now(datetime.UTC).astimezone(VIETNAM).date()
+            mine = bench_needs.service_table(await report.needs_of(conn, world.units["P"]))
+            raw = await conn.fetch(bench_needs.OVER_ASSETS, world.units["P"], today)
+            kept = await conn.fetch(bench_needs.OVER_COUNTS, world.units["P"], today)
+            return mine, bench_needs.sql_table(raw), bench_needs.sql_table(kept)
+        finally:
+            await conn.close()
+
+    mine, raw, kept = asyncio.run(go())
+    assert (commune["id"], "printer") in mine
+    assert mine == raw == kept

@@ -76,12 +76,16 @@ class Counts:
     held: Mapping[str, int]  # norm item -> usable quantity held
 
 
-def _m2(value: float | Fraction) -> float:
-    return round(float(value), 2)
+def _m2(value: float) -> float:
+    """Square metres to the centimetre: sums of a few hundred figures of two decimals stay
+    far inside the rounding (0.7 × 549 is 384.29999999999995, shown 384.3)."""
+    return round(value, 2)
 
 
 def round_up(value: float, count: int, per: int = 1) -> int:
-    """value × count / per, rounded up; exact, so 1 × 30 / 3 is 10, never 11."""
+    """value × count / per, rounded up; exact, so 0.7 × 10 is 7, never 8."""
+    if float(value).is_integer():
+        return -(-int(value) * count // per)
     return math.ceil(Fraction(str(value)) * count / per)
 
 
@@ -92,39 +96,32 @@ def room_shortfall(norms: Iterable[Norm], counts: Counts) -> RoomShortfall:
             norm_group=group,
             holders=counts.staff.get(group, 0),
             m2_per_person=n.value,
-            required_m2=_m2(Fraction(str(n.value)) * counts.staff.get(group, 0)),
+            required_m2=_m2(n.value * counts.staff.get(group, 0)),
             source=n.source,
         )
         for n in sorted((n for n in norms if n.kind == "area"), key=lambda n: n.rank)
         for group in n.position_groups
     ]
-    position = sum((Fraction(str(line.m2_per_person)) * line.holders for line in lines), Fraction())
+    position = sum(line.m2_per_person * line.holders for line in lines)
     shared_norm = next((n for n in norms if n.kind == "shared_area"), None)
-    allowance = Fraction(str(shared_norm.value)) if shared_norm else Fraction()
+    allowance = shared_norm.value if shared_norm else 0.0
     shared = position * allowance
     required = position + shared
-    office = Fraction(str(counts.room_area.get("office", 0)))
-    shared_rooms = sum(
-        (Fraction(str(counts.room_area.get(p, 0))) for p in SHARED_PURPOSES), Fraction()
-    )
+    office = counts.room_area.get("office", 0.0)
+    shared_rooms = sum(counts.room_area.get(p, 0.0) for p in SHARED_PURPOSES)
     present = office + shared_rooms
-    shortfall = max(Fraction(), required - present)
-    rooms = [
-        RoomLine(
-            purpose=n.purpose or "",
-            required=round_up(n.value, 1),
-            present=counts.rooms.get(n.purpose or "", 0),
-            missing=max(0, round_up(n.value, 1) - counts.rooms.get(n.purpose or "", 0)),
-            source=n.source,
-        )
-        for n in norms
-        if n.kind == "room"
-    ]
+    shortfall = max(0.0, _m2(required) - _m2(present))
+    rooms = []
+    for n in norms:
+        if n.kind == "room":
+            want = round_up(n.value, 1)
+            have = counts.rooms.get(n.purpose or "", 0)
+            rooms.append(RoomLine(n.purpose or "", want, have, max(0, want - have), n.source))
     present_purposes = {p for p, n in counts.rooms.items() if n > 0}
     return RoomShortfall(
         position_lines=lines,
         position_m2=_m2(position),
-        shared_allowance=float(allowance),
+        shared_allowance=allowance,
         shared_m2=_m2(shared),
         shared_source=shared_norm.source if shared_norm else None,
         required_m2=_m2(required),
@@ -132,7 +129,7 @@ def room_shortfall(norms: Iterable[Norm], counts: Counts) -> RoomShortfall:
         shared_rooms_m2=_m2(shared_rooms),
         present_m2=_m2(present),
         shortfall_m2=_m2(shortfall),
-        shortfall_pct=round(float(shortfall / required * 100), 1) if required else 0.0,
+        shortfall_pct=round(shortfall / _m2(required) * 100, 1) if _m2(required) else 0.0,
         office_rooms=counts.rooms.get("office", 0),
         rooms_without_area=counts.rooms_without_area,
         rooms=rooms,
@@ -144,12 +141,12 @@ def room_shortfall(norms: Iterable[Norm], counts: Counts) -> RoomShortfall:
 
 def counted_on(norm: Norm, counts: Counts) -> int:
     """The persons, staff or office rooms an equipment norm is counted on."""
-    members = sum(counts.staff.get(g, 0) for g in norm.position_groups)
-    if norm.basis == "office_room":
-        others = sum(n for g, n in counts.staff.items() if g not in norm.position_groups)
-        return max(0, counts.rooms.get("office", 0) - others) if members else 0
     if norm.basis == "unit":
         return 1
+    members = sum(counts.staff.get(g, 0) for g in norm.position_groups)
+    if norm.basis == "office_room":
+        others = sum(counts.staff.values()) - members
+        return max(0, counts.rooms.get("office", 0) - others) if members else 0
     return members
 
 
