@@ -10,6 +10,7 @@ import dataclasses
 import email
 import email.policy
 import re
+import secrets
 import socket
 import threading
 from collections.abc import Iterator
@@ -333,3 +334,41 @@ def test_a_flag_comment_is_escaped_on_the_page(world: World, browser: TestClient
     shown = browser.get("/notifications").text
     assert "&lt;img src=x onerror=alert(2)&gt;" in shown and comment not in shown
     assert "bị kiểm tra viên gắn cờ" in shown
+
+
+def test_moved_to_another_unit_a_user_no_longer_sees_the_old_ones(
+    world: World, client: TestClient
+) -> None:
+    login = f"o.{secrets.token_hex(3)}"
+    user = world.create(
+        "/api/v1/users",
+        login=login,
+        password=PASSWORD,
+        role="officer",
+        unit_id=world.units["A"],
+        email=f"{login}@iarbol.example",
+    )
+    assert user["email"] == f"{login}@iarbol.example"
+
+    def caller() -> Caller:
+        got = client.post("/api/v1/auth/token", json={"login": login, "password": PASSWORD})
+        return Caller(client, got.json()["access_token"])
+
+    officer = caller()
+    hid = reallocation(world, world.officer_a)
+    world.officer_a.post(f"{H}/{hid}/submit")
+    world.officer_b.post(f"{H}/{hid}/dispute", json={"reason": "thiếu"})
+    # A colleague of officer_a: told of the submission and of the dispute.
+    assert kinds(officer, hid) == ["disputed", "submitted"]
+    told = notices(officer, hid)[0]
+    moved = world.admin.patch(
+        f"/api/v1/users/{user['id']}",
+        json={"unit_id": world.units["B1"]},
+        headers={"If-Match": "*"},
+    )
+    assert moved.status_code == 200, moved.text
+    officer = caller()  # signed in again, in B1
+    assert notices(officer, hid) == []
+    assert officer.get(f"{N}/unread").json() == {"unread": 0}
+    hidden = officer.post(f"{N}/read", json={"ids": [told["id"]]})
+    assert hidden.status_code == 404

@@ -3,6 +3,9 @@
 Who is told: the active officers whose scope holds the giving or the receiving unit
 (they may act on the handover: give, receive, sign), except the user whose action it
 was. A commune's officers are so told of their former units' handovers too.
+
+A user reads their notices of handovers still in their scope: moved to another unit,
+they no longer see what they were told of the old one's.
 """
 
 from __future__ import annotations
@@ -11,8 +14,21 @@ from typing import Any
 
 import asyncpg
 
+from inventory.accounts.principal import Principal
+from inventory.accounts.scope import in_scope
+from inventory.db.listing import ListQuery
+
 COLUMNS = "n.id, n.kind, n.handover_id, n.context, n.created_at, n.read_at, n.email_status"
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM notifications n WHERE {{where}}"
+
+
+def visible(unit: str) -> str:
+    """Notices of handovers one of whose units is in the scope rooted at `unit`."""
+    return (
+        "EXISTS (SELECT 1 FROM handovers h WHERE h.id = n.handover_id AND"
+        f" ({in_scope('h.giving_unit_id', unit)} OR {in_scope('h.receiving_unit_id', unit)}))"
+    )
+
 
 # One statement: the recipients and their notices; a repeated periodic notice (same
 # `dedupe` for the user and handover) is left out.
@@ -30,15 +46,20 @@ FROM recipients r ORDER BY r.id
 ON CONFLICT (user_id, handover_id, dedupe) WHERE dedupe IS NOT NULL DO NOTHING
 RETURNING id, email_status
 """
-UNREAD = "SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL"
-MARK = """
-UPDATE notifications SET read_at = now()
-WHERE user_id = $1 AND read_at IS NULL AND (id = ANY($2::bigint[]) OR $3)
-RETURNING id
+UNREAD = f"""
+SELECT count(*) FROM notifications n
+WHERE n.user_id = $1 AND n.read_at IS NULL AND {visible("$2")}
 """
-MINE = """
+MARK = f"""
+UPDATE notifications n SET read_at = now()
+WHERE n.user_id = $1 AND n.read_at IS NULL AND (n.id = ANY($2::bigint[]) OR $3)
+  AND {visible("$4")}
+RETURNING n.id
+"""
+MINE = f"""
 SELECT x.id FROM unnest($2::bigint[]) AS x(id)
-WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.id = x.id AND n.user_id = $1)
+WHERE NOT EXISTS (SELECT 1 FROM notifications n
+                  WHERE n.id = x.id AND n.user_id = $1 AND {visible("$3")})
 ORDER BY 1
 """
 
@@ -75,16 +96,22 @@ async def tell(
     )
 
 
-async def unread(conn: asyncpg.Connection, user_id: int) -> int:
-    return await conn.fetchval(UNREAD, user_id)
+def mine(query: ListQuery, principal: Principal) -> None:
+    """Keep, in a list, the caller's notices they may still see."""
+    query.add("n.user_id = {}", principal.user_id)
+    query.where.append(visible(query.param(principal.unit_id)))
 
 
-async def not_mine(conn: asyncpg.Connection, user_id: int, ids: list[int]) -> list[int]:
-    return [r["id"] for r in await conn.fetch(MINE, user_id, ids)]
+async def unread(conn: asyncpg.Connection, principal: Principal) -> int:
+    return await conn.fetchval(UNREAD, principal.user_id, principal.unit_id)
 
 
-async def mark(conn: asyncpg.Connection, user_id: int, ids: list[int], every: bool) -> int:
-    return len(await conn.fetch(MARK, user_id, ids, every))
+async def not_mine(conn: asyncpg.Connection, principal: Principal, ids: list[int]) -> list[int]:
+    return [r["id"] for r in await conn.fetch(MINE, principal.user_id, ids, principal.unit_id)]
+
+
+async def mark(conn: asyncpg.Connection, principal: Principal, ids: list[int], every: bool) -> int:
+    return len(await conn.fetch(MARK, principal.user_id, ids, every, principal.unit_id))
 
 
 async def for_email(conn: asyncpg.Connection, notification_id: int) -> asyncpg.Record | None:

@@ -35,14 +35,14 @@ def read(row: asyncpg.Record) -> NotificationRead:
 async def list_notifications(conn: Conn, principal: Me, listing: Listed) -> Page[NotificationRead]:
     """Your notices: unread first, newest first (sort `-id` for newest first alone)."""
     query = ListQuery()
-    query.add("n.user_id = {}", principal.user_id)
+    queries.mine(query, principal)
     return await listing.page(conn, queries.LIST, query, read)
 
 
 @get("/unread", guards=[allow(*READERS)], responses=errors())
 async def unread_count(conn: Conn, principal: Me) -> Unread:
     """How many of your notices are unread (the start page's badge)."""
-    return Unread(unread=await queries.unread(conn, principal.user_id))
+    return Unread(unread=await queries.unread(conn, principal))
 
 
 @post("/read", guards=[allow(*READERS)], status_code=200, responses=errors(404, 422))
@@ -55,11 +55,11 @@ async def mark_read(conn: Conn, principal: Me, data: JSONBody[MarkRead]) -> Mark
     if len(ids) > 500:
         raise Invalid("at most 500 ids at once (or all: true)", field="ids")
     async with Write(conn, principal):
-        unknown = await queries.not_mine(conn, principal.user_id, ids)
+        unknown = await queries.not_mine(conn, principal, ids)
         if unknown:
             raise NotFound(f"no notification {unknown[0]} of yours", field="ids")
-        marked = await queries.mark(conn, principal.user_id, ids, data.all)
-        left = await queries.unread(conn, principal.user_id)
+        marked = await queries.mark(conn, principal, ids, data.all)
+        left = await queries.unread(conn, principal)
     return Marked(marked=marked, unread=left)
 
 

@@ -10,6 +10,7 @@ from litestar import Request, Router, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from inventory.accounts.principal import Principal
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery
 from inventory.history.write import Write
@@ -44,9 +45,9 @@ async def notifications_page(
     if principal is None:
         return login_redirect(request)
     found = await filters.NOTIFICATIONS.choices(limit=SHOWN).page(
-        conn, queries.LIST, _mine(principal.user_id), _notice
+        conn, queries.LIST, _mine(principal), _notice
     )
-    unread = await queries.unread(conn, principal.user_id)
+    unread = await queries.unread(conn, principal)
     return page(request, "notifications.html", lang, notices=found.items, unread=unread)
 
 
@@ -57,13 +58,13 @@ async def mark_all_read(request: Request, conn: Conn) -> Redirect:
     if principal is None:
         return login_redirect(request, "/notifications")
     async with Write(conn, principal):
-        await queries.mark(conn, principal.user_id, [], True)
+        await queries.mark(conn, principal, [], True)
     return Redirect("/notifications", status_code=303)
 
 
-def _mine(user_id: int) -> ListQuery:
+def _mine(principal: Principal) -> ListQuery:
     query = ListQuery()
-    query.add("n.user_id = {}", user_id)
+    queries.mine(query, principal)
     return query
 
 

@@ -37,7 +37,7 @@ async def home(request: Request, conn: Conn, lang: FromQuery[str | None] = None)
     """The start page: the person by name, scanning and typing a tag."""
     principal = request.user
     person = await users.greeting(conn, principal.user_id) if principal else None
-    unread = await notifications.unread(conn, principal.user_id) if principal else 0
+    unread = await notifications.unread(conn, principal) if principal else 0
     return Template(
         "home.html",
         context={"t": texts(request, lang), "user": principal, "person": person, "unread": unread},
