@@ -211,7 +211,9 @@ def cmd_users_create(args: argparse.Namespace) -> None:
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
     settings = Settings.from_env()
     with database(settings) as url:
-        asyncio.run(create_user(url, args.login, password, args.role, args.unit, args.name))
+        asyncio.run(
+            create_user(url, args.login, password, args.role, args.unit, args.name, args.email)
+        )
 
 
 def cmd_labels(args: argparse.Namespace) -> None:
@@ -364,6 +366,7 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--role", required=True, choices=["admin", "officer", "auditor", "leader"])
     create.add_argument("--unit", required=True, help="official code of the user's scope unit")
     create.add_argument("--name", default="")
+    create.add_argument("--email", default=None, help="where notifications are e-mailed")
 
     args = parser.parse_args(argv)
     try:

@@ -39,11 +39,15 @@ def test_units_then_the_first_admin_from_the_command_line(
     )
     login = f"boot.{secrets.token_hex(3)}"
     monkeypatch.setattr("sys.stdin", io.StringIO("boot-password-1\n"))
-    inventory(f"users create --login {login} --role admin --unit {province}")
+    inventory(
+        f"users create --login {login} --role admin --unit {province} --email {login}@stc.example"
+    )
 
     token = client.post("/api/v1/auth/token", json={"login": login, "password": "boot-password-1"})
     assert token.status_code == 200, token.text
     admin = Caller(client, token.json()["access_token"])
+    (me,) = admin.get("/api/v1/users", params={"q": login}).json()["items"]
+    assert me["email"] == f"{login}@stc.example"
     units = {u["code"]: u for u in admin.get("/api/v1/units").json()["items"]}
     assert set(units) == {province, commune, former}
     assert units[province]["name"] == "Tỉnh Gia Lai" and units[province]["kind"] == "province"
