@@ -11,6 +11,7 @@ Uploads are raw `application/pdf` bodies of at most 20 MB, kept in PostgreSQL as
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -76,7 +77,7 @@ class FileRead(msgspec.Struct):
     size: int
     sha256: str
     uploaded_by: int | None
-    uploaded_at: Any
+    uploaded_at: datetime
     url: str
 
 
@@ -91,7 +92,7 @@ class SignedMinutesRead(msgspec.Struct):
     current: bool
     signatures: list[SignedBy]
     uploaded_by: int | None
-    uploaded_at: Any
+    uploaded_at: datetime
     url: str
 
 

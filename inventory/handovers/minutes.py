@@ -346,8 +346,7 @@ def footer_lines(minutes: Minutes) -> list[str]:
     """What every page's foot says besides its number: the content hash both sign-offs
     record, and the giving unit's history chain head when the minutes were made."""
     return [
-        f"Biên bản bàn giao số {minutes.handover_id} · Mã nội dung (SHA-256):"
-        f" {minutes.content_hash}",
-        f"Chuỗi lịch sử của {minutes.chain_unit}: sự kiện #{minutes.chain_seq},"
+        f"BB số {minutes.handover_id} · Mã nội dung SHA-256: {minutes.content_hash}",
+        f"Lịch sử {minutes.chain_unit}, sự kiện #{minutes.chain_seq}:"
         f" {minutes.chain_head or '(trống)'}",
     ]
