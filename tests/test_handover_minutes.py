@@ -232,11 +232,16 @@ def test_large_minutes_are_made_by_a_job(world: World, sql, database_url) -> Non
     assert again.status_code == 202 and again.json()["id"] == job["id"]
     word = world.officer_a.get(f"{H}/{hid}/minutes.docx")
     assert word.status_code == 202 and word.json()["id"] != job["id"]
+    # Once the minutes say something else, asking again makes them anew.
+    text = {"opinions": "Không có ý kiến"}
+    assert world.officer_a.patch(f"{H}/{hid}", json=text, headers={"If-Match": "*"}).is_success
+    changed = world.officer_a.get(f"{H}/{hid}/minutes.pdf")
+    assert changed.status_code == 202 and changed.json()["id"] != job["id"]
     # A third commune's officer sees neither the handover's minutes nor the job.
     assert world.officer_b.get(f"{H}/{hid}/minutes.pdf").status_code == 404
     assert world.officer_b.get(f"/api/v1/jobs/{job['id']}").status_code == 404
     with WorkerThread(database_url):
-        for made_job in (job, word.json()):
+        for made_job in (job, word.json(), changed.json()):
             _until(
                 lambda j=made_job: (
                     sql("SELECT status FROM jobs WHERE id = $1", j["id"])[0][0]
@@ -258,8 +263,9 @@ def test_large_minutes_are_made_by_a_job(world: World, sql, database_url) -> Non
     ).tables[0]
     assert len(table.rows) == 1 + 4 + count + 4 + 1
     # The job's PDF is noted like the route's, for its signed copy to be recognised.
-    issued = sql("SELECT count(*) FROM handover_minutes_issued WHERE handover_id = $1", hid)
-    assert issued[0][0] == 1
+    issued = sql("SELECT content_hash FROM handover_minutes_issued WHERE handover_id = $1", hid)
+    now = world.officer_a.get(f"{H}/{hid}/signed-minutes").json()["content_hash"]
+    assert issued and {r["content_hash"] for r in issued} == {now}
 
 
 def test_the_documents_handed_over_and_the_opinions_are_written_in_draft(world: World, sql) -> None:

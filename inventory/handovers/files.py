@@ -197,10 +197,13 @@ async def _minutes(state: State, request: Request, handover_id: int, form: Forma
         if row is None:
             raise NotFound(f"no handover {handover_id}")
         if row["item_count"] > MAX_SYNC_ITEMS:
+            # What the file says: asking again for the same follows the same job.
+            signed = [row[f"{side}_signed_at"] for side in (rules.GIVER, rules.RECEIVER)]
             params = {
                 "handover_id": handover_id,
                 "format": form.value,
-                "version": row["version"],
+                "content_hash": await _current_hash(conn, row),
+                "signed": [at.isoformat() if at else None for at in signed],
                 "base_url": base_url,
             }
             async with Write(conn, principal):  # a disabled account queues nothing
