@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 
 import qrcode
 from docx import Document
@@ -21,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 
-from inventory.documents.formats import nfc
+from inventory.documents.formats import nfc as _nfc
 from inventory.handovers.minutes import (
     COLUMNS,
     FORM,
@@ -39,6 +40,15 @@ from inventory.handovers.minutes import (
 )
 
 FONT = "Times New Roman"
+# XML 1.0 has no place for most control characters (a name pasted from a spreadsheet may
+# carry a vertical tab): lxml refuses them, so they become spaces.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def nfc(text: str) -> str:
+    return _NOT_XML.sub(" ", _nfc(text))
+
+
 WIDTHS_MM = (8, 40, 12, 11, 22, 22, 15, 17, 33)  # 180 mm: A4 less 20 mm margins
 
 
