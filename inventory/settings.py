@@ -7,7 +7,7 @@ import os
 import secrets
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +104,7 @@ class Smtp:
     port: int
     sender: str
     user: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)
     security: str = "starttls"  # starttls, ssl (implicit TLS) or none
     timeout: float = 20.0
 

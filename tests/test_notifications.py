@@ -23,6 +23,7 @@ from litestar.testing import TestClient
 from inventory.app import create_app
 from inventory.compliance.reminders import remind
 from inventory.db.pool import create_pool
+from inventory.notifications.mail import build
 from inventory.settings import Settings, Smtp
 from tests.test_handovers import H, _days_ago, asset, body, items_of
 from tests.test_jobs import WorkerThread, _until
@@ -372,3 +373,12 @@ def test_moved_to_another_unit_a_user_no_longer_sees_the_old_ones(
     assert officer.get(f"{N}/unread").json() == {"unread": 0}
     hidden = officer.post(f"{N}/read", json={"ids": [told["id"]]})
     assert hidden.status_code == 404
+
+
+def test_a_name_with_a_line_break_stays_one_header_line() -> None:
+    smtp = Smtp(host="127.0.0.1", port=25, sender="kiemke@stc.example", security="none")
+    message = build(smtp, "a@iasao.example", "Nguyễn Văn\r\nBcc: x@evil.example", "S", "Nội dung")
+    parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    assert parsed["Bcc"] is None
+    assert parsed["To"].addresses[0].display_name == "Nguyễn Văn Bcc: x@evil.example"
+    assert parsed.get_content().strip() == "Nội dung"

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import ssl
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 
 from inventory.deployment.base_url import resolve
 from inventory.jobs.kinds import TaskContext, register_task
@@ -28,7 +29,9 @@ ATTEMPTS = 6
 def build(smtp: Smtp, to: str, name: str, subject: str, text: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = smtp.sender
-    message["To"] = formataddr((name, to)) if name else to
+    # An Address, not formataddr's text: the policy quotes and encodes the name as a
+    # whole (a name with ":" or "@" must not read as a group or another recipient).
+    message["To"] = Address(display_name=" ".join(name.split()), addr_spec=to)
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain=smtp.sender.rsplit("@", 1)[-1])
     message.set_content(text)  # utf-8, Vietnamese diacritics kept
@@ -56,11 +59,12 @@ async def email_notice(ctx: TaskContext, payload: str) -> None:
     notice_id = int(payload)
     async with ctx.pool.acquire() as conn:
         row = await queries.for_email(conn, notice_id)
-        if row is None or row["email_status"] != "queued" or not row["email"]:
-            return  # gone, sent already, or its user has no address now
+        if row is None or row["email_status"] != "queued":
+            return  # gone, or sent already by an earlier run
         smtp = ctx.settings.smtp
-        if smtp is None:
-            await queries.email_failed(conn, notice_id, "no SMTP server is configured", True)
+        if smtp is None or not row["email"]:
+            why = "no SMTP server is configured" if smtp is None else "the user has no address"
+            await queries.email_failed(conn, notice_id, why, True)
             return
         link = f"{await resolve(conn, ctx.settings)}/handovers/{row['handover_id']}"
     message = build(
