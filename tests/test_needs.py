@@ -32,7 +32,8 @@ def seeded(database_url: str) -> list[rules.Norm]:
     async def go() -> list[rules.Norm]:
         conn = await asyncpg.connect(database_url)
         try:
-            return [norm_of(r) for r in await norms.in_force(conn, datetime.date(2026, 1, 1))]
+            day = datetime.date(2026, 1, 1)
+            return [norm_of(r) for r in await norms.in_force(conn, day)]
         finally:
             await conn.close()
 
@@ -75,7 +76,7 @@ def test_round_up_is_exact_and_rounds_up() -> None:
 
 def test_area_is_positions_times_m2_plus_the_shared_allowance(seeded: list[rules.Norm]) -> None:
     rooms = {"office": (12, 400.0), "meeting": (1, 60.0), "reception": (1, 30.0)}
-    found = rules.room_shortfall(seeded, _counts(COMMUNE, rooms))
+    found = rules.room_shortfall(rules.plan(seeded), _counts(COMMUNE, rooms))
     # 1 × 30 + 6 × 20 + 8 × 18 + 17 × 15 = 549 m²; 70% of it shared: 384.3 m².
     assert [(line.norm_group, line.required_m2) for line in found.position_lines] == [
         ("secretary", 30.0),
@@ -105,17 +106,19 @@ def test_area_is_positions_times_m2_plus_the_shared_allowance(seeded: list[rules
 
 def test_the_shared_allowance_is_a_setting(seeded: list[rules.Norm]) -> None:
     half = [dataclasses.replace(n, value=0.5) if n.kind == "shared_area" else n for n in seeded]
-    found = rules.room_shortfall(half, _counts(COMMUNE))
+    found = rules.room_shortfall(rules.plan(half), _counts(COMMUNE))
     assert (found.shared_m2, found.required_m2) == (274.5, 823.5)
     assert found.shortfall_m2 == 823.5 and found.shortfall_pct == 100.0
-    none = rules.room_shortfall([n for n in seeded if n.kind != "shared_area"], _counts(COMMUNE))
+    none = rules.room_shortfall(
+        rules.plan(n for n in seeded if n.kind != "shared_area"), _counts(COMMUNE)
+    )
     assert (none.shared_m2, none.required_m2, none.shared_source) == (0.0, 549.0, None)
 
 
 def test_per_person_and_per_n_staff_items_round_up(seeded: list[rules.Norm]) -> None:
     # 25 in group VIII (heads and staff): printers 1 per 3 → 9, scanners 1 per 15 → 2,
     # shelves 1 per 10 → 3; the secretary and leaders have printers of their own.
-    gaps = rules.equipment_gap(seeded, _counts(COMMUNE, {"office": (14, 400.0)}), NAMES)
+    gaps = rules.equipment_gap(rules.plan(seeded), _counts(COMMUNE, {"office": (14, 400.0)}), NAMES)
     printer = _item(gaps, "printer")
     assert [(line.source.code, line.count, line.required) for line in printer.lines] == [
         ("equipment.vi.printer", 1, 1),
@@ -135,7 +138,7 @@ def test_per_person_and_per_n_staff_items_round_up(seeded: list[rules.Norm]) -> 
     meeting = _item(gaps, "meeting_set")
     assert [line.count for line in meeting.lines] == [1, 6, 7] and meeting.required == 14
     # 24 in group VIII: 8 printers, not 9.
-    fewer = rules.equipment_gap(seeded, _counts({**COMMUNE, "staff": 16}), NAMES)
+    fewer = rules.equipment_gap(rules.plan(seeded), _counts({**COMMUNE, "staff": 16}), NAMES)
     assert _item(fewer, "printer").lines[-1].required == 8
 
 
@@ -143,7 +146,7 @@ def test_held_assets_cover_by_rank_so_the_gap_is_priced_at_the_last_norms(
     seeded: list[rules.Norm],
 ) -> None:
     held = {"printer": 10, "computer": 8, "photocopier": 3}
-    gaps = rules.equipment_gap(seeded, _counts(COMMUNE, held=held), NAMES)
+    gaps = rules.equipment_gap(rules.plan(seeded), _counts(COMMUNE, held=held), NAMES)
     printer = _item(gaps, "printer")
     # 10 printers: the secretary's, the 6 leaders', 3 of the 9 shared ones.
     assert [(line.covered, line.gap) for line in printer.lines] == [(1, 0), (6, 0), (3, 6)]
@@ -159,10 +162,12 @@ def test_held_assets_cover_by_rank_so_the_gap_is_priced_at_the_last_norms(
 
 
 def test_no_staff_needs_nothing_and_what_is_held_is_surplus(seeded: list[rules.Norm]) -> None:
-    gaps = rules.equipment_gap(seeded, _counts({}, {"office": (3, 50.0)}, {"printer": 2}), NAMES)
+    gaps = rules.equipment_gap(
+        rules.plan(seeded), _counts({}, {"office": (3, 50.0)}, {"printer": 2}), NAMES
+    )
     assert all(g.required == 0 and g.gap == 0 and g.estimated_cost == 0 for g in gaps)
     assert _item(gaps, "printer").surplus == 2
-    rooms = rules.room_shortfall(seeded, _counts({}, {"office": (3, 50.0)}))
+    rooms = rules.room_shortfall(rules.plan(seeded), _counts({}, {"office": (3, 50.0)}))
     assert (rooms.required_m2, rooms.shortfall_m2, rooms.shortfall_pct) == (0.0, 0.0, 0.0)
 
 

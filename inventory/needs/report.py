@@ -48,7 +48,7 @@ async def needs_of(
 ) -> list[UnitNeeds]:
     """Every commune of the scope (or the one asked for, if in the scope), by code."""
     today = datetime.now(UTC).astimezone(VIETNAM).date()
-    in_force = [norm_of(r) for r in await norms.in_force(conn, today)]
+    in_force = rules.plan(norm_of(r) for r in await norms.in_force(conn, today))
     names = await queries.item_names(conn)
     return [
         rules.unit_needs(

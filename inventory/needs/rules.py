@@ -66,6 +66,32 @@ class Norm:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Plan:
+    """The norms in force, sorted out once for every unit of a request."""
+
+    area: tuple[Norm, ...]  # by rank
+    shared: Norm | None
+    rooms: tuple[Norm, ...]
+    equipment: Mapping[str, tuple[Norm, ...]]  # item -> its norms, by rank
+    sources: tuple[NormSource, ...]  # every norm, by id
+
+
+def plan(norms: Iterable[Norm]) -> Plan:
+    ranked = sorted(norms, key=lambda n: n.rank)
+    equipment: dict[str, list[Norm]] = {}
+    for n in ranked:
+        if n.kind == "equipment" and n.item:
+            equipment.setdefault(n.item, []).append(n)
+    return Plan(
+        area=tuple(n for n in ranked if n.kind == "area"),
+        shared=next((n for n in ranked if n.kind == "shared_area"), None),
+        rooms=tuple(sorted((n for n in ranked if n.kind == "room"), key=lambda n: n.id)),
+        equipment={item: tuple(ns) for item, ns in equipment.items()},
+        sources=tuple(n.source for n in sorted(ranked, key=lambda n: n.id)),
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Counts:
     """What one unit has, as the per-unit query counts it."""
 
@@ -89,8 +115,7 @@ def round_up(value: float, count: int, per: int = 1) -> int:
     return math.ceil(Fraction(str(value)) * count / per)
 
 
-def room_shortfall(norms: Iterable[Norm], counts: Counts) -> RoomShortfall:
-    norms = list(norms)
+def room_shortfall(norms: Plan, counts: Counts) -> RoomShortfall:
     lines = [
         AreaLine(
             norm_group=group,
@@ -99,11 +124,11 @@ def room_shortfall(norms: Iterable[Norm], counts: Counts) -> RoomShortfall:
             required_m2=_m2(n.value * counts.staff.get(group, 0)),
             source=n.source,
         )
-        for n in sorted((n for n in norms if n.kind == "area"), key=lambda n: n.rank)
+        for n in norms.area
         for group in n.position_groups
     ]
     position = sum(line.m2_per_person * line.holders for line in lines)
-    shared_norm = next((n for n in norms if n.kind == "shared_area"), None)
+    shared_norm = norms.shared
     allowance = shared_norm.value if shared_norm else 0.0
     shared = position * allowance
     required = position + shared
@@ -112,11 +137,10 @@ def room_shortfall(norms: Iterable[Norm], counts: Counts) -> RoomShortfall:
     present = office + shared_rooms
     shortfall = max(0.0, _m2(required) - _m2(present))
     rooms = []
-    for n in norms:
-        if n.kind == "room":
-            want = round_up(n.value, 1)
-            have = counts.rooms.get(n.purpose or "", 0)
-            rooms.append(RoomLine(n.purpose or "", want, have, max(0, want - have), n.source))
+    for n in norms.rooms:
+        want = round_up(n.value, 1)
+        have = counts.rooms.get(n.purpose or "", 0)
+        rooms.append(RoomLine(n.purpose or "", want, have, max(0, want - have), n.source))
     present_purposes = {p for p, n in counts.rooms.items() if n > 0}
     return RoomShortfall(
         position_lines=lines,
@@ -150,12 +174,10 @@ def counted_on(norm: Norm, counts: Counts) -> int:
     return members
 
 
-def equipment_gap(norms: Iterable[Norm], counts: Counts, names: Mapping[str, str]) -> list[ItemGap]:
+def equipment_gap(norms: Plan, counts: Counts, names: Mapping[str, str]) -> list[ItemGap]:
     """Per item (in `names` order, then any other item held): required, held, gap,
     surplus and estimated cost, with each norm's line."""
-    by_item: dict[str, list[Norm]] = {}
-    for n in sorted((n for n in norms if n.kind == "equipment" and n.item), key=lambda n: n.rank):
-        by_item.setdefault(n.item or "", []).append(n)
+    by_item = norms.equipment
     order = list(names) + sorted((set(by_item) | set(counts.held)) - set(names))
     gaps = []
     for item in order:
@@ -164,7 +186,7 @@ def equipment_gap(norms: Iterable[Norm], counts: Counts, names: Mapping[str, str
         held = counts.held.get(item, 0)
         left = held
         lines = []
-        for n in by_item.get(item, []):
+        for n in by_item.get(item, ()):
             count = counted_on(n, counts)
             required = round_up(n.value, count, n.per)
             covered = min(required, left)
@@ -203,7 +225,7 @@ def equipment_gap(norms: Iterable[Norm], counts: Counts, names: Mapping[str, str
 def unit_needs(
     unit: UnitBrief,
     staffing_set: bool,
-    norms: list[Norm],
+    norms: Plan,
     counts: Counts,
     names: Mapping[str, str],
 ) -> UnitNeeds:
@@ -217,7 +239,7 @@ def unit_needs(
         rooms=rooms,
         equipment=equipment,
         equipment_cost=sum(i.estimated_cost for i in equipment),
-        norms=[n.source for n in sorted(norms, key=lambda n: n.id)],
+        norms=list(norms.sources),
     )
 
 
