@@ -71,6 +71,10 @@ lint: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_labels.py
+	$(BIN)/python bench/bench_page.py
+	$(BIN)/python bench/bench_scans.py
+	$(BIN)/python bench/bench_close.py
+	$(BIN)/python bench/bench_handover.py
 
 clean-db:
 	rm -rf .pgdata

@@ -47,6 +47,8 @@ from inventory.settings import Settings  # noqa: E402
 
 DB_NAME = "inventory_bench"
 POOL_SIZE = 10
+START_SECONDS = 60.0
+"""How long a server may take to start: on a busy shared machine, more than 10 s."""
 
 
 def _free_port() -> int:
@@ -147,7 +149,8 @@ def _serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env=env,
     )
-    for _ in range(100):
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return process
