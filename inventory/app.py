@@ -74,7 +74,9 @@ from inventory.units.routes import router as units_router
 from inventory.users import queries as users
 from inventory.users.routes import router as users_router
 from inventory.web.asset_actions import router as asset_pages_router
+from inventory.web.compliance import router as compliance_page_router
 from inventory.web.errors import ErrorPages, no_store
+from inventory.web.handovers import router as handover_pages_router
 from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
 from inventory.web.notifications import router as notification_pages_router
@@ -191,6 +193,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             job_pages_router,
             notification_pages_router,
             photo_pages_router,
+            handover_pages_router,
+            compliance_page_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False
             ),

@@ -28,6 +28,9 @@ LABELS = {
     "funding_source": "field_funding_source",
     "custodian": "field_custodian",
     "ownership": "field_ownership",
+    "dispute_reason": "ho_dispute_reason",
+    "giver_signer_name": "ho_giver_signer",
+    "receiver_signer_name": "ho_receiver_signer",
 }
 # Values that are names of choices: shown by the choice's text.
 _CHOICES = {"condition": "condition_", "status": "status_", "ownership": "ownership_"}

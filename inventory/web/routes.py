@@ -11,6 +11,7 @@ from inventory.accounts.guards import SESSION_COOKIE, SESSION_KEY
 from inventory.db.dependencies import Conn
 from inventory.notifications import queries as notifications
 from inventory.users import queries as users
+from inventory.web.handovers import open_handovers
 from inventory.web.i18n import remember, texts
 
 
@@ -34,13 +35,21 @@ async def _renew_session_id(request: Request) -> None:
 
 @get("/", include_in_schema=False)
 async def home(request: Request, conn: Conn, lang: FromQuery[str | None] = None) -> Template:
-    """The start page: the person by name, scanning and typing a tag."""
+    """The start page: the person by name, scanning and typing a tag, and the open
+    handovers of the user's scope."""
     principal = request.user
     person = await users.greeting(conn, principal.user_id) if principal else None
     unread = await notifications.unread(conn, principal) if principal else 0
+    handovers = await open_handovers(conn, principal) if principal else []
     return Template(
         "home.html",
-        context={"t": texts(request, lang), "user": principal, "person": person, "unread": unread},
+        context={
+            "t": texts(request, lang),
+            "user": principal,
+            "person": person,
+            "unread": unread,
+            "handovers": handovers,
+        },
         cookies=remember(lang),
     )
 
