@@ -758,6 +758,71 @@ HANDOVER_CASES = [
     ),
 ]
 
+# The handover pages: the list and one handover's page for every reader of its scope, the
+# compliance page for those of the API's compliance route; each step a form posted by
+# writers (the API's function: the API's answers, the 404 page for another unit's).
+HANDOVER_PAGE_CASES = [
+    Case(
+        "GET",
+        "/handovers",
+        READERS,
+        200,
+        200,
+        lambda w, u: "/handovers",
+        sees=lambda login, unit: True,
+        page=True,
+    ),
+    Case(
+        "GET",
+        "/handovers/{handover_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/handovers/{_shared_handover(w, u)}",
+        page=True,
+    ),
+    Case(
+        "GET",
+        "/compliance",
+        _HO_SIDES,
+        200,
+        200,
+        lambda w, u: "/compliance",
+        sees=lambda login, unit: True,
+        page=True,
+    ),
+    *(
+        Case(
+            "POST",
+            f"/handovers/{{handover_id:int}}/{action}",
+            REGISTRY_WRITERS,
+            303,
+            404,
+            lambda w, u, action=action, step=step: f"/handovers/{_handover(w, u, step)}/{action}",
+            body=body,
+            page=True,
+        )
+        for action, step, body in (
+            ("submit", "draft", None),
+            ("cancel", "draft", None),
+            ("resume", "disputed", None),
+            ("dispute", "submitted", lambda w, u: {"reason": "thiếu hồ sơ"}),
+            ("surplus", "submitted", lambda w, u: {"name": "Quạt trần", "quantity": "2"}),
+            ("sign", "received", lambda w, u: {"name": "Nguyễn Văn A", "side": "giver"}),
+        )
+    ),
+    Case(
+        "POST",
+        "/handovers/{handover_id:int}/receipts",
+        REGISTRY_WRITERS,
+        303,
+        404,
+        lambda w, u: _handover_item(w, u, "submitted").removeprefix("/api/v1") + "/receipts",
+        body=lambda w, u: {"status": "received", "item_ids": str(w.assets[f"handover-item-{u}"])},
+        page=True,
+    ),
+]
+
 
 # --- Norms, staffing and needs: norms are the deployment's; staffing and needs per unit ---
 _NORMS = "/api/v1/norms"
@@ -1289,6 +1354,7 @@ CASES = [
     ),
     *NEEDS_CASES,
     *HANDOVER_DOCUMENT_CASES,
+    *HANDOVER_PAGE_CASES,
 ]
 
 # Not scoped by unit, with the reason.
@@ -1307,6 +1373,10 @@ EXEMPT = {
     "GET /schema/{path:str}": "the API's description",
     "GET /static/{file_path:path}": "styles, scripts and the vendored Swagger UI",
     "GET /sw.js": "the service worker's script, the same for everyone",
+    "POST /stocktakes/{stocktake_id:int}/scans": "the stocktake page's JSON batches (CSRF in a"
+    " header), the API route's function: scope in tests/test_stocktake_pages.py",
+    "POST /handovers/{handover_id:int}/scans": "the handover page's scanned tags as JSON (CSRF"
+    " in a header), the API's receipts function: scope in tests/test_handover_pages.py",
 }
 
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -1335,7 +1405,13 @@ def pages(settings) -> Iterator[dict[str, TestClient]]:
 
 
 def _csrf_of(page: TestClient, url: str) -> str:
-    found = _CSRF.search(page.get(url.removesuffix("/claim").removesuffix("/read")).text)
+    """The token of the page the form is on: the tag's (a claim), the notices' (read), the
+    handover's (a step)."""
+    if url.startswith("/handovers/"):
+        on = url.rsplit("/", 1)[0]
+    else:
+        on = url.removesuffix("/claim").removesuffix("/read")
+    found = _CSRF.search(page.get(on).text)
     return found.group(1) if found else ""
 
 
