@@ -232,6 +232,8 @@ def test_receiving_by_scan_and_by_ticks_then_both_sides_sign(pages, world) -> No
         "name": first["name"],
         "listed": 3,
         "status": "verifying",
+        "recorded": True,
+        "message": VI["ho_scanned"].format(tag=first["tag"], name=first["name"]),
     }
     # A tag not in the handover: refused in the user's words, nothing recorded.
     stranger = _scan(receiver, hid, "TA-TEST")
@@ -283,6 +285,13 @@ def test_receiving_by_scan_and_by_ticks_then_both_sides_sign(pages, world) -> No
     signed = _form(receiver, f"{url}/sign", {"name": "Trần Thị Nhận", "position": "Phó CT"})
     assert signed.status_code == 303 and signed.headers["location"] == f"{url}?done=sign"
     assert f'action="{url}/sign"' not in receiver.get(url).text  # signed already
+    # The camera still on a label received: nothing recorded, the signature stands.
+    again = _scan(receiver, hid, first["tag"])
+    assert again.status_code == 200 and again.json()["recorded"] is False
+    assert again.json()["message"] == VI["ho_scan_already"].format(
+        tag=first["tag"], name=first["name"]
+    )
+    assert _status(world, hid) == "signed_by_receiver"
     completed = _form(giver, f"{url}/sign", {"name": "Nguyễn Văn Giao", "position": "Chủ tịch"})
     assert completed.headers["location"] == f"{url}?done=complete"
     assert _status(world, hid) == "completed"

@@ -412,10 +412,30 @@ async def surplus_page(
 async def scan_receipt(
     request: Request, conn: Conn, handover_id: FromPath[int], data: JSONBody[Scan]
 ) -> Response:
-    """One tag the receiver's phone read: its item received. The answer names the item
-    and how many are still listed, or says in the user's words why not."""
+    """One tag the receiver's phone read: its item received. The answer says so in the
+    user's words, with the item's name and how many are still listed, or why not.
+
+    A label read again once received (a camera left on it, the page reopened after
+    signing) records nothing: recording again would void the signatures given."""
     t = texts(request, None)
     tag = normalize(data.tag)
+    row = await HANDOVERS.get(conn, request.user, handover_id)  # another unit's: 404
+    query = ListQuery()
+    query.add("handover_id = {}", handover_id)
+    query.add("tag = {}", tag)
+    found = await filters.ITEMS.choices(limit=1).page(conn, queries.ITEMS, query, lambda r: r)
+    item = found.items[0] if found.items else None
+    if item is not None and item["transfer_status"] == TransferStatus.RECEIVED:
+        return Response(
+            {
+                "tag": tag,
+                "name": item["name"],
+                "listed": row["listed_count"],
+                "status": row["status"],
+                "recorded": False,
+                "message": t["ho_scan_already"].format(tag=tag, name=item["name"]),
+            }
+        )
     try:
         got = await api.record_receipts.fn(
             conn=conn,
@@ -424,19 +444,20 @@ async def scan_receipt(
             data=ReceiptBatch(status=Receipt.RECEIVED, tags=[tag]),
         )
     except ProblemDetailsException as refused:
-        if refused.status_code == 404:
-            raise
         message = refusal(refused, t)
         if refused.status_code == 422 and (refused.extra or {}).get("field") == "tags":
             message = t["ho_err_tag_not_listed"].format(tag=tag)
         return Response({"tag": tag, "message": message}, status_code=refused.status_code)
-    query = ListQuery()
-    query.add("handover_id = {}", handover_id)
-    query.add("tag = {}", tag)
-    found = await filters.ITEMS.choices(limit=1).page(conn, queries.ITEMS, query, lambda r: r)
-    name = found.items[0]["name"] if found.items else tag
+    assert item is not None  # recorded: the tag is the item's
     return Response(
-        {"tag": tag, "name": name, "listed": got.handover.listed, "status": got.handover.status}
+        {
+            "tag": tag,
+            "name": item["name"],
+            "listed": got.handover.listed,
+            "status": got.handover.status,
+            "recorded": True,
+            "message": t["ho_scanned"].format(tag=tag, name=item["name"]),
+        }
     )
 
 

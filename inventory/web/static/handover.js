@@ -1,7 +1,8 @@
 /* The handover page's receiving (/handovers/ID): each tag scan.js reads (camera or typed)
    is posted to POST /handovers/ID/scans, one at a time in the order read, and marks its
-   item received. The answer names the item and how many are still listed, or says why
-   not (a tag not in this handover, a step the handover's state refuses). Plain ES5. */
+   item received. The answer says so in the user's words with how many are still listed,
+   or says why not (a tag not in this handover, a step the handover's state refuses).
+   Plain ES5. */
 (function () {
   "use strict";
   var root = document.getElementById("scanner");
@@ -41,10 +42,11 @@
   }
 
   function done(tag, answer) {
-    received += 1;
-    root.setAttribute("data-received", String(received));
     if (listed) listed.textContent = String(answer.listed);
-    say(text.scanned.replace("{tag}", tag).replace("{name}", answer.name), "ok");
+    say(answer.message, "ok");
+    if (!answer.recorded) return;
+    received += 1;
+    root.setAttribute("data-recorded", String(received));
     mark(tag);
     var li = document.createElement("li");
     li.textContent = tag + " · " + answer.name;
