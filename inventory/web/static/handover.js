@@ -17,8 +17,7 @@
   var recent = document.getElementById("ho-recent");
   var queue = [];
   var busy = false;
-  var lastTag = "";
-  var lastTagAt = 0;
+  var seenAt = {}; // tag -> when last read: a typed tag between two reads of one in view
   var received = 0;
 
   function say(message, kind) {
@@ -94,12 +93,9 @@
     }
     var tag = event.detail.tag;
     var now = Date.now();
-    if (tag === lastTag && now - lastTagAt < SAME_TAG_MS) {
-      lastTagAt = now; // still in view: once, however long the camera stays on it
-      return;
-    }
-    lastTag = tag;
-    lastTagAt = now;
+    var last = seenAt[tag];
+    seenAt[tag] = now; // still in view: once, however long the camera stays on it
+    if (last && now - last < SAME_TAG_MS) return;
     queue.push(tag);
     next();
   });
