@@ -332,6 +332,10 @@ def test_the_compliance_page_for_auditors_and_leaders(pages, world) -> None:
     assert f'href="/handovers/{made["id"]}"' not in commune.text  # received by B, not A
     officer = pages["officer_a"].get("/compliance")
     assert officer.status_code == 403 and VI["error_403_title"] in officer.text
+    assert VI["cp_coverage"] in province.text and 'href="/compliance.xlsx"' in province.text
+    workbook = pages["auditor"].get("/compliance.xlsx")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"  # a zip: XLSX
+    assert pages["officer_a"].get("/compliance.xlsx").status_code == 403
     english = pages["auditor"].get("/compliance?lang=en")
     assert EN["cp_title"] in english.text
     pages["auditor"].get("/compliance?lang=vi")

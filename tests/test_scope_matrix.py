@@ -791,6 +791,17 @@ HANDOVER_PAGE_CASES = [
         sees=lambda login, unit: True,
         page=True,
     ),
+    Case(
+        "GET",
+        "/compliance.xlsx",
+        _HO_SIDES,
+        200,
+        200,
+        lambda w, u: "/compliance.xlsx",
+        sees=lambda login, unit: True,
+        page=True,
+        media="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     *(
         Case(
             "POST",

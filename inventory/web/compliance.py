@@ -1,29 +1,33 @@
 """The compliance page for auditors and leaders, `/compliance`: per receiving commune of my
 scope, its handovers by status, open ones due and overdue, completed on time and late,
-items and value by transfer status (the API's `GET /api/v1/handovers/compliance`,
-called as its own function), and a table of the commune's handovers linking to each."""
+flagged, items and value by transfer status, the former units' merger coverage (the
+report the API's `GET /api/v1/handovers/compliance` answers, `compliance.report`), and a
+table of the commune's handovers linking to each. `/compliance.xlsx` is the API's export
+for the session."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, Router, get
+from litestar import Request, Response, Router, get
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from inventory.accounts.principal import Role
+from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope
+from inventory.compliance import report
+from inventory.compliance import routes as api
 from inventory.db.dependencies import Conn
 from inventory.db.listing import MAX_LIMIT, ListQuery
 from inventory.handovers import filters, queries
-from inventory.handovers import routes as api
 from inventory.handovers.routes import HANDOVERS
 from inventory.handovers.schemas import HandoverRead, HandoverStatus, TransferStatus
 from inventory.web.pages import login_redirect, page
 
-READERS = (Role.ADMIN, Role.AUDITOR, Role.LEADER)
-"""As the API's compliance route: not officers."""
+
+def _require(principal: Principal) -> None:
+    """As the API's compliance routes: not officers."""
+    if principal.role not in api.COMPLIANCE_READERS:
+        raise PermissionDeniedException(f"the {principal.role} role may not see compliance")
 
 
 async def _handovers(conn: Conn, unit_id: int) -> dict[int, list[HandoverRead]]:
@@ -42,25 +46,6 @@ async def _handovers(conn: Conn, unit_id: int) -> dict[int, list[HandoverRead]]:
             return by_unit
 
 
-def _totals(units: list[Any]) -> dict[str, Any]:
-    """The province's row: every commune's figures added up."""
-    keys = ("handovers", "open_due", "open_overdue", "completed_on_time", "completed_late")
-    total: dict[str, Any] = {k: sum(getattr(u, k) for u in units) for k in keys}
-    total["by_status"] = {
-        s.value: sum(u.by_status.get(s.value, 0) for u in units) for s in HandoverStatus
-    }
-    total["items"] = {
-        s.value: {
-            "items": sum(u.items_by_transfer_status[s.value].items for u in units),
-            "remaining_value": sum(
-                u.items_by_transfer_status[s.value].remaining_value for u in units
-            ),
-        }
-        for s in TransferStatus
-    }
-    return total
-
-
 @get("/compliance", include_in_schema=False)
 async def compliance_page(
     request: Request, conn: Conn, lang: FromQuery[str | None] = None
@@ -68,19 +53,29 @@ async def compliance_page(
     principal = request.user
     if principal is None:
         return login_redirect(request)
-    if principal.role not in READERS:
-        raise PermissionDeniedException(f"the {principal.role} role may not see compliance")
-    summary = await api.compliance.fn(conn=conn, principal=principal)
+    _require(principal)
+    summary = await report.build(conn, principal.unit_id)
     return page(
         request,
         "compliance.html",
         lang,
         units=summary.units,
-        total=_totals(summary.units),
+        total=summary.province,
+        coverage=summary.coverage,
         handovers=await _handovers(conn, principal.unit_id),
         statuses=[s.value for s in HandoverStatus],
         transfer_statuses=[s.value for s in TransferStatus],
     )
 
 
-router = Router(path="/", route_handlers=[compliance_page])
+@get("/compliance.xlsx", include_in_schema=False)
+async def compliance_xlsx_page(request: Request, conn: Conn) -> Response | Redirect:
+    """The API's workbook, for a signed-in auditor or leader's browser."""
+    principal = request.user
+    if principal is None:
+        return login_redirect(request, "/compliance")
+    _require(principal)
+    return await api.compliance_xlsx.fn(conn=conn, principal=principal)
+
+
+router = Router(path="/", route_handlers=[compliance_page, compliance_xlsx_page])

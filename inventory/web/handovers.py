@@ -12,6 +12,7 @@ records it as received.
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -301,6 +302,7 @@ def _form(data: Any) -> dict[str, str]:
 
 def _step_route(action: str) -> Any:
     route = getattr(api, action)
+    told = "state" in inspect.signature(route.fn).parameters  # the parties are notified
 
     @post(
         f"/handovers/{{handover_id:int}}/{action}",
@@ -309,7 +311,8 @@ def _step_route(action: str) -> Any:
         name=f"handover-page-{action}",
     )
     async def step(request: Request, conn: Conn, handover_id: FromPath[int]) -> Template | Redirect:
-        call = route.fn(conn=conn, principal=request.user, handover_id=handover_id)
+        extra = {"state": request.app.state} if told else {}
+        call = route.fn(conn=conn, principal=request.user, handover_id=handover_id, **extra)
         return await _act(request, conn, handover_id, action, call)
 
     return step
@@ -325,7 +328,11 @@ async def dispute_page(
     async def call() -> Any:
         data = msgspec.convert({"reason": reason}, Dispute)
         return await api.dispute.fn(
-            conn=conn, principal=request.user, handover_id=handover_id, data=data
+            conn=conn,
+            principal=request.user,
+            state=request.app.state,
+            handover_id=handover_id,
+            data=data,
         )
 
     return await _act(request, conn, handover_id, "dispute", call(), typed)
@@ -345,7 +352,11 @@ async def sign_page(
         }
         data = msgspec.convert(wanted, SignBody)
         return await api.sign.fn(
-            conn=conn, principal=request.user, handover_id=handover_id, data=data
+            conn=conn,
+            principal=request.user,
+            state=request.app.state,
+            handover_id=handover_id,
+            data=data,
         )
 
     return await _act(request, conn, handover_id, "sign", call(), typed)

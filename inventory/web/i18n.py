@@ -364,6 +364,19 @@ VI: dict[str, str] = {
     "cp_value_note": "Giá trị còn lại tính bằng đồng; không tính biên bản đã hủy.",
     "cp_deadline": "Thời hạn",
     "cp_none": "Chưa có biên bản bàn giao nào trong phạm vi của bạn.",
+    "cp_export": "Tải bảng tính (XLSX)",
+    "cp_flagged": "Bị đánh dấu",
+    "cp_uncovered": "Đơn vị cũ chưa bàn giao hết",
+    "cp_coverage": "Bàn giao của các đơn vị cũ",
+    "cp_coverage_hint": "Trụ sở và tài sản các đơn vị cũ còn giữ, chưa có trong biên bản"
+    " sáp nhập nào đã hoàn thành.",
+    "cp_former": "Đơn vị cũ",
+    "cp_merged_into": "Sáp nhập vào",
+    "cp_sites": "Trụ sở",
+    "cp_assets": "Tài sản",
+    "cp_in_open": "Đang trong biên bản",
+    "cp_covered": "Đã bàn giao hết",
+    "cp_not_covered": "Còn chưa bàn giao",
 }
 
 EN: dict[str, str] = {
@@ -721,6 +734,19 @@ EN: dict[str, str] = {
     "cp_value_note": "Remaining value in đồng; cancelled handovers are left out.",
     "cp_deadline": "Deadline",
     "cp_none": "No handover in your scope yet.",
+    "cp_export": "Download the workbook (XLSX)",
+    "cp_flagged": "Flagged",
+    "cp_uncovered": "Former units not fully handed over",
+    "cp_coverage": "Handover of the former units",
+    "cp_coverage_hint": "Sites and assets the former units still hold, in no completed"
+    " merger handover.",
+    "cp_former": "Former unit",
+    "cp_merged_into": "Merged into",
+    "cp_sites": "Sites",
+    "cp_assets": "Assets",
+    "cp_in_open": "In an open handover",
+    "cp_covered": "All handed over",
+    "cp_not_covered": "Not all handed over",
 }
 
 
