@@ -1384,8 +1384,6 @@ EXEMPT = {
     "GET /schema/{path:str}": "the API's description",
     "GET /static/{file_path:path}": "styles, scripts and the vendored Swagger UI",
     "GET /sw.js": "the service worker's script, the same for everyone",
-    "POST /stocktakes/{stocktake_id:int}/scans": "the stocktake page's JSON batches (CSRF in a"
-    " header), the API route's function: scope in tests/test_stocktake_pages.py",
     "POST /handovers/{handover_id:int}/scans": "the handover page's scanned tags as JSON (CSRF"
     " in a header), the API's receipts function: scope in tests/test_handover_pages.py",
 }
