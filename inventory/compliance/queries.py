@@ -81,18 +81,24 @@ COVERAGE = f"""
 WITH former AS (
     SELECT u.id FROM units u WHERE u.merged_into_id IS NOT NULL AND {in_scope("u.id", "$1")}
 ),
-left_over AS ({UNCOVERED})
+left_over AS (
+    SELECT l.unit_id,
+        count(*) FILTER (WHERE l.kind = 'site') AS sites,
+        count(*) FILTER (WHERE l.kind = 'asset') AS assets,
+        coalesce(sum(l.quantity) FILTER (WHERE l.kind = 'asset'), 0)::bigint AS quantity,
+        coalesce(sum(l.original_cost), 0)::bigint AS original_cost,
+        coalesce(sum(l.remaining_value), 0)::bigint AS remaining_value,
+        count(*) FILTER (WHERE l.open_handover_id IS NOT NULL) AS in_open_handover
+    FROM ({UNCOVERED}) l GROUP BY l.unit_id
+)
 SELECT u.id AS unit_id, u.code AS unit_code, u.name AS unit_name,
     u.merged_into_id, m.name AS merged_into_name,
-    count(l.kind) FILTER (WHERE l.kind = 'site') AS sites,
-    count(l.kind) FILTER (WHERE l.kind = 'asset') AS assets,
-    coalesce(sum(l.quantity) FILTER (WHERE l.kind = 'asset'), 0)::bigint AS quantity,
-    coalesce(sum(l.original_cost), 0)::bigint AS original_cost,
-    coalesce(sum(l.remaining_value), 0)::bigint AS remaining_value,
-    count(l.kind) FILTER (WHERE l.open_handover_id IS NOT NULL) AS in_open_handover
+    coalesce(l.sites, 0) AS sites, coalesce(l.assets, 0) AS assets,
+    coalesce(l.quantity, 0) AS quantity, coalesce(l.original_cost, 0) AS original_cost,
+    coalesce(l.remaining_value, 0) AS remaining_value,
+    coalesce(l.in_open_handover, 0) AS in_open_handover
 FROM former f JOIN units u ON u.id = f.id JOIN units m ON m.id = u.merged_into_id
 LEFT JOIN left_over l ON l.unit_id = u.id
-GROUP BY u.id, u.code, u.name, u.merged_into_id, m.name, u.sort_name
 ORDER BY u.sort_name COLLATE "C", u.id
 """
 FORMER_UNIT = f"""
