@@ -432,7 +432,7 @@ STOCKTAKE_CASES = [
             404,
             lambda w, u, document=document: f"{_ST}/{_stocktake(w, u, closed=True)}/{document}",
         )
-        for document in ("minutes.pdf", "results.xlsx")
+        for document in ("minutes.pdf", "results.xlsx", "results.csv")
     ),
     *(
         Case(
@@ -1014,6 +1014,41 @@ HANDOVER_DOCUMENT_CASES = [
 ]
 
 
+# --- List exports (issue 11): the list's roles; another unit's filter exports no rows ---
+_EXPORTS = {
+    "/api/v1/assets": "holder_unit_id",
+    "/api/v1/sites": "holder_unit_id",
+    "/api/v1/rooms": "holder_unit_id",
+    "/api/v1/handovers": "giving_unit_id",
+}
+EXPORT_CASES = [
+    *(
+        Case(
+            "GET",
+            f"{path}/export.{kind}",
+            READERS,
+            200,
+            200,  # rows outside the scope are left out, as from the list
+            lambda w, u, path=path, param=param, kind=kind: (
+                f"{path}/export.{kind}?{param}={w.units[u]}"
+            ),
+        )
+        for path, param in _EXPORTS.items()
+        for kind in ("xlsx", "csv")
+    ),
+    *(
+        Case(
+            "GET",
+            f"/api/v1/needs/export.{kind}",
+            READERS,
+            200,
+            200,
+            lambda w, u, kind=kind: f"/api/v1/needs/export.{kind}",
+        )
+        for kind in ("xlsx", "csv")
+    ),
+]
+
 CASES = [
     Case("GET", "/api/v1/auth/me", READERS, 200, 200, lambda w, u: "/api/v1/auth/me"),
     Case(
@@ -1366,6 +1401,7 @@ CASES = [
     *NEEDS_CASES,
     *HANDOVER_DOCUMENT_CASES,
     *HANDOVER_PAGE_CASES,
+    *EXPORT_CASES,
 ]
 
 # Not scoped by unit, with the reason.

@@ -5,6 +5,7 @@ stocktake of one's scope has them."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import secrets
@@ -206,17 +207,37 @@ def test_the_result_lists_read_back_as_the_api_gives_them(
     assert (chairs[4], chairs[5]) == (20, 18)
 
 
+def test_the_result_csv_lists_every_asset_with_its_outcome(
+    world: World, closed: dict[str, Any]
+) -> None:
+    response = world.leader_a.get(f"{PATH}/{closed['id']}/results.csv")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    header, lines = rows[0], rows[1:]
+    assert header[:3] == ["Kết quả", "Mã thẻ", "Tên tài sản"]
+    results = closed["results"]
+    assets = [i for i in results["items"] if i["outcome"] in ("in_place", "misplaced", "missing")]
+    assert sorted((r[0], r[1]) for r in lines) == sorted(
+        (OUTCOMES[i["outcome"]], i["tag"]) for i in assets
+    )
+    for line in lines:
+        item = next(i for i in assets if i["tag"] == line[1])
+        name = item["name"]
+        assert line[2] == ("'" + name if name[:1] in "=+-@\t\r" else name)
+
+
 def test_only_a_closed_stocktake_of_ones_scope_has_documents(
     world: World, closed: dict[str, Any]
 ) -> None:
-    for suffix in ("minutes.pdf", "results.xlsx"):
+    for suffix in ("minutes.pdf", "results.xlsx", "results.csv"):
         other = world.callers["officer_b"].get(f"{PATH}/{closed['id']}/{suffix}")
         assert other.status_code == 404
         assert other.headers["content-type"] == "application/problem+json"
     opened = world.officer_a.post(
         PATH, json={"unit_id": world.units["A"], "site_id": world.sites["A"]}
     ).json()
-    for suffix in ("minutes.pdf", "results.xlsx"):
+    for suffix in ("minutes.pdf", "results.xlsx", "results.csv"):
         answer = world.officer_a.get(f"{PATH}/{opened['id']}/{suffix}")
         assert answer.status_code == 409
         problem = answer.json()

@@ -16,8 +16,9 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
+from inventory.api.exports import export_routes
 from inventory.api.records import Records
-from inventory.assets import filters, queries, rules
+from inventory.assets import export, filters, queries, rules
 from inventory.assets.schemas import (
     AssetCreate,
     AssetMove,
@@ -238,6 +239,7 @@ async def delete_asset(
 router = Router(
     path="/api/v1/assets",
     route_handlers=[
+        *export_routes(export.ASSETS, READERS, "The asset list"),
         list_assets,
         get_asset_by_tag,
         get_asset,

@@ -168,9 +168,10 @@ class Listing:
         """The choices of a request, made in code (the command line, pages, tests)."""
         return ListParams(self, given)
 
-    def provide(self, *, paged: bool = True) -> Provide:
+    def provide(self, *, paged: bool = True, sorted_: bool | None = None) -> Provide:
         """The dependency: a function whose signature lists this route's query parameters
-        (the filters and search alone, without `paged`: for a selection such as labels)."""
+        (the filters and search alone, without `paged`: for a selection such as labels;
+        with `sorted_` too, the sort without cursor and limit: for an export)."""
         keys = sorted(self.sort_keys)
         sorts = Literal[tuple(k for key in keys for k in (key, f"-{key}"))]  # type: ignore[valid-type]
         parameters = [
@@ -181,15 +182,15 @@ class Listing:
         ]
         if self.search:
             parameters.append(_param("q", str | None, None, self.search_help))
-        parameters += (
-            []
-            if not paged
-            else [
-                _param("sort", sorts, self.default_sort, "sort key; prefix - for descending"),
+        if paged if sorted_ is None else sorted_:
+            parameters.append(
+                _param("sort", sorts, self.default_sort, "sort key; prefix - for descending")
+            )
+        if paged:
+            parameters += [
                 _param("cursor", str | None, None, "the next_cursor of the previous page"),
                 _param("limit", int, 50, f"rows per page, 1 to {MAX_LIMIT}", ge=1, le=MAX_LIMIT),
             ]
-        )
 
         def listing(**given: Any) -> ListParams:
             return ListParams(self, given)
@@ -244,6 +245,19 @@ class ListParams:
             self.given.get("cursor"),
             self.limit,
             self.listing.id_column,
+        )
+
+    def ordered_sql(self, select: str, query: ListQuery) -> str:
+        """`select` filtered and sorted as its pages are, every row (for an export read
+        through a cursor)."""
+        self.apply(query)
+        expression, _, descending = sort_clause(
+            self.given.get("sort", self.listing.default_sort), self.listing.sort_keys
+        )
+        direction = "DESC" if descending else "ASC"
+        return (
+            select.format(where=query.where_sql(), sort_key=expression)
+            + f" ORDER BY {expression} {direction}, {self.listing.id_column} {direction}"
         )
 
     async def page(

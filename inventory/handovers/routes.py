@@ -19,12 +19,13 @@ from litestar.status_codes import HTTP_201_CREATED
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope, require_unit
+from inventory.api.exports import export_routes
 from inventory.api.records import Records, held
 from inventory.assets.filters import ASSETS
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
 from inventory.errors import Conflict, Invalid
-from inventory.handovers import filters, queries, rules
+from inventory.handovers import export, filters, queries, rules
 from inventory.handovers.schemas import (
     Added,
     Deadline,
@@ -678,6 +679,7 @@ async def sign(
 router = Router(
     path="/api/v1/handovers",
     route_handlers=[
+        *export_routes(export.HANDOVERS, READERS, "The handover list"),
         list_handovers,
         create_handover,
         get_handover,

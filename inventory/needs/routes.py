@@ -3,13 +3,17 @@ officers their own unit's; another unit's answers 404."""
 
 from __future__ import annotations
 
+import anyio
 from litestar import Router, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
+from litestar.response import Stream
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.db.dependencies import Conn
+from inventory.documents.xlsx import CSV_MEDIA, XLSX_MEDIA, csv_chunks, file_chunks, xlsx_file
 from inventory.errors import NotFound
-from inventory.needs import report
+from inventory.needs import export, report
 from inventory.needs.schemas import Overview, UnitNeeds
 from inventory.openapi import BEARER, errors
 
@@ -31,9 +35,45 @@ async def unit_needs(conn: Conn, principal: Me, unit_id: FromPath[int]) -> UnitN
     return found[0]
 
 
+def _file(media_type: str, what: str) -> dict:
+    return {
+        **errors(),
+        200: ResponseSpec(
+            data_container=bytes,
+            media_type=media_type,
+            generate_examples=False,
+            description=f"{what}, sent as an attachment",
+        ),
+    }
+
+
+@get("/export.xlsx", guards=[allow(*READERS)], responses=_file(XLSX_MEDIA, "two sheets"))
+async def needs_xlsx(conn: Conn, principal: Me) -> Stream:
+    """The needs of your scope as XLSX: the communes ranked as `GET /needs` ranks them, and
+    the equipment gap by item, Vietnamese headings, figures and money as numbers."""
+    overview = report.overview(await report.needs_of(conn, principal.unit_id))
+    file = await anyio.to_thread.run_sync(xlsx_file, export.sheets(overview))
+    return Stream(
+        file_chunks(file),
+        media_type=XLSX_MEDIA,
+        headers={"Content-Disposition": 'attachment; filename="nhu-cau.xlsx"'},
+    )
+
+
+@get("/export.csv", guards=[allow(*READERS)], responses=_file(CSV_MEDIA, "the communes"))
+async def needs_csv(conn: Conn, principal: Me) -> Stream:
+    """The communes of `GET /needs` as CSV, ranked the same, Vietnamese headings."""
+    overview = report.overview(await report.needs_of(conn, principal.unit_id))
+    return Stream(
+        csv_chunks(export.COMMUNES, list(export.commune_rows(overview))),
+        media_type=CSV_MEDIA,
+        headers={"Content-Disposition": 'attachment; filename="nhu-cau.csv"'},
+    )
+
+
 router = Router(
     path="/api/v1/needs",
-    route_handlers=[province_needs, unit_needs],
+    route_handlers=[province_needs, unit_needs, needs_xlsx, needs_csv],
     tags=["needs"],
     security=BEARER,
 )

@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope
+from inventory.api.exports import export_routes
 from inventory.api.records import Records, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
@@ -18,7 +19,7 @@ from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
-from inventory.rooms import filters, queries
+from inventory.rooms import export, filters, queries
 from inventory.rooms.schemas import RoomCreate, RoomPatch, RoomRead
 from inventory.sites import queries as sites
 from inventory.tags import queries as tags
@@ -94,7 +95,15 @@ async def delete_room(request: Request, conn: Conn, principal: Me, room_id: From
 
 router = Router(
     path="/api/v1/rooms",
-    route_handlers=[list_rooms, get_room, room_history, create_room, update_room, delete_room],
+    route_handlers=[
+        *export_routes(export.ROOMS, READERS, "The room list"),
+        list_rooms,
+        get_room,
+        room_history,
+        create_room,
+        update_room,
+        delete_room,
+    ],
     tags=["rooms"],
     security=BEARER,
 )

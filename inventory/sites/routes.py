@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.scope import in_scope, require_unit
+from inventory.api.exports import export_routes
 from inventory.api.records import Records, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
@@ -18,7 +19,7 @@ from inventory.history.holding import require_no_history_for_holder
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
-from inventory.sites import filters, queries
+from inventory.sites import export, filters, queries
 from inventory.sites.schemas import SiteCreate, SitePatch, SiteRead
 from inventory.versioning import expected_version
 
@@ -90,7 +91,15 @@ async def delete_site(request: Request, conn: Conn, principal: Me, site_id: From
 
 router = Router(
     path="/api/v1/sites",
-    route_handlers=[list_sites, get_site, site_history, create_site, update_site, delete_site],
+    route_handlers=[
+        *export_routes(export.SITES, READERS, "The site list"),
+        list_sites,
+        get_site,
+        site_history,
+        create_site,
+        update_site,
+        delete_site,
+    ],
     tags=["sites"],
     security=BEARER,
 )

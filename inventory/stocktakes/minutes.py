@@ -360,3 +360,15 @@ def sheets(minutes: Minutes) -> list[Sheet]:
         columns, row = (ASSET_LIST, _asset_row) if assets else (TAG_LIST, _tag_row)
         result.append(Sheet(label, columns, map(row, minutes.of((outcome,)))))
     return result
+
+
+RESULT_LIST = [ListColumn("Kết quả", 22), *ASSET_LIST]
+
+
+def result_rows(minutes: Minutes) -> Iterator[tuple[Any, ...]]:
+    """Every asset's line of the result, outcome first, in the sheets' order (for CSV,
+    which has one table: the tags that are no asset stay in the XLSX's sheets)."""
+    for outcome in OUTCOMES:
+        if outcome in ASSET_OUTCOMES:
+            for line in minutes.of((outcome,)):
+                yield (OUTCOMES[outcome], *_asset_row(line))
