@@ -76,6 +76,7 @@ from inventory.users.routes import router as users_router
 from inventory.web.asset_actions import router as asset_pages_router
 from inventory.web.compliance import router as compliance_page_router
 from inventory.web.errors import ErrorPages, no_store
+from inventory.web.handover_files import router as handover_file_pages_router
 from inventory.web.handovers import router as handover_pages_router
 from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
@@ -191,6 +192,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             asset_pages_router,
             room_pages_router,
             job_pages_router,
+            handover_file_pages_router,
             notification_pages_router,
             photo_pages_router,
             handover_pages_router,

@@ -1011,6 +1011,34 @@ HANDOVER_DOCUMENT_CASES = [
         404,
         _signed_file,
     ),
+    # The same files by session, for the handover's page.
+    *(
+        Case(
+            "GET",
+            f"/handovers/{{handover_id:int}}/{document}",
+            READERS,
+            200,
+            404,
+            lambda w, u, document=document: f"/handovers/{_decided_handover(w, u)}/{document}",
+            page=True,
+            media=media,
+        )
+        for document, media in (
+            ("minutes.pdf", "application/pdf"),
+            ("minutes.docx", "application/vnd.openxmlformats-officedocument"),
+            ("decision.pdf", "application/pdf"),
+        )
+    ),
+    Case(
+        "GET",
+        "/handovers/{handover_id:int}/signed-minutes/{file_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: _signed_file(w, u).removeprefix("/api/v1"),
+        page=True,
+        media="application/pdf",
+    ),
 ]
 
 

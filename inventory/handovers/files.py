@@ -189,8 +189,11 @@ _FILE_RESPONSES = {
 }
 
 
-async def _minutes(state: State, request: Request, handover_id: int, form: Format) -> Response:
-    principal = _caller(request)
+async def minutes_file(
+    state: State, principal: Principal, handover_id: int, form: Format
+) -> Response[bytes] | int:
+    """The minutes file of a handover in the caller's scope (404 outside it), or, for more
+    than MAX_SYNC_ITEMS items, the id of the job making it (the pages' routes use it too)."""
     base_url = await deployment.of_app(state)
     async with connection(state.pool) as conn:
         row = await queries.get(conn, handover_id, principal.unit_id)
@@ -210,10 +213,7 @@ async def _minutes(state: State, request: Request, handover_id: int, form: Forma
                 job_id = await jobs.same(conn, KIND, principal.user_id, principal.unit_id, params)
                 if job_id is None:
                     job_id = await enqueue(conn, KIND, principal, principal.unit_id, params)
-            job = await jobs.fetch(conn, principal, job_id)
-            return Response(
-                read_job(job), status_code=HTTP_202_ACCEPTED, headers={"Location": job_url(job_id)}
-            )
+            return job_id
         minutes = await read(conn, handover_id, principal.unit_id, base_url)
     assert minutes is not None  # read in the scope it was just found in
     content = await anyio.to_thread.run_sync(render, minutes, form)
@@ -225,6 +225,17 @@ async def _minutes(state: State, request: Request, handover_id: int, form: Forma
         media_type=MEDIA[form],
         headers={"Content-Disposition": attachment(f"{minutes.file_name}.{form.value}")},
     )
+
+
+async def _minutes(state: State, request: Request, handover_id: int, form: Format) -> Response:
+    principal = _caller(request)
+    made = await minutes_file(state, principal, handover_id, form)
+    if not isinstance(made, int):
+        return made
+    async with connection(state.pool) as conn:
+        job = await jobs.fetch(conn, principal, made)
+    location = {"Location": job_url(made)}
+    return Response(read_job(job), status_code=HTTP_202_ACCEPTED, headers=location)
 
 
 @get(
@@ -317,14 +328,8 @@ async def upload_decision(
     return Response(_file(kept), status_code=HTTP_201_CREATED if new else 200)
 
 
-@get(
-    "/{handover_id:int}/decision",
-    guards=[allow(*READERS)],
-    responses={**errors(404), **_FILE_RESPONSES},
-)
-async def decision_file(request: Request, state: State, handover_id: FromPath[int]) -> Response:
-    """The scanned decision (the latest sent), as application/pdf."""
-    principal = _caller(request)
+async def decision_answer(state: State, principal: Principal, handover_id: int) -> Response:
+    """The latest scanned decision of a handover in the caller's scope, as application/pdf."""
     async with connection(state.pool) as conn:
         if await queries.get(conn, handover_id, principal.unit_id) is None:
             raise NotFound(f"no handover {handover_id}")
@@ -332,6 +337,16 @@ async def decision_file(request: Request, state: State, handover_id: FromPath[in
     if row is None:
         raise NotFound(f"handover {handover_id} has no scanned decision yet")
     return _pdf_answer(row["content"], f"quyet-dinh-ban-giao-{handover_id}.pdf")
+
+
+@get(
+    "/{handover_id:int}/decision",
+    guards=[allow(*READERS)],
+    responses={**errors(404), **_FILE_RESPONSES},
+)
+async def decision_file(request: Request, state: State, handover_id: FromPath[int]) -> Response:
+    """The scanned decision (the latest sent), as application/pdf."""
+    return await decision_answer(state, _caller(request), handover_id)
 
 
 # --- The minutes signed with certificates ---
@@ -434,8 +449,13 @@ async def signed_minutes(
         row = await queries.get(conn, handover_id, principal.unit_id)
         if row is None:
             raise NotFound(f"no handover {handover_id}")
-        now = await _current_hash(conn, row)
-        rows = await queries.files(conn, handover_id, SIGNED)
+        return await signed_list(conn, row)
+
+
+async def signed_list(conn: asyncpg.Connection, row: asyncpg.Record) -> SignedMinutesList:
+    """The signed minutes of a handover the caller may read (its row), oldest first."""
+    now = await _current_hash(conn, row)
+    rows = await queries.files(conn, row["id"], SIGNED)
     return SignedMinutesList(content_hash=now, items=[_signed(r, now) for r in rows])
 
 
@@ -448,7 +468,13 @@ async def signed_minutes_file(
     request: Request, state: State, handover_id: FromPath[int], file_id: FromPath[int]
 ) -> Response:
     """One signed minutes PDF as it was sent."""
-    principal = _caller(request)
+    return await signed_answer(state, _caller(request), handover_id, file_id)
+
+
+async def signed_answer(
+    state: State, principal: Principal, handover_id: int, file_id: int
+) -> Response:
+    """One signed minutes PDF of a handover in the caller's scope, as it was sent."""
     async with connection(state.pool) as conn:
         if await queries.get(conn, handover_id, principal.unit_id) is None:
             raise NotFound(f"no handover {handover_id}")

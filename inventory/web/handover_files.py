@@ -1,0 +1,58 @@
+"""A handover's documents for the pages, by session: its minutes (PDF, DOCX), its scanned
+decision and the signed minutes sent back, for everyone who may read the handover.
+
+The API's own answers (`inventory.handovers.files`) with the session's caller: the API
+takes bearer tokens only, so the handover's page links here. Minutes large enough to be
+a job lead to the job's page, which offers the file once it is made.
+"""
+
+from __future__ import annotations
+
+from litestar import Request, Response, Router, get
+from litestar.datastructures import State
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from inventory.handovers import files
+from inventory.handovers.files import Format
+from inventory.web.pages import login_redirect
+
+_BASE = "/handovers/{handover_id:int}"
+
+
+async def _minutes(request: Request, state: State, handover_id: int, form: Format) -> Response:
+    if request.user is None:
+        return login_redirect(request)
+    made = await files.minutes_file(state, request.user, handover_id, form)
+    if isinstance(made, int):
+        return Redirect(f"/jobs/{made}", status_code=303)
+    return made
+
+
+@get(f"{_BASE}/minutes.pdf", include_in_schema=False)
+async def minutes_pdf(request: Request, state: State, handover_id: FromPath[int]) -> Response:
+    return await _minutes(request, state, handover_id, Format.PDF)
+
+
+@get(f"{_BASE}/minutes.docx", include_in_schema=False)
+async def minutes_docx(request: Request, state: State, handover_id: FromPath[int]) -> Response:
+    return await _minutes(request, state, handover_id, Format.DOCX)
+
+
+@get(f"{_BASE}/decision.pdf", include_in_schema=False)
+async def decision(request: Request, state: State, handover_id: FromPath[int]) -> Response:
+    if request.user is None:
+        return login_redirect(request)
+    return await files.decision_answer(state, request.user, handover_id)
+
+
+@get(f"{_BASE}/signed-minutes/{{file_id:int}}", include_in_schema=False)
+async def signed_minutes(
+    request: Request, state: State, handover_id: FromPath[int], file_id: FromPath[int]
+) -> Response:
+    if request.user is None:
+        return login_redirect(request)
+    return await files.signed_answer(state, request.user, handover_id, file_id)
+
+
+router = Router(path="/", route_handlers=[minutes_pdf, minutes_docx, decision, signed_minutes])
