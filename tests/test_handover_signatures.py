@@ -282,3 +282,29 @@ def test_tampered_foreign_stale_unsigned_and_non_pdfs_are_refused(
     # Readers may not send, a third commune sees nothing.
     assert world.auditor.post(url, content=fresh, headers=PDF).status_code == 403
     assert world.officer_b.post(url, content=fresh, headers=PDF).status_code == 404
+
+
+def test_the_handover_page_links_the_documents_and_shows_who_signed(
+    world: World, pki: Pki, settings
+) -> None:
+    from tests.test_jobs import _sign_in
+
+    hid, _ = _received_handover(world)
+    signed = sign(_minutes(world, hid), pki.giver, "BenGiao")
+    sent = world.officer_a.post(f"{H}/{hid}/signed-minutes", content=signed, headers=PDF)
+    assert sent.status_code == 201, sent.text
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as browser:
+        _sign_in(browser, "leader_a", f"/handovers/{hid}")
+        shown = browser.get(f"/handovers/{hid}")
+        assert shown.status_code == 200, shown.text[:300]
+        page = shown.text
+        assert f'href="/handovers/{hid}/minutes.pdf"' in page
+        assert f'href="/handovers/{hid}/minutes.docx"' in page
+        listed = page[page.index('id="signed-minutes"') :]
+        assert "Nguyễn Văn A (Bên giao)" in listed and "chưa xác thực" in listed
+        pdf = browser.get(f"/handovers/{hid}/minutes.pdf")
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        copy = browser.get(f"/handovers/{hid}/signed-minutes/{sent.json()['id']}")
+        assert copy.status_code == 200 and copy.content == signed
+        english = browser.get(f"/handovers/{hid}?lang=en").text
+        assert "Digitally signed minutes" in english and "(Giver)" in english

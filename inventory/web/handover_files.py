@@ -8,16 +8,46 @@ a job lead to the job's page, which offers the file once it is made.
 
 from __future__ import annotations
 
+from typing import Any
+
+import asyncpg
 from litestar import Request, Response, Router, get
 from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from inventory.handovers import files
+from inventory.handovers import queries as handovers
 from inventory.handovers.files import Format
-from inventory.web.pages import login_redirect
+from inventory.web.pages import login_redirect, when
 
 _BASE = "/handovers/{handover_id:int}"
+
+
+async def documents(conn: asyncpg.Connection, row: asyncpg.Record) -> dict[str, Any]:
+    """What the handover's page shows of its documents (`row`: the handover as the caller
+    may read it): links, and who signed each signed copy sent back."""
+    base = f"/handovers/{row['id']}"
+    signed: list[dict[str, Any]] = []
+    if await handovers.files(conn, row["id"], files.SIGNED):  # the hash only if needed
+        for kept in (await files.signed_list(conn, row)).items:
+            signers = [
+                {
+                    "name": s.common_name or s.subject,
+                    "party": s.party,
+                    "trusted": s.trust == "trusted",
+                    "at": when(s.signed_at),
+                }
+                for s in kept.signatures
+            ]
+            signed.append(
+                {"url": f"{base}/signed-minutes/{kept.id}", "current": kept.current, "by": signers}
+            )
+    return {
+        "base": base,
+        "decision": bool(await handovers.files(conn, row["id"], files.DECISION)),
+        "signed": signed,
+    }
 
 
 async def _minutes(request: Request, state: State, handover_id: int, form: Format) -> Response:

@@ -47,7 +47,7 @@ from inventory.history.filters import OF_RECORD
 from inventory.sites.schemas import Condition
 from inventory.tagcodes import normalize
 from inventory.users import queries as users
-from inventory.web import readable
+from inventory.web import handover_files, readable
 from inventory.web.i18n import texts
 from inventory.web.pages import login_redirect, page, when
 
@@ -198,6 +198,7 @@ async def _show(
         completed_at=when(row["completed_at"]),
         label_host=urlsplit(await base_url.of_app(request.app.state)).netloc.lower(),
         data={"id": handover_id, "url": f"/handovers/{handover_id}/scans"},
+        documents=await handover_files.documents(conn, row),
     )
 
 

@@ -377,6 +377,15 @@ VI: dict[str, str] = {
     "cp_in_open": "Đang trong biên bản",
     "cp_covered": "Đã bàn giao hết",
     "cp_not_covered": "Còn chưa bàn giao",
+    # The handover's documents (inventory/web/handover_files.py)
+    "hd_minutes_pdf": "Biên bản bàn giao (PDF, in)",
+    "hd_minutes_docx": "Biên bản (DOCX, chỉnh sửa được)",
+    "hd_decision": "Quyết định (bản chụp)",
+    "hd_signed": "Biên bản đã ký số",
+    "hd_signed_file": "Bản ký số",
+    "hd_outdated": "nội dung biên bản đã thay đổi sau khi ký",
+    "hd_trusted": "chứng thư tin cậy",
+    "hd_untrusted": "chưa xác thực được nhà cung cấp chứng thư",
 }
 
 EN: dict[str, str] = {
@@ -747,6 +756,15 @@ EN: dict[str, str] = {
     "cp_in_open": "In an open handover",
     "cp_covered": "All handed over",
     "cp_not_covered": "Not all handed over",
+    # The handover's documents (inventory/web/handover_files.py)
+    "hd_minutes_pdf": "Handover minutes (PDF, to print)",
+    "hd_minutes_docx": "Minutes (DOCX, editable)",
+    "hd_decision": "Decision (scan)",
+    "hd_signed": "Digitally signed minutes",
+    "hd_signed_file": "Signed copy",
+    "hd_outdated": "the minutes changed after it was signed",
+    "hd_trusted": "trusted certificate",
+    "hd_untrusted": "certificate authority not trusted here",
 }
 
 
