@@ -71,6 +71,8 @@ CONSTRAINTS = {
     "handovers_giving_unit_id_fkey": ("giving_unit_id", "no such unit"),
     "handovers_corrects_id_fkey": ("corrects_id", "no such handover"),
     "handover_open_items_pkey": ("items", "an item is in one open handover at a time"),
+    "handover_files_immutable": ("body", "a file kept with a handover never changes"),
+    "handover_files_size_check": ("body", "the size kept is the file's own"),
 }
 
 INSERT = """
