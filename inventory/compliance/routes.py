@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import asyncpg
 from litestar import Response, Router, get, post
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -33,7 +34,7 @@ from inventory.compliance.schemas import (
 )
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
-from inventory.documents.xlsx import xlsx_bytes
+from inventory.documents.xlsx import XLSX_MEDIA, xlsx_bytes
 from inventory.errors import Conflict, NotFound
 from inventory.handovers.routes import HANDOVERS
 from inventory.history.write import Write
@@ -43,7 +44,15 @@ from inventory.notifications.schemas import NoticeKind
 from inventory.openapi import BEARER, errors
 
 COMPLIANCE_READERS = (Role.ADMIN, Role.AUDITOR, Role.LEADER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORKBOOK = {
+    **errors(),
+    200: ResponseSpec(
+        data_container=bytes,
+        media_type=XLSX_MEDIA,
+        generate_examples=False,
+        description="three sheets (communes, coverage, totals), sent as an attachment",
+    ),
+}
 FLAGGERS = (Role.ADMIN, Role.AUDITOR)
 
 
@@ -77,8 +86,8 @@ async def compliance(conn: Conn, principal: Me) -> Compliance:
 @get(
     "/compliance.xlsx",
     guards=[allow(*COMPLIANCE_READERS)],
-    responses=errors(),
-    media_type=XLSX,
+    responses=WORKBOOK,
+    media_type=XLSX_MEDIA,
 )
 async def compliance_xlsx(conn: Conn, principal: Me) -> Response[bytes]:
     """The compliance view as a workbook: a sheet of the communes with the total row, one
@@ -87,7 +96,9 @@ async def compliance_xlsx(conn: Conn, principal: Me) -> Response[bytes]:
     content = await asyncio.to_thread(xlsx_bytes, export.sheets(data))
     day = datetime.now(UTC).astimezone(VIETNAM).date().isoformat()
     name = f"tuan-thu-ban-giao-{data.province.unit_code}-{day}.xlsx"
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": attachment(name)})
+    return Response(
+        content, media_type=XLSX_MEDIA, headers={"Content-Disposition": attachment(name)}
+    )
 
 
 @get(
