@@ -77,6 +77,7 @@ from inventory.web.asset_actions import router as asset_pages_router
 from inventory.web.compliance import router as compliance_page_router
 from inventory.web.errors import ErrorPages, no_store
 from inventory.web.handover_files import router as handover_file_pages_router
+from inventory.web.handover_flags import router as handover_flag_pages_router
 from inventory.web.handovers import router as handover_pages_router
 from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
@@ -196,6 +197,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             notification_pages_router,
             photo_pages_router,
             handover_pages_router,
+            handover_file_pages_router,
+            handover_flag_pages_router,
             compliance_page_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False

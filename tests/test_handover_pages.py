@@ -94,6 +94,24 @@ def _handover(world: World, n: int = 3, decided: str | None = None, **extra) -> 
     return {**made.json(), "assets": assets}
 
 
+def _inner(world: World) -> dict:
+    """A merger within A: from its former unit A1 to A, made by the admin."""
+    asset = world.create(
+        "/api/v1/assets",
+        name="Tủ gỗ",
+        category_id=world.categories["BG"],
+        holder_unit_id=world.units["A1"],
+    )
+    return world.create(
+        "/api/v1/handovers",
+        kind="merger",
+        decision={"number": "9/QĐ", "date": "2026-11-20", "issuer": "UBND tỉnh"},
+        giving_unit_id=world.units["A1"],
+        receiving_unit_id=world.units["A"],
+        items={"asset_ids": [asset["id"]]},
+    )
+
+
 def _items(world: World, handover_id: int) -> list[dict]:
     got = world.callers["admin"].get(f"/api/v1/handovers/{handover_id}/items")
     assert got.status_code == 200, got.text
@@ -101,7 +119,7 @@ def _items(world: World, handover_id: int) -> list[dict]:
 
 
 def _form(page: TestClient, url: str, data: dict, back: str | None = None):
-    token = _CSRF.search(page.get(back or url.rsplit("/", 1)[0]).text).group(1)
+    token = _CSRF.search(page.get(back or "/".join(url.split("/")[:3])).text).group(1)
     return page.post(url, data={**data, "_csrf_token": token}, follow_redirects=False)
 
 
@@ -143,20 +161,7 @@ def test_the_deadline_in_days_left_and_overdue(pages, world) -> None:
 def test_another_communes_handover_is_not_found(pages, world) -> None:
     """A handover within A (A1 to A) is nobody's business in B: the 404 page, for its
     page and every action on it."""
-    asset = world.create(
-        "/api/v1/assets",
-        name="Tủ gỗ",
-        category_id=world.categories["BG"],
-        holder_unit_id=world.units["A1"],
-    )
-    inner = world.create(
-        "/api/v1/handovers",
-        kind="merger",
-        decision={"number": "9/QĐ", "date": "2026-11-20", "issuer": "UBND tỉnh"},
-        giving_unit_id=world.units["A1"],
-        receiving_unit_id=world.units["A"],
-        items={"asset_ids": [asset["id"]]},
-    )
+    inner = _inner(world)
     other = pages["officer_b"]
     answer = other.get(f"/handovers/{inner['id']}")
     assert answer.status_code == 404 and VI["error_404_title"] in answer.text
@@ -347,6 +352,40 @@ def test_the_start_page_lists_open_handovers(pages, world) -> None:
     assert VI["ho_open_home"] in home and f'href="/handovers/{made["id"]}"' in home
     assert 'href="/compliance"' not in home
     assert 'href="/compliance"' in pages["auditor"].get("/").text
+
+
+def test_the_minutes_from_the_page(pages, world) -> None:
+    made = _handover(world, 2)
+    url = f"/handovers/{made['id']}"
+    assert f'href="{url}/minutes.pdf"' in pages["auditor"].get(url).text
+    pdf = pages["officer_b"].get(f"{url}/minutes.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    docx = pages["leader_a"].get(f"{url}/minutes.docx")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    hidden = pages["officer_b"].get(f"/handovers/{_inner(world)['id']}/minutes.pdf")
+    assert hidden.status_code == 404 and "text/html" in hidden.headers["content-type"]
+
+
+def test_an_auditor_flags_and_clears_a_flag_the_parties_see(pages, world) -> None:
+    made = _handover(world, 1)
+    url = f"/handovers/{made['id']}"
+    auditor = pages["auditor"]
+    assert f'action="{url}/flags"' in auditor.get(url).text
+    assert f'action="{url}/flags"' not in pages["officer_a"].get(url).text
+    empty = _form(auditor, f"{url}/flags", {"comment": " "})
+    assert empty.status_code == 422 and VI["ho_err_comment"] in empty.text
+    flagged = _form(auditor, f"{url}/flags", {"comment": "Chậm bàn giao <script>"})
+    assert flagged.status_code == 303 and flagged.headers["location"] == f"{url}?done=flag"
+    seen = pages["officer_b"].get(url).text
+    assert VI["fl_title"] in seen and "Chậm bàn giao &lt;script&gt;" in seen
+    assert _form(pages["officer_a"], f"{url}/flags", {"comment": "x"}).status_code == 403
+    flag = world.callers["admin"].get(f"/api/v1/handovers/{made['id']}/flags").json()
+    flag_id = flag["items"][0]["id"]
+    cleared = _form(auditor, f"{url}/flags/{flag_id}/clear", {"comment": ""})
+    assert cleared.status_code == 303
+    assert VI["fl_cleared"] in pages["officer_a"].get(url).text
+    again = _form(auditor, f"{url}/flags/{flag_id}/clear", {"comment": ""})
+    assert again.status_code == 409 and VI["ho_err_conflict"] in again.text
 
 
 def test_signed_out_visitors_go_to_sign_in(settings, world) -> None:

@@ -822,6 +822,42 @@ HANDOVER_PAGE_CASES = [
             ("sign", "received", lambda w, u: {"name": "Nguyễn Văn A", "side": "giver"}),
         )
     ),
+    *(
+        Case(
+            "GET",
+            f"/handovers/{{handover_id:int}}/minutes.{kind}",
+            READERS,
+            200,
+            404,
+            lambda w, u, kind=kind: f"/handovers/{_shared_handover(w, u)}/minutes.{kind}",
+            page=True,
+            media=media,
+        )
+        for kind, media in (
+            ("pdf", "application/pdf"),
+            ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        )
+    ),
+    Case(
+        "POST",
+        "/handovers/{handover_id:int}/flags",
+        AUDITORS,
+        303,
+        404,
+        lambda w, u: f"/handovers/{_shared_handover(w, u)}/flags",
+        body=lambda w, u: {"comment": "Chậm bàn giao"},
+        page=True,
+    ),
+    Case(
+        "POST",
+        "/handovers/{handover_id:int}/flags/{flag_id:int}/clear",
+        AUDITORS,
+        303,
+        404,
+        lambda w, u: _flag_url(w, u).removeprefix("/api/v1"),
+        body=lambda w, u: {"comment": ""},
+        page=True,
+    ),
     Case(
         "POST",
         "/handovers/{handover_id:int}/receipts",
@@ -1481,7 +1517,7 @@ def _csrf_of(page: TestClient, url: str) -> str:
     """The token of the page the form is on: the tag's (a claim), the notices' (read), the
     handover's (a step)."""
     if url.startswith("/handovers/"):
-        on = url.rsplit("/", 1)[0]
+        on = "/".join(url.split("/")[:3])
     else:
         on = url.removesuffix("/claim").removesuffix("/read")
     found = _CSRF.search(page.get(on).text)

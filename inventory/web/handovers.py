@@ -27,6 +27,7 @@ from litestar.response import Redirect, Template
 from inventory.accounts.guards import WRITERS, allow
 from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope
+from inventory.compliance import routes as flag_routes
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery
 from inventory.deployment import base_url
@@ -57,7 +58,10 @@ LATEST = OF_RECORD.choices(sort="-id", limit=100)
 CONDITIONS = [c.value for c in Condition]
 GROUPS = [g.value for g in Group]
 DONE = frozenset(
-    {"submit", "cancel", "resume", "dispute", "sign", "complete", "receipts", "surplus"}
+    {
+        *("submit", "cancel", "resume", "dispute", "sign", "complete", "receipts", "surplus"),
+        *("flag", "clear_flag"),
+    }
 )
 """What an action reports back on the handover's page (`?done=`)."""
 
@@ -110,6 +114,7 @@ def _actions(row: asyncpg.Record, principal: Principal) -> dict[str, Any]:
         "resume": "resume" in can and row["item_count"] > 0,
         "dispute": "dispute" in can,
         "sign": signs,
+        "flag": principal.role in flag_routes.FLAGGERS,
         "receive": rules.RECEIVER in held
         and status in rules.RECEIVING
         and principal.role in WRITERS,
@@ -165,10 +170,13 @@ async def _show(
     t = texts(request, lang)
     actions = _actions(row, principal)
     person = await users.greeting(conn, principal.user_id)
+    flags = await flag_routes.list_flags.fn(conn=conn, principal=principal, handover_id=handover_id)
     if error:
         # Beside its form; at the top when this user has no such form (the giver recording
         # receipt, a step the state no longer offers).
-        form = {"receipts": "receive", "surplus": "receive"}.get(error["action"], error["action"])
+        form = {"receipts": "receive", "surplus": "receive", "clear_flag": "flag"}.get(
+            error["action"], error["action"]
+        )
         error = {**error, "top": "" if actions.get(form) else "yes"}
     more = None
     if next_cursor:
@@ -186,6 +194,7 @@ async def _show(
         items_status=items_status or "",
         more=more,
         history=await _history(conn, principal, handover_id, t),
+        flags=[{**msgspec.structs.asdict(f), "at": when(f.flagged_at)} for f in flags.items],
         actions=actions,
         done=done if done in DONE else None,
         error=error or {},
@@ -264,7 +273,7 @@ def refusal(exc: Exception, t: dict[str, str], listed_count: int = 0) -> str:
     return t[key] if key in t else t["ho_err_invalid"]
 
 
-async def _act(
+async def act(
     request: Request,
     conn: asyncpg.Connection,
     handover_id: int,
@@ -297,7 +306,7 @@ async def _act(
     return Redirect(f"/handovers/{handover_id}?done={action}", status_code=303)
 
 
-def _form(data: Any) -> dict[str, str]:
+def form_of(data: Any) -> dict[str, str]:
     return {k: v for k, v in data.items() if k != "_csrf_token"}
 
 
@@ -314,7 +323,7 @@ def _step_route(action: str) -> Any:
     async def step(request: Request, conn: Conn, handover_id: FromPath[int]) -> Template | Redirect:
         extra = {"state": request.app.state} if told else {}
         call = route.fn(conn=conn, principal=request.user, handover_id=handover_id, **extra)
-        return await _act(request, conn, handover_id, action, call)
+        return await act(request, conn, handover_id, action, call)
 
     return step
 
@@ -323,7 +332,7 @@ def _step_route(action: str) -> Any:
 async def dispute_page(
     request: Request, conn: Conn, handover_id: FromPath[int]
 ) -> Template | Redirect:
-    typed = _form(await request.form())
+    typed = form_of(await request.form())
     reason = typed.get("reason", "").strip()
 
     async def call() -> Any:
@@ -336,14 +345,14 @@ async def dispute_page(
             data=data,
         )
 
-    return await _act(request, conn, handover_id, "dispute", call(), typed)
+    return await act(request, conn, handover_id, "dispute", call(), typed)
 
 
 @post("/handovers/{handover_id:int}/sign", include_in_schema=False, guards=[allow(*WRITERS)])
 async def sign_page(
     request: Request, conn: Conn, handover_id: FromPath[int]
 ) -> Template | Redirect:
-    typed = _form(await request.form())
+    typed = form_of(await request.form())
 
     async def call() -> Any:
         wanted = {
@@ -360,7 +369,7 @@ async def sign_page(
             data=data,
         )
 
-    return await _act(request, conn, handover_id, "sign", call(), typed)
+    return await act(request, conn, handover_id, "sign", call(), typed)
 
 
 @post("/handovers/{handover_id:int}/receipts", include_in_schema=False, guards=[allow(*WRITERS)])
@@ -370,7 +379,7 @@ async def receipts_page(
     """The desk's ticks (or a tap on the phone): the items chosen, as received, received
     damaged (with the condition found and a note) or missing."""
     form = await request.form()
-    typed = _form(form)
+    typed = form_of(form)
 
     async def call() -> Any:
         status = typed.get("status", "")
@@ -386,7 +395,7 @@ async def receipts_page(
             conn=conn, principal=request.user, handover_id=handover_id, data=data
         )
 
-    return await _act(request, conn, handover_id, "receipts", call(), typed)
+    return await act(request, conn, handover_id, "receipts", call(), typed)
 
 
 @post("/handovers/{handover_id:int}/surplus", include_in_schema=False, guards=[allow(*WRITERS)])
@@ -394,7 +403,7 @@ async def surplus_page(
     request: Request, conn: Conn, handover_id: FromPath[int]
 ) -> Template | Redirect:
     """A surplus item the receiver found but the giver did not list."""
-    typed = _form(await request.form())
+    typed = form_of(await request.form())
 
     async def call() -> Any:
         item: dict[str, Any] = {
@@ -412,7 +421,7 @@ async def surplus_page(
             conn=conn, principal=request.user, handover_id=handover_id, data=data
         )
 
-    return await _act(request, conn, handover_id, "surplus", call(), typed)
+    return await act(request, conn, handover_id, "surplus", call(), typed)
 
 
 @post(
