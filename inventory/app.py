@@ -197,7 +197,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             notification_pages_router,
             photo_pages_router,
             handover_pages_router,
-            handover_file_pages_router,
             handover_flag_pages_router,
             compliance_page_router,
             create_static_files_router(

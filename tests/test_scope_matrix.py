@@ -822,22 +822,6 @@ HANDOVER_PAGE_CASES = [
             ("sign", "received", lambda w, u: {"name": "Nguyễn Văn A", "side": "giver"}),
         )
     ),
-    *(
-        Case(
-            "GET",
-            f"/handovers/{{handover_id:int}}/minutes.{kind}",
-            READERS,
-            200,
-            404,
-            lambda w, u, kind=kind: f"/handovers/{_shared_handover(w, u)}/minutes.{kind}",
-            page=True,
-            media=media,
-        )
-        for kind, media in (
-            ("pdf", "application/pdf"),
-            ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        )
-    ),
     Case(
         "POST",
         "/handovers/{handover_id:int}/flags",

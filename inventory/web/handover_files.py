@@ -11,12 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-"""A handover's minutes from its page, `/handovers/{id}/minutes.pdf` and `.docx`: the API's
-own routes (`handovers.files`) for the signed-in browser. Minutes too large to draw at
-once are made by a job, whose page the browser is sent to."""
-
-from __future__ import annotations
-
 from litestar import Request, Response, Router, get
 from litestar.datastructures import State
 from litestar.params import FromPath
@@ -92,33 +86,3 @@ async def signed_minutes(
 
 
 router = Router(path="/", route_handlers=[minutes_pdf, minutes_docx, decision, signed_minutes])
-from inventory.web.pages import login_redirect
-
-
-async def _minutes(request: Request, answer: Response) -> Response | Redirect:
-    if answer.status_code == 202:  # a job: its page follows it and offers the file
-        return Redirect(f"/jobs/{answer.content.id}", status_code=303)
-    return answer
-
-
-@get("/handovers/{handover_id:int}/minutes.pdf", include_in_schema=False)
-async def minutes_pdf_page(
-    request: Request, state: State, handover_id: FromPath[int]
-) -> Response | Redirect:
-    if request.user is None:
-        return login_redirect(request)
-    answer = await files.minutes_pdf_file.fn(request=request, state=state, handover_id=handover_id)
-    return await _minutes(request, answer)
-
-
-@get("/handovers/{handover_id:int}/minutes.docx", include_in_schema=False)
-async def minutes_docx_page(
-    request: Request, state: State, handover_id: FromPath[int]
-) -> Response | Redirect:
-    if request.user is None:
-        return login_redirect(request)
-    answer = await files.minutes_docx_file.fn(request=request, state=state, handover_id=handover_id)
-    return await _minutes(request, answer)
-
-
-router = Router(path="/", route_handlers=[minutes_pdf_page, minutes_docx_page])
