@@ -113,6 +113,8 @@ SMTP_SECURITY = ("starttls", "ssl", "none")
 
 
 def _smtp(env: Mapping[str, str]) -> Smtp | None:
+    # Set but empty is unset (docker-compose passes every variable it names).
+    env = {k: v for k, v in env.items() if k.startswith("INVENTORY_SMTP_") and v.strip()}
     host = env.get("INVENTORY_SMTP_HOST", "").strip()
     if not host:
         return None

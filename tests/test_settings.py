@@ -139,6 +139,9 @@ def test_a_bad_setting_is_one_line_and_status_2() -> None:
 
 def test_smtp_is_off_unless_a_host_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings.from_env().smtp is None
+    for name in ("HOST", "PORT", "SECURITY", "FROM"):  # as docker-compose passes them unset
+        monkeypatch.setenv(f"INVENTORY_SMTP_{name}", "")
+    assert Settings.from_env().smtp is None
     monkeypatch.setenv("INVENTORY_SMTP_HOST", "mail.stc.example")
     monkeypatch.setenv("INVENTORY_SMTP_FROM", "kiemke@stc.example")
     smtp = Settings.from_env().smtp
