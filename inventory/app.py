@@ -45,6 +45,7 @@ from inventory.handovers import queries as handovers
 from inventory.handovers.files import router as handover_files_router
 from inventory.handovers.routes import router as handovers_router
 from inventory.history.routes import router as history_router
+from inventory.imports.routes import router as imports_router
 from inventory.jobs.routes import router as jobs_router
 from inventory.metrics import MetricsController, RequestMetrics
 from inventory.needs.routes import router as needs_router
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             history_router,
             labels_router,
             label_jobs_router,
+            imports_router,
             jobs_router,
             tag_pages_router,
             scan_pages_router,

@@ -271,6 +271,30 @@ def cmd_restore(args: argparse.Namespace) -> None:
         raise Failure("the restored history does not verify", status=1)
 
 
+def cmd_import(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from inventory.imports.cli import import_file, read_file, show
+
+    settings = Settings.from_env()
+    content = read_file(Path(args.file))
+    with database(settings) as url:
+        report = asyncio.run(
+            import_file(
+                url,
+                Path(args.file),
+                content,
+                args.unit,
+                settings.tag_prefix,
+                dry_run=args.dry_run,
+                category=args.category,
+            )
+        )
+    print(show(report))
+    if report.problem_count:
+        raise Failure("the file has problems: fix them and import it again", status=1)
+
+
 def cmd_base_url(args: argparse.Namespace) -> None:
     from inventory.deployment.cli import show_or_set
 
@@ -349,6 +373,14 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="restore into a database that holds tables, replacing what the backup holds",
     )
+
+    imports = command(
+        "import", cmd_import, "import an asset list (CSV or XLSX, form 02's columns) into a unit"
+    )
+    imports.add_argument("file", metavar="FILE")
+    imports.add_argument("--unit", required=True, metavar="CODE", help="the unit holding them")
+    imports.add_argument("--dry-run", action="store_true", help="check and count; add nothing")
+    imports.add_argument("--category", metavar="CODE", help="the category of rows that name none")
 
     base = commands.add_parser(
         "base-url", help="the public base URL every label carries (show, or `set URL`)"

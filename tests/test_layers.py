@@ -55,6 +55,7 @@ LAYERS: list[set[str]] = [
         "norms",
         "staffing",
         "needs",
+        "imports",
     },  # the domains
     {"web"},  # pages
     {"demo"},  # demo data, through the domains

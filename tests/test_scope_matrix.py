@@ -1095,6 +1095,16 @@ EXPORT_CASES = [
         )
         for kind in ("xlsx", "csv")
     ),
+    # An import into the unit (a job): another unit's is refused as an unknown unit.
+    Case(
+        "POST",
+        "/api/v1/imports",
+        REGISTRY_WRITERS,
+        202,
+        422,
+        lambda w, u: f"/api/v1/imports?unit_id={w.units[u]}&dry_run=true",
+        content=lambda w, u: "Tên tài sản,Loại tài sản\r\nBàn,BG\r\n".encode(),
+    ),
 ]
 
 CASES = [

@@ -47,6 +47,7 @@ KIND_MODULES = (
     "inventory.notifications.mail",
     "inventory.compliance.reminders",
     "inventory.handovers.files",
+    "inventory.imports.jobs",
 )
 """Modules registering job kinds, tasks and schedules: the worker imports them, so every
 one is known there."""

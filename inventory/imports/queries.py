@@ -1,0 +1,152 @@
+"""SQL of an import: the rows COPYed into a temporary table, matched against the register
+in three set-based statements, and the new ones inserted in one, whatever their number."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import asyncpg
+
+from inventory.accounts.scope import in_scope
+
+ROWS = "import_rows"
+CREATE_ROWS = f"""
+CREATE TEMPORARY TABLE {ROWS} (
+    row_no integer PRIMARY KEY, tag text NOT NULL, serial text NOT NULL, key text NOT NULL,
+    name text NOT NULL, category_id bigint NOT NULL, model text NOT NULL,
+    unit_of_measure text NOT NULL, quantity integer NOT NULL, acquisition_year integer,
+    original_cost bigint NOT NULL, remaining_value bigint, funding_source text NOT NULL,
+    condition text NOT NULL, custodian text NOT NULL,
+    asset_id bigint, matched_by text, new_tag text
+) ON COMMIT DROP
+"""
+COPY_COLUMNS = (
+    "row_no",
+    "tag",
+    "serial",
+    "key",
+    "name",
+    "category_id",
+    "model",
+    "unit_of_measure",
+    "quantity",
+    "acquisition_year",
+    "original_cost",
+    "remaining_value",
+    "funding_source",
+    "condition",
+    "custodian",
+)
+# A tag names an asset anywhere in the scope ($1: its root unit), as tags are unique; a
+# serial or an import key an asset of the holder ($1).
+MATCH_TAG = f"""
+UPDATE {ROWS} r SET asset_id = a.id, matched_by = 'tag'
+FROM assets a WHERE r.tag <> '' AND a.tag = r.tag AND {in_scope("a.holder_unit_id", "$1")}
+"""
+MATCH_SERIAL = f"""
+UPDATE {ROWS} r SET asset_id = a.id, matched_by = 'serial'
+FROM assets a
+WHERE r.asset_id IS NULL AND r.tag = '' AND r.serial <> '' AND a.holder_unit_id = $1
+  AND a.serial = r.serial
+"""
+MATCH_KEY = f"""
+UPDATE {ROWS} r SET asset_id = k.asset_id, matched_by = 'key'
+FROM asset_import_keys k
+WHERE r.asset_id IS NULL AND r.tag = '' AND r.serial = '' AND k.holder_unit_id = $1
+  AND k.key = r.key
+"""
+UNKNOWN_TAGS = f"SELECT row_no, tag FROM {ROWS} WHERE tag <> '' AND asset_id IS NULL ORDER BY 1"
+COUNTS = f"SELECT matched_by, count(*) AS n FROM {ROWS} GROUP BY 1"
+NEW_ROWS = f"SELECT row_no FROM {ROWS} WHERE asset_id IS NULL ORDER BY row_no"
+SET_TAGS = f"""
+UPDATE {ROWS} r SET new_tag = t.code
+FROM unnest($1::integer[], $2::text[]) AS t(row_no, code) WHERE r.row_no = t.row_no
+"""
+INSERT = f"""
+WITH added AS (
+    INSERT INTO assets (tag, name, category_id, model, serial, unit_of_measure, quantity,
+        acquisition_year, original_cost, remaining_value, funding_source, condition,
+        custodian, holder_unit_id)
+    SELECT new_tag, name, category_id, model, serial, unit_of_measure, quantity,
+        acquisition_year, original_cost, remaining_value, funding_source, condition,
+        custodian, $1
+    FROM {ROWS} WHERE asset_id IS NULL ORDER BY row_no
+    RETURNING id, tag
+)
+UPDATE {ROWS} r SET asset_id = added.id, matched_by = 'new' FROM added WHERE r.new_tag = added.tag
+"""
+KEEP_KEYS = f"""
+INSERT INTO asset_import_keys (holder_unit_id, key, asset_id)
+SELECT $1, key, asset_id FROM {ROWS} WHERE matched_by = 'new' AND tag = '' AND serial = ''
+"""
+ADDED_JSON = f"""
+SELECT a.id, (to_jsonb(a) - 'search' - 'sort_name')::text AS after
+FROM {ROWS} r JOIN assets a ON a.id = r.asset_id WHERE r.matched_by = 'new' ORDER BY r.row_no
+"""
+CATEGORIES = "SELECT id, code, name, form_group FROM categories"
+
+
+async def categories(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(CATEGORIES)
+
+
+async def create_rows(conn: asyncpg.Connection) -> None:
+    await conn.execute(CREATE_ROWS)
+
+
+async def copy_rows(conn: asyncpg.Connection, records: Sequence[Sequence[Any]]) -> None:
+    await conn.copy_records_to_table(ROWS, records=records, columns=COPY_COLUMNS)
+
+
+async def match(conn: asyncpg.Connection, unit_id: int, scope_unit_id: int) -> None:
+    await conn.execute(MATCH_TAG, scope_unit_id)
+    await conn.execute(MATCH_SERIAL, unit_id)
+    await conn.execute(MATCH_KEY, unit_id)
+
+
+async def unknown_tags(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(UNKNOWN_TAGS)
+
+
+async def counts(conn: asyncpg.Connection) -> dict[str, int]:
+    return {row["matched_by"] or "new": row["n"] for row in await conn.fetch(COUNTS)}
+
+
+async def new_rows(conn: asyncpg.Connection) -> list[int]:
+    return [row["row_no"] for row in await conn.fetch(NEW_ROWS)]
+
+
+async def insert(
+    conn: asyncpg.Connection, unit_id: int, tags: Iterable[tuple[int, str]]
+) -> list[asyncpg.Record]:
+    """Insert the unmatched rows with their new tags; each new asset's id and JSON."""
+    rows, codes = zip(*tags, strict=True) if tags else ((), ())
+    await conn.execute(SET_TAGS, list(rows), list(codes))
+    await conn.execute(INSERT, unit_id)
+    await conn.execute(KEEP_KEYS, unit_id)
+    return await conn.fetch(ADDED_JSON)
+
+
+async def holder_in_scope(conn: asyncpg.Connection, unit_id: int, scope_unit_id: int) -> bool:
+    found = await conn.fetchval(
+        "SELECT 1 FROM unit_scope WHERE ancestor_id = $1 AND unit_id = $2", scope_unit_id, unit_id
+    )
+    return found is not None
+
+
+async def owner(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT id, login, role, unit_id FROM users WHERE id = $1", user_id)
+
+
+async def keep_upload(conn: asyncpg.Connection, job_id: int, name: str, content: bytes) -> None:
+    await conn.execute(
+        "INSERT INTO import_files (job_id, file_name, content) VALUES ($1, $2, $3)",
+        job_id,
+        name,
+        content,
+    )
+
+
+async def upload(conn: asyncpg.Connection, job_id: int) -> bytes | None:
+    return await conn.fetchval("SELECT content FROM import_files WHERE job_id = $1", job_id)
