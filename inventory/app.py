@@ -58,6 +58,8 @@ from inventory.photos.routes import router as photos_router
 from inventory.printing.jobs import router as label_jobs_router
 from inventory.printing.render import process_pool
 from inventory.printing.routes import router as labels_router
+from inventory.requests import queries as equipment_requests
+from inventory.requests.routes import router as requests_router
 from inventory.rooms import queries as rooms
 from inventory.rooms.routes import router as rooms_router
 from inventory.settings import Settings
@@ -109,6 +111,7 @@ CONSTRAINTS: Constraints = {
     **compliance.CONSTRAINTS,
     **norms.CONSTRAINTS,
     **staffing.CONSTRAINTS,
+    **equipment_requests.CONSTRAINTS,
 }
 
 
@@ -183,6 +186,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             norms_router,
             staffing_router,
             needs_router,
+            requests_router,
             handover_files_router,
             history_router,
             labels_router,

@@ -56,6 +56,7 @@ LAYERS: list[set[str]] = [
         "staffing",
         "needs",
         "imports",
+        "requests",
     },  # the domains
     {"web"},  # pages
     {"demo"},  # demo data, through the domains
