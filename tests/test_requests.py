@@ -5,7 +5,6 @@ workflow driven by random sequences of calls (hypothesis)."""
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from typing import Any
 
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from inventory.requests import rules
+from tests.conftest import run_sql
 from tests.world import World
 
 R = "/api/v1/requests"
@@ -25,17 +25,6 @@ STAFF = {
         {"position": "Chuyên viên", "norm_group": "staff", "holders": 8},
     ]
 }
-
-
-def run_sql(database_url: str, sql: str, *args: Any) -> list[asyncpg.Record]:
-    async def go() -> list[asyncpg.Record]:
-        conn = await asyncpg.connect(database_url)
-        try:
-            return await conn.fetch(sql, *args)
-        finally:
-            await conn.close()
-
-    return asyncio.run(go())
 
 
 def staffed(world: World, unit: str) -> None:

@@ -269,6 +269,7 @@ class Case:
     image: bool = False  # answers an image when allowed (refusals are still pages)
     media: str = "text/html"  # what a page route answers with 200 (a file, for documents)
     script: bool = False  # a page's script's JSON (CSRF in a header): answers JSON
+    want: Callable[[str, str], int] | None = None  # the answer, when role and scope don't say
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -1107,6 +1108,222 @@ EXPORT_CASES = [
     ),
 ]
 
+# --- Equipment requests: drafted by the commune's officers, endorsed by its leader, decided
+# by the province's; each state-changing case gets a request of its own, made by the admin ---
+_RQ = "/api/v1/requests"
+_RQ_STAFF = {"positions": [{"position": "Chuyên viên", "norm_group": "staff", "holders": 6}]}
+_RQ_LEADERS = frozenset({"leader"})
+
+
+def _rq_caller(world: World, unit: str, role: str) -> Any:
+    """The commune's leader (B has none among the seeded users: one is made for it)."""
+    if unit == "A":
+        return world.callers["leader_a"]
+    key = f"request-leader-{unit}"
+    if key not in world.callers:
+        admin = world.callers["admin"]
+        login = f"rq.{_token()}"
+        made = admin.post(
+            "/api/v1/users",
+            json={"login": login, "password": PASSWORD, "role": role, "unit_id": world.units[unit]},
+        )
+        assert made.status_code == 201, made.text
+        token = admin.client.post("/api/v1/auth/token", json={"login": login, "password": PASSWORD})
+        world.callers[key] = type(admin)(admin.client, token.json()["access_token"])
+    return world.callers[key]
+
+
+def _rq_staffed(world: World, unit: str) -> dict[str, Any]:
+    """The unit staffed (so it lacks equipment), as the body drafting its request names it."""
+    key = f"request-staffed-{unit}"
+    if key not in world.assets:
+        url = f"/api/v1/units/{world.units[unit]}/staffing"
+        staffed = world.callers["admin"].put(url, json=_RQ_STAFF, headers={"If-Match": "*"})
+        assert staffed.status_code == 200, staffed.text
+        world.assets[key] = 1
+    return {"unit_id": world.units[unit]}
+
+
+def _request(world: World, unit: str, status: str = "draft") -> dict[str, Any]:
+    """A new request of the unit, taken as far as `status` by those who may."""
+    admin = world.callers["admin"]
+    request = world.create(f"{_RQ}/from-gaps", **_rq_staffed(world, unit))
+    # A computer line whatever computers the unit already received, for the arrivals.
+    request = world.create(
+        f"{_RQ}/{request['id']}/lines",
+        item="computer",
+        quantity=1,
+        unit_price=0,
+        justification="Máy cho cán bộ mới",
+    )
+    steps = ["submitted", "endorsed", "under_review", "approved"]
+    for step in steps[: steps.index(status) + 1] if status in steps else []:
+        rid = request["id"]
+        if step == "submitted":
+            done = admin.post(f"{_RQ}/{rid}/submit")
+        elif step == "endorsed":
+            done = _rq_caller(world, unit, "leader").post(f"{_RQ}/{rid}/endorse", json={})
+        elif step == "under_review":
+            done = world.callers["leader"].post(f"{_RQ}/{rid}/review")
+        else:
+            for line in request["lines"]:
+                done = world.callers["leader"].post(
+                    f"{_RQ}/{rid}/lines/{line['id']}/decision",
+                    json={"approved_quantity": line["quantity"], "reason": "Đúng định mức"},
+                )
+                assert done.status_code == 200, done.text
+        assert done.status_code == 200, done.text
+        request = done.json()
+    return request
+
+
+def _rq_line(world: World, unit: str, status: str = "draft", item: str = "") -> str:
+    request = _request(world, unit, status)
+    line = next(i for i in reversed(request["lines"]) if not item or i["item"] == item)
+    return f"{_RQ}/{request['id']}/lines/{line['id']}"
+
+
+def _rq_shared(world: World, unit: str) -> int:
+    key = f"request-{unit}"
+    if key not in world.assets:
+        world.assets[key] = _request(world, unit)["id"]
+    return world.assets[key]
+
+
+def _rq_arrival(world: World, unit: str) -> dict[str, Any]:
+    key = "request-computers"
+    if key not in world.categories:
+        world.categories[key] = world.create(
+            "/api/v1/categories",
+            code=f"RQ{_token()}",
+            name="Máy vi tính",
+            form_group="C",
+            norm_item="computer",
+        )["id"]
+    asset = world.create(
+        "/api/v1/assets",
+        name=f"Máy tính {_token()}",
+        category_id=world.categories[key],
+        holder_unit_id=world.units[unit],
+        room_id=world.rooms[unit],
+    )
+    return {"asset_ids": [asset["id"]]}
+
+
+def _commune_leader(login: str, unit: str) -> int:
+    """Endorsing: the leader of the request's own commune; the province's leader may not."""
+    if login == "leader_a" and unit == "A":
+        return 200
+    return 403 if _sees(login, unit) else 404
+
+
+def _province_leader(login: str, unit: str) -> int:
+    """Reviewing and deciding: a leader of the province; the commune's own may not."""
+    if login == "leader":
+        return 200
+    return 403 if _sees(login, unit) else 404
+
+
+REQUEST_CASES = [
+    Case("GET", _RQ, READERS, 200, 200, lambda w, u: f"{_RQ}?unit_id={w.units[u]}"),
+    Case(
+        "POST",
+        f"{_RQ}/from-gaps",
+        REGISTRY_WRITERS,
+        201,
+        422,
+        lambda w, u: f"{_RQ}/from-gaps",
+        body=_rq_staffed,
+    ),
+    *(
+        Case(
+            "GET",
+            f"{_RQ}/{{request_id:int}}{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, s=suffix: f"{_RQ}/{_rq_shared(w, u)}{s}",
+        )
+        for suffix in ("", "/history")
+    ),
+    Case(
+        "POST",
+        f"{_RQ}/{{request_id:int}}/lines",
+        REGISTRY_WRITERS,
+        201,
+        404,
+        lambda w, u: f"{_RQ}/{_rq_shared(w, u)}/lines",
+        body=lambda w, u: {
+            "item": "printer",
+            "quantity": 1,
+            "unit_price": 0,
+            "justification": "Dự phòng",
+        },
+    ),
+    *(
+        Case(
+            method,
+            f"{_RQ}/{{request_id:int}}/lines/{{line_id:int}}",
+            REGISTRY_WRITERS,
+            200,
+            404,
+            lambda w, u: _rq_line(w, u),
+            body=lambda w, u: {"justification": "Thay máy hỏng"},
+        )
+        for method in ("PATCH", "DELETE")
+    ),
+    Case(
+        "POST",
+        f"{_RQ}/{{request_id:int}}/submit",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"{_RQ}/{_request(w, u)['id']}/submit",
+    ),
+    *(
+        Case(
+            "POST",
+            f"{_RQ}/{{request_id:int}}/{step}",
+            _RQ_LEADERS,
+            200,
+            404,
+            lambda w, u, s=step: f"{_RQ}/{_request(w, u, 'submitted')['id']}/{s}",
+            body=lambda w, u: {"note": "Bổ sung báo giá"},
+            want=_commune_leader,
+        )
+        for step in ("endorse", "send-back")
+    ),
+    Case(
+        "POST",
+        f"{_RQ}/{{request_id:int}}/review",
+        _RQ_LEADERS,
+        200,
+        404,
+        lambda w, u: f"{_RQ}/{_request(w, u, 'endorsed')['id']}/review",
+        want=_province_leader,
+    ),
+    Case(
+        "POST",
+        f"{_RQ}/{{request_id:int}}/lines/{{line_id:int}}/decision",
+        _RQ_LEADERS,
+        200,
+        404,
+        lambda w, u: f"{_rq_line(w, u, 'under_review')}/decision",
+        body=lambda w, u: {"approved_quantity": 1, "reason": "Theo định mức"},
+        want=_province_leader,
+    ),
+    Case(
+        "POST",
+        f"{_RQ}/{{request_id:int}}/lines/{{line_id:int}}/arrivals",
+        REGISTRY_WRITERS,
+        200,
+        404,
+        lambda w, u: f"{_rq_line(w, u, 'approved', 'computer')}/arrivals",
+        body=_rq_arrival,
+    ),
+]
+
+
 CASES = [
     Case("GET", "/api/v1/auth/me", READERS, 200, 200, lambda w, u: "/api/v1/auth/me"),
     Case(
@@ -1460,6 +1677,7 @@ CASES = [
     *HANDOVER_DOCUMENT_CASES,
     *HANDOVER_PAGE_CASES,
     *EXPORT_CASES,
+    *REQUEST_CASES,
 ]
 
 # Not scoped by unit, with the reason.
@@ -1527,6 +1745,8 @@ def test_role_and_scope_of_every_other_route(
     role = USERS[login][0]
     if role not in case.roles:
         want = 403
+    elif case.want is not None:
+        want = case.want(login, unit)
     elif not case.sees(login, unit):
         want = 403 if case.writes_page and _sees(login, unit) else case.hidden
     else:
@@ -1560,6 +1780,8 @@ def test_role_and_scope_of_every_other_route(
     elif case.method in ("PATCH", "PUT"):  # If-Match: * (any version)
         send = caller.patch if case.method == "PATCH" else caller.put
         response = send(url, json=body, headers={"If-Match": "*"})
+    elif case.method == "DELETE":
+        response = caller.delete(url, headers={"If-Match": "*"})
     elif case.files:
         response = caller.post(url, files=case.files(world, unit))
     elif case.content is not None:
