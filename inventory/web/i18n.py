@@ -376,7 +376,7 @@ VI: dict[str, str] = {
     "ho_err_comment": "Hãy ghi nhận xét.",
     "cp_export": "Tải bảng tính (XLSX)",
     "cp_flagged": "Bị gắn cờ",
-    "cp_uncovered": "Đơn vị cũ chưa bàn giao hết",
+    "cp_uncovered": "Đơn vị cũ còn chưa bàn giao / tổng số",
     "cp_coverage": "Bàn giao của các đơn vị cũ",
     "cp_coverage_hint": "Trụ sở và tài sản các đơn vị cũ còn giữ, chưa có trong biên bản"
     " sáp nhập nào đã hoàn thành.",
@@ -765,7 +765,7 @@ EN: dict[str, str] = {
     "ho_err_comment": "Write the comment.",
     "cp_export": "Download the workbook (XLSX)",
     "cp_flagged": "Flagged",
-    "cp_uncovered": "Former units not fully handed over",
+    "cp_uncovered": "Former units not fully handed over / all",
     "cp_coverage": "Handover of the former units",
     "cp_coverage_hint": "Sites and assets the former units still hold, in no completed"
     " merger handover.",
