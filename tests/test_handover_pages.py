@@ -311,6 +311,30 @@ def test_receiving_by_scan_and_by_ticks_then_both_sides_sign(pages, world) -> No
     assert moved["holder_unit_id"] == world.units["B"]
 
 
+def test_an_officer_holding_both_sides_says_which_one_signs(pages, world) -> None:
+    """A1 to A: officer_a gives and receives; the page asks which side signs, then offers
+    only the side that has not signed."""
+    inner = _inner(world)
+    url = f"/handovers/{inner['id']}"
+    officer = pages["officer_a"]
+    assert _form(officer, f"{url}/submit", {}).status_code == 303
+    item = _items(world, inner["id"])[0]["id"]
+    got = _form(officer, f"{url}/receipts", {"status": "received", "item_ids": str(item)})
+    assert got.status_code == 303
+    page = officer.get(url).text
+    assert '<select name="side">' in page
+    assert 'value="giver"' in page and 'value="receiver"' in page
+    unsaid = _form(officer, f"{url}/sign", {"name": "Nguyễn Văn A", "side": ""})
+    assert unsaid.status_code == 422 and VI["ho_err_side"] in unsaid.text
+    giver = _form(officer, f"{url}/sign", {"name": "Nguyễn Văn A", "side": "giver"})
+    assert giver.headers["location"] == f"{url}?done=sign"
+    page = officer.get(url).text
+    assert '<select name="side">' not in page and 'name="side" value="receiver"' in page
+    done = _form(officer, f"{url}/sign", {"name": "Trần Thị B", "side": "receiver"})
+    assert done.headers["location"] == f"{url}?done=complete"
+    assert _status(world, inner["id"]) == "completed"
+
+
 def test_a_dispute_needs_its_reason(pages, world) -> None:
     made = _handover(world, 1)
     url = f"/handovers/{made['id']}"
