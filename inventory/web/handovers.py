@@ -76,13 +76,12 @@ class Scan(msgspec.Struct, forbid_unknown_fields=True):
 
 
 async def listed(
-    conn: asyncpg.Connection, principal: Principal, side_column: str, *, open_only: bool = False
+    conn: asyncpg.Connection, principal: Principal, side_column: str
 ) -> list[HandoverRead]:
-    """Handovers whose unit in `side_column` (giving or receiving) is in my scope."""
+    """Handovers whose unit in `side_column` (giving or receiving) is in my scope, soonest
+    due first (the first `SHOWN`)."""
     query = ListQuery()
     query.add(in_scope(side_column, "{}"), principal.unit_id)
-    if open_only:
-        query.where.append(f"h.status IN ({', '.join(repr(s) for s in rules.OPEN)})")
     choices = filters.HANDOVERS.choices(sort="due_date", limit=SHOWN)
     return (await choices.page(conn, queries.LIST, query, HANDOVERS.read)).items
 
@@ -108,7 +107,6 @@ def _actions(row: asyncpg.Record, principal: Principal) -> dict[str, Any]:
         side for side in held if f"{side}_signs" in can and row[f"{side}_signed_at"] is None
     )
     return {
-        "sides": sorted(held),
         "submit": "submit" in can and row["item_count"] > 0,
         "cancel": "cancel" in can,
         "resume": "resume" in can and row["item_count"] > 0,
