@@ -84,6 +84,8 @@ from inventory.web.handover_flags import router as handover_flag_pages_router
 from inventory.web.handovers import router as handover_pages_router
 from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
+from inventory.web.needs import router as needs_page_router
+from inventory.web.norms import router as norms_page_router
 from inventory.web.notifications import router as notification_pages_router
 from inventory.web.photos import router as photo_pages_router
 from inventory.web.rooms import router as room_pages_router
@@ -205,6 +207,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             handover_pages_router,
             handover_flag_pages_router,
             compliance_page_router,
+            needs_page_router,
+            norms_page_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False
             ),

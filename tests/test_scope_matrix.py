@@ -919,11 +919,91 @@ NEEDS_CASES = [
     Case("GET", "/api/v1/needs", READERS, 200, 200, lambda w, u: "/api/v1/needs"),
     Case(
         "GET",
+        "/api/v1/needs/report.pdf",
+        READERS,
+        200,
+        200,
+        lambda w, u: "/api/v1/needs/report.pdf",
+    ),
+    Case(
+        "GET",
+        "/api/v1/needs/units/{unit_id:int}/export.xlsx",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/api/v1/needs/units/{w.units[u]}/export.xlsx",
+    ),
+    Case(
+        "GET",
         "/api/v1/needs/units/{unit_id:int}",
         READERS,
         200,
         404,
         lambda w, u: f"/api/v1/needs/units/{w.units[u]}",
+    ),
+]
+
+
+# The needs pages (web/needs.py) answer as the needs API: the overview for every reader of
+# their scope, one commune's page and file 404 for another unit's; the norms page for
+# everyone, its form posted by admins only (with the version shown: 303 back to the page).
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _norm_form(world: World, unit: str) -> dict[str, Any]:
+    norm = world.callers["admin"].get(f"{_NORMS}/{_norm_id(world)}").json()
+    return {"version": str(norm["version"]), "confidence": norm["confidence"]}
+
+
+NEEDS_PAGE_CASES = [
+    *(
+        Case(
+            "GET",
+            path,
+            READERS,
+            200,
+            200,
+            lambda w, u, path=path: path,
+            sees=lambda login, unit: True,
+            page=True,
+            media=media,
+        )
+        for path, media in (
+            ("/needs", "text/html"),
+            ("/needs.xlsx", _XLSX),
+            ("/needs.pdf", "application/pdf"),
+            ("/norms", "text/html"),
+        )
+    ),
+    Case(
+        "GET",
+        "/needs/units/{unit_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/needs/units/{w.units[u]}",
+        page=True,
+    ),
+    Case(
+        "GET",
+        "/needs/units/{unit_id:int}/export.xlsx",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/needs/units/{w.units[u]}/export.xlsx",
+        page=True,
+        media=_XLSX,
+    ),
+    Case(
+        "POST",
+        "/norms/{norm_id:int}",
+        ADMIN,
+        303,
+        303,
+        lambda w, u: f"/norms/{_norm_id(w)}",
+        body=_norm_form,
+        sees=lambda login, unit: True,
+        page=True,
     ),
 ]
 
@@ -1678,6 +1758,7 @@ CASES = [
     *HANDOVER_PAGE_CASES,
     *EXPORT_CASES,
     *REQUEST_CASES,
+    *NEEDS_PAGE_CASES,
 ]
 
 # Not scoped by unit, with the reason.
@@ -1730,6 +1811,8 @@ def _csrf_of(page: TestClient, url: str) -> str:
     handover's (a step)."""
     if url.startswith("/handovers/"):
         on = "/".join(url.split("/")[:3])
+    elif url.startswith("/norms/"):
+        on = "/norms"
     else:
         on = url.removesuffix("/claim").removesuffix("/read")
     found = _CSRF.search(page.get(on).text)

@@ -94,3 +94,10 @@ async def counts(
 
 async def item_names(conn: asyncpg.Connection) -> dict[str, str]:
     return {r["code"]: r["name"] for r in await conn.fetch(ITEM_NAMES)}
+
+
+UNIT_NAME = "SELECT name FROM units WHERE id = $1"
+
+
+async def unit_name(conn: asyncpg.Connection, unit_id: int) -> str | None:
+    return await conn.fetchval(UNIT_NAME, unit_id)

@@ -72,3 +72,8 @@ def overview(all_needs: list[UnitNeeds]) -> Overview:
         equipment_cost=sum(i.estimated_cost for i in items),
         norms=all_needs[0].norms if all_needs else [],
     )
+
+
+async def scope_name(conn: asyncpg.Connection, unit_id: int) -> str:
+    """The name of the caller's unit, which names the scope of a report."""
+    return await queries.unit_name(conn, unit_id) or ""

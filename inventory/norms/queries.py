@@ -12,6 +12,7 @@ max_price, legal_source, confidence, valid_from, valid_to, version, updated_at
 """
 GET = f"SELECT {COLUMNS} FROM norms WHERE id = $1"
 GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE"
+ALL = f"SELECT {COLUMNS} FROM norms ORDER BY kind, code"
 LIST = f"SELECT {COLUMNS}, {{sort_key}} AS sort_key FROM norms WHERE {{where}}"
 # The norms the needs arithmetic reads, as they stand on a day.
 IN_FORCE = f"""
@@ -45,3 +46,8 @@ async def in_force(conn: asyncpg.Connection, day: datetime.date) -> list[asyncpg
 
 async def items(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(ITEMS)
+
+
+async def all_norms(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Every norm, by kind and code (a deployment has a few dozen)."""
+    return await conn.fetch(ALL)

@@ -3,12 +3,13 @@ If-Match, each change recorded in the deployment's history."""
 
 from __future__ import annotations
 
+import asyncpg
 import msgspec
 from litestar import Request, Response, Router, get, patch
 from litestar.params import FromPath, JSONBody
 
 from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Role
+from inventory.accounts.principal import Principal, Role
 from inventory.api.records import Records, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
@@ -74,11 +75,23 @@ async def update_norm(
 ) -> Response[NormRead]:
     """Change a norm's figure or provenance (admin); needs If-Match. The needs computed
     afterwards name the new version."""
+    return await change(conn, principal, norm_id, expected_version(request), data)
+
+
+async def change(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    norm_id: int,
+    version: int | None,
+    data: NormPatch,
+) -> Response[NormRead]:
+    """The write path of a norm (this route's and the norms page's): at `version` (412
+    otherwise), in history."""
     return await NORMS.update(
         conn,
         principal,
         norm_id,
-        expected_version(request),
+        version,
         lambda _write, _before: crud.update(conn, "norms", norm_id, crud.given_fields(data)),
     )
 
