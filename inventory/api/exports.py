@@ -26,7 +26,7 @@ from litestar.response import Stream
 
 from inventory.accounts.guards import allow
 from inventory.accounts.principal import Role
-from inventory.db.listing import Listed, Listing, ListQuery
+from inventory.db.listing import Listed, Listing, ListParams, ListQuery
 from inventory.db.pool import connection
 from inventory.documents.xlsx import (
     CSV_MEDIA,
@@ -71,7 +71,7 @@ def _write(kind: str, target: IO[bytes], export: Export, rows: Iterator[Sequence
 
 
 async def export_file(
-    pool: asyncpg.Pool, export: Export, listing: Any, unit_id: int, kind: str
+    pool: asyncpg.Pool, export: Export, listing: ListParams, unit_id: int, kind: str
 ) -> IO[bytes]:
     """The list in a temporary file, rewound (`kind`: xlsx or csv)."""
     query = ListQuery()

@@ -63,6 +63,7 @@ SET_TAGS = f"""
 UPDATE {ROWS} r SET new_tag = t.code
 FROM unnest($1::integer[], $2::text[]) AS t(row_no, code) WHERE r.row_no = t.row_no
 """
+# The new assets' JSON for their history comes back from the INSERT itself.
 INSERT = f"""
 WITH added AS (
     INSERT INTO assets (tag, name, category_id, model, serial, unit_of_measure, quantity,
@@ -72,17 +73,16 @@ WITH added AS (
         acquisition_year, original_cost, remaining_value, funding_source, condition,
         custodian, $1
     FROM {ROWS} WHERE asset_id IS NULL ORDER BY row_no
-    RETURNING id, tag
+    RETURNING id, tag, (to_jsonb(assets) - 'search' - 'sort_name')::text AS after
+), marked AS (
+    UPDATE {ROWS} r SET asset_id = added.id, matched_by = 'new'
+    FROM added WHERE r.new_tag = added.tag
 )
-UPDATE {ROWS} r SET asset_id = added.id, matched_by = 'new' FROM added WHERE r.new_tag = added.tag
+SELECT id, after FROM added ORDER BY id
 """
 KEEP_KEYS = f"""
 INSERT INTO asset_import_keys (holder_unit_id, key, asset_id)
 SELECT $1, key, asset_id FROM {ROWS} WHERE matched_by = 'new' AND tag = '' AND serial = ''
-"""
-ADDED_JSON = f"""
-SELECT a.id, (to_jsonb(a) - 'search' - 'sort_name')::text AS after
-FROM {ROWS} r JOIN assets a ON a.id = r.asset_id WHERE r.matched_by = 'new' ORDER BY r.row_no
 """
 CATEGORIES = "SELECT id, code, name, form_group FROM categories"
 
@@ -100,6 +100,9 @@ async def copy_rows(conn: asyncpg.Connection, records: Sequence[Sequence[Any]]) 
 
 
 async def match(conn: asyncpg.Connection, unit_id: int, scope_unit_id: int) -> None:
+    # A temporary table has no statistics until analysed: without them the joins below
+    # may be planned as nested loops over every row.
+    await conn.execute(f"ANALYZE {ROWS}")
     await conn.execute(MATCH_TAG, scope_unit_id)
     await conn.execute(MATCH_SERIAL, unit_id)
     await conn.execute(MATCH_KEY, unit_id)
@@ -123,9 +126,11 @@ async def insert(
     """Insert the unmatched rows with their new tags; each new asset's id and JSON."""
     rows, codes = zip(*tags, strict=True) if tags else ((), ())
     await conn.execute(SET_TAGS, list(rows), list(codes))
-    await conn.execute(INSERT, unit_id)
+    await conn.execute(f"CREATE INDEX ON {ROWS} (new_tag)")
+    await conn.execute(f"ANALYZE {ROWS}")
+    added = await conn.fetch(INSERT, unit_id)
     await conn.execute(KEEP_KEYS, unit_id)
-    return await conn.fetch(ADDED_JSON)
+    return added
 
 
 async def holder_in_scope(conn: asyncpg.Connection, unit_id: int, scope_unit_id: int) -> bool:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from inventory.collation import fold
@@ -78,10 +79,19 @@ LIMITS = {"name": 200, "model": 100, "serial": 100, "unit_of_measure": 32}
 TEXT_LIMIT = 200
 
 
+@lru_cache(maxsize=4096)
+def _heading(text: str) -> str:
+    folded = fold(re.sub(r"\([^)]*\)", " ", text))
+    return " ".join(re.findall(r"[a-z0-9]+", folded))
+
+
 def heading(text: Any) -> str:
     """A heading folded for matching: no brackets, no punctuation, single spaces."""
-    folded = fold(re.sub(r"\([^)]*\)", " ", str(text or "")))
-    return " ".join(re.findall(r"[a-z0-9]+", folded))
+    return _heading(str(text or ""))
+
+
+# Values repeat down a column (categories, units of measure, sources): folded once each.
+_fold = lru_cache(maxsize=65536)(fold)
 
 
 _BY_HEADING = {alias: name for name, aliases in HEADINGS.items() for alias in aliases}
@@ -170,19 +180,17 @@ def read_row(
         return None if value == "" else value
 
     name = _text(cell("name"))
-    if not any(_text(c) for c in cells):
+    if not name:
         return None
-    if (
-        not name
-        or heading(name) in TOTALS
-        or (
-            GROUP.match(heading(name) + " ")
+    if len(name) <= 40:  # perhaps a total row or a group heading, not an asset
+        short = heading(name)
+        if short in TOTALS or (
+            GROUP.match(short + " ")
             and not any(
                 cell(f) is not None for f in ("quantity", "original_cost", "unit_of_measure")
             )
-        )
-    ):
-        return None
+        ):
+            return None
     draft = Draft(number, {"name": name}, group)
 
     def problem(name: str, message: str) -> None:
@@ -240,9 +248,10 @@ def read_row(
 
 def group_of(cells: list[Any], header: Header) -> str | None:
     """The form 02 group a heading row opens (A, B, C or D), if it is one."""
-    texts = [heading(c) for c in cells if _text(c)]
-    if not texts or len(texts) > 2:
+    filled = [c for c in cells if c is not None and c != ""]
+    if not filled or len(filled) > 2:
         return None
+    texts = [heading(c) for c in filled]
     for text in texts:
         match = GROUP.match(text + " ")
         if match and (len(text) == 1 or len(text.split()) > 1):
@@ -250,23 +259,21 @@ def group_of(cells: list[Any], header: Header) -> str | None:
     return None
 
 
-def import_key(values: Mapping[str, Any], occurrence: int) -> str:
-    """The key of a row without tag or serial: its content, folded, and which occurrence of
-    that content it is in the file (two identical chairs are two assets)."""
-    content = "|".join(
-        fold(str(values.get(f) or ""))
-        for f in (
-            "name",
-            "category",
-            "model",
-            "unit_of_measure",
-            "quantity",
-            "acquisition_year",
-            "original_cost",
-            "funding_source",
-        )
-    )
-    return hashlib.sha256(content.encode()).hexdigest()[:32] + f"#{occurrence}"
+KEY_TEXTS = ("name", "category", "model", "unit_of_measure", "funding_source")
+KEY_NUMBERS = ("quantity", "acquisition_year", "original_cost")
+
+
+def content_digest(values: Mapping[str, Any]) -> str:
+    """A row's content, folded (a retyped accent is the same row), as a digest."""
+    texts = [_fold(values.get(f) or "") for f in KEY_TEXTS]
+    numbers = [str(values.get(f) or "") for f in KEY_NUMBERS]
+    return hashlib.sha256("|".join(texts + numbers).encode()).hexdigest()[:32]
+
+
+def import_key(digest: str, occurrence: int) -> str:
+    """The key of a row without tag or serial: its content's digest and which occurrence
+    of that content it is in the file (two identical chairs are two assets)."""
+    return f"{digest}#{occurrence}"
 
 
 def match_category(
@@ -275,9 +282,9 @@ def match_category(
     """The category a row names (by code or name, folded), else the default, else the only
     category of the row's form 02 group."""
     if given:
-        want = fold(given).strip()
+        want = _fold(given).strip()
         for c in categories:
-            if fold(c["code"]) == want or fold(c["name"]) == want:
+            if _fold(c["code"]) == want or _fold(c["name"]) == want:
                 return c["id"]
         return None
     if default is not None:

@@ -52,12 +52,12 @@ class _Rows:
                 )
             elif value:
                 seen[value] = draft.row
+        digest = rules.content_digest(values)
         occurrence = 0
         if not values["tag"] and not values["serial"]:
-            base = rules.import_key(values, 0)
-            occurrence = self.contents.get(base, 0)
-            self.contents[base] = occurrence + 1
-        return rules.import_key(values, occurrence)
+            occurrence = self.contents.get(digest, 0)
+            self.contents[digest] = occurrence + 1
+        return rules.import_key(digest, occurrence)
 
 
 async def run_import(
