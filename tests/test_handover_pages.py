@@ -172,6 +172,8 @@ def test_another_communes_handover_is_not_found(pages, world) -> None:
     assert _status(world, inner["id"]) == "draft"
     # officer_a holds both sides of it: the page says which one it signs for later.
     assert pages["officer_a"].get(f"/handovers/{inner['id']}").status_code == 200
+    # Free A1's asset again: tests/test_handovers.py lists everything A1 holds.
+    assert world.admin.post(f"/api/v1/handovers/{inner['id']}/cancel").status_code == 200
 
 
 def test_actions_follow_the_side_and_the_state(pages, world) -> None:
