@@ -293,6 +293,71 @@ def test_a_commune_leader_sends_back_and_sees_only_their_commune(world: World) -
     assert len(titles["items"]) <= 2 and titles["next_cursor"]
 
 
+def test_a_surplus_meets_a_gap_and_becomes_a_draft_handover(
+    world: World, database_url: str
+) -> None:
+    staffed(world, "A")
+    staffed(world, "B")
+    printers = world.create(
+        "/api/v1/categories",
+        code=f"RP{secrets.token_hex(3)}",
+        name="Máy in",
+        form_group="C",
+        norm_item="printer",
+    )["id"]
+    singles = [_asset(world, printers)["id"] for _ in range(5)]
+    _asset(world, printers, quantity=50)  # a lot: more than any suggestion moves
+    broken = world.create(
+        "/api/v1/assets",
+        name="Máy in hỏng",
+        category_id=printers,
+        holder_unit_id=world.units["A"],
+        condition="broken",
+    )["id"]
+    found = world.leader.get(f"{R}/reallocations").json()
+    match = next(
+        s
+        for s in found["suggestions"]
+        if s["item"] == "printer"
+        and s["from_unit"]["id"] == world.units["A"]
+        and s["to_unit"]["id"] == world.units["B"]
+    )
+    assert 0 < match["quantity"] <= min(match["surplus"], match["gap"])
+    assert match["estimated_saving"] > 0 and found["quantity"] >= match["quantity"]
+    assert world.leader_a.get(f"{R}/reallocations").json()["suggestions"] == []
+
+    handovers = _count(database_url, "handovers")
+    decision = {"number": "12/QĐ-UBND", "date": "2026-12-01", "issuer": "UBND tỉnh"}
+    body = {
+        "item": "printer",
+        "from_unit_id": world.units["A"],
+        "to_unit_id": world.units["B"],
+        "quantity": min(match["quantity"], 5),
+        "decision": decision,
+    }
+    assert world.officer_a.post(f"{R}/reallocations", json=body).status_code == 403
+    too_many = world.admin.post(f"{R}/reallocations", json={**body, "quantity": 10_000})
+    assert too_many.status_code == 422 and too_many.json()["field"] == "quantity"
+    backwards = {**body, "from_unit_id": world.units["B"], "to_unit_id": world.units["A"]}
+    refused = world.admin.post(f"{R}/reallocations", json=backwards)
+    assert refused.status_code == 422 and refused.json()["field"] == "item"
+    assert _count(database_url, "handovers") == handovers
+
+    made = world.admin.post(f"{R}/reallocations", json=body)
+    assert made.status_code == 201, made.text
+    handover = made.json()
+    assert handover["kind"] == "reallocation" and handover["status"] == "draft"
+    assert handover["giving_unit_id"] == world.units["A"]
+    assert handover["receiving_unit_id"] == world.units["B"]
+    listed = run_sql(
+        database_url,
+        "SELECT asset_id FROM handover_items WHERE handover_id = $1 ORDER BY asset_id",
+        handover["id"],
+    )
+    assert [r[0] for r in listed] == singles[: body["quantity"]]
+    assert broken not in [r[0] for r in listed]
+
+
 NEXT = {
     "draft": ("submit", "officer_a"),
     "submitted": ("endorse", "leader_a"),

@@ -1290,6 +1290,33 @@ def _rq_arrival(world: World, unit: str) -> dict[str, Any]:
     return {"asset_ids": [asset["id"]]}
 
 
+def _rq_surplus(world: World, unit: str) -> dict[str, Any]:
+    """The unit made to hold a surplus the other commune lacks (A printers, B scanners:
+    never both ways for one item), with free assets for this call to hand over."""
+    item, other = ("printer", "B") if unit == "A" else ("scanner", "A")
+    key = f"request-{item}s"
+    if key not in world.categories:
+        world.categories[key] = world.create(
+            "/api/v1/categories", code=f"RQ{_token()}", name=item, form_group="C", norm_item=item
+        )["id"]
+    _rq_staffed(world, unit)
+    _rq_staffed(world, other)
+    for _ in range(6):
+        world.create(
+            "/api/v1/assets",
+            name=f"{item} {_token()}",
+            category_id=world.categories[key],
+            holder_unit_id=world.units[unit],
+        )
+    return {
+        "item": item,
+        "from_unit_id": world.units[unit],
+        "to_unit_id": world.units[other],
+        "quantity": 1,
+        "decision": {"number": "7/QĐ-UBND", "date": "2026-12-01", "issuer": "UBND tỉnh"},
+    }
+
+
 def _commune_leader(login: str, unit: str) -> int:
     """Endorsing: the leader of the request's own commune; the province's leader may not."""
     if login == "leader_a" and unit == "A":
@@ -1306,6 +1333,16 @@ def _province_leader(login: str, unit: str) -> int:
 
 REQUEST_CASES = [
     Case("GET", _RQ, READERS, 200, 200, lambda w, u: f"{_RQ}?unit_id={w.units[u]}"),
+    Case("GET", f"{_RQ}/reallocations", READERS, 200, 200, lambda w, u: f"{_RQ}/reallocations"),
+    Case(
+        "POST",
+        f"{_RQ}/reallocations",
+        ADMIN,
+        201,
+        201,  # the province's admin sees both communes
+        lambda w, u: f"{_RQ}/reallocations",
+        body=_rq_surplus,
+    ),
     Case(
         "POST",
         f"{_RQ}/from-gaps",

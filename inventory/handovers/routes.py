@@ -247,6 +247,14 @@ async def create_handover(
     and, in the same call, its items from a selection (`items`): everything the giving
     unit holds (`from_unit_id`), sites with their rooms and assets, an asset-list filter,
     assets by id. An item already in another open handover is a 409 naming it."""
+    return HANDOVERS.respond(await open_draft(conn, principal, data), HTTP_201_CREATED)
+
+
+async def open_draft(
+    conn: asyncpg.Connection, principal: Principal, data: HandoverCreate
+) -> asyncpg.Record:
+    """Make the draft handover `data` describes, items listed, through the write step (the
+    API's route, and an accepted reallocation suggestion, make theirs here)."""
     if (data.kind == "supplementary") != (data.corrects_id is not None):
         raise Invalid(
             "a supplementary handover names the completed handover it corrects"
@@ -291,7 +299,7 @@ async def create_handover(
         if data.items is not None:
             await _list_selection(conn, write, row, data.items)
             row = await HANDOVERS.get(conn, principal, handover_id)
-    return HANDOVERS.respond(row, HTTP_201_CREATED)
+    return row
 
 
 @get("/{handover_id:int}", guards=[allow(*READERS)], responses=errors(404))

@@ -8,6 +8,12 @@ from typing import Any
 import asyncpg
 
 from inventory.accounts.scope import in_scope
+from inventory.needs.rules import USABLE_CONDITIONS, USABLE_STATUSES
+
+
+def _list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
 
 SCOPE = in_scope("r.unit_id", "$2")
 LINES = """
@@ -207,3 +213,21 @@ async def link(
 
 async def progress(conn: asyncpg.Connection, request_id: int) -> list[asyncpg.Record]:
     return await conn.fetch(PROGRESS, request_id)
+
+
+# A giver's usable assets of an item that no open handover lists: good ones first, then
+# the smaller lots, so a suggestion passes what serves best.
+SURPLUS_ASSETS = f"""
+SELECT a.id, a.quantity FROM assets a JOIN categories k ON k.id = a.category_id
+WHERE a.holder_unit_id = $1 AND k.norm_item = $2
+  AND a.status IN ({_list(USABLE_STATUSES)}) AND a.condition IN ({_list(USABLE_CONDITIONS)})
+  AND NOT EXISTS (SELECT 1 FROM handover_open_items o
+                  WHERE o.entity = 'asset' AND o.entity_id = a.id)
+ORDER BY a.condition = 'good' DESC, a.quantity, a.id
+"""
+
+
+async def surplus_assets(
+    conn: asyncpg.Connection, unit_id: int, item: str
+) -> list[tuple[int, int]]:
+    return [(r["id"], r["quantity"]) for r in await conn.fetch(SURPLUS_ASSETS, unit_id, item)]

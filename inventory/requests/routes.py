@@ -22,6 +22,8 @@ from inventory.assets import writes as asset_writes
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
 from inventory.errors import Conflict, Invalid, NotFound
+from inventory.handovers import routes as handovers
+from inventory.handovers.schemas import HandoverCreate, HandoverRead, Kind, Selection
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
@@ -38,6 +40,8 @@ from inventory.requests.schemas import (
     LineDecision,
     LinePatch,
     LineRead,
+    ReallocationAccept,
+    Reallocations,
     RequestRead,
 )
 from inventory.tags import queries as tags
@@ -560,6 +564,81 @@ async def arrivals(
     return REQUESTS.respond(after)
 
 
+# --- Reallocation suggestions ---
+
+
+@get("/reallocations", guards=[allow(*READERS)], responses=errors())
+async def reallocations(conn: Conn, principal: Me) -> Reallocations:
+    """Suggested reallocations within your scope: per norm item, one commune's usable
+    surplus against another's gap (largest first), each with what it would save at the
+    taker's gap cost per piece. A commune's own scope holds no pair: this is the
+    province's view."""
+    found = rules.reallocations(await report.needs_of(conn, principal.unit_id))
+    return Reallocations(
+        suggestions=found,
+        quantity=sum(s.quantity for s in found),
+        estimated_saving=sum(s.estimated_saving for s in found),
+    )
+
+
+@post(
+    "/reallocations",
+    guards=[allow(Role.ADMIN)],
+    status_code=HTTP_201_CREATED,
+    responses=errors(409, 422),
+)
+async def accept_reallocation(
+    conn: Conn, principal: Me, data: JSONBody[ReallocationAccept]
+) -> Response[HandoverRead]:
+    """Accept a suggestion: a draft reallocation handover from the giving to the receiving
+    commune, listing up to `quantity` of the giver's usable assets of the item that no
+    open handover lists (good ones first). The handover then goes its own way, as any
+    handover does. 422 if the suggestion does not hold (any more) or
+    asks more than it offers; 409 if no such asset is free."""
+    await require_unit(conn, principal, data.from_unit_id, "from_unit_id")
+    await require_unit(conn, principal, data.to_unit_id, "to_unit_id")
+    found = rules.reallocations(await report.needs_of(conn, principal.unit_id))
+    match = next(
+        (
+            s
+            for s in found
+            if (s.item, s.from_unit.id, s.to_unit.id)
+            == (data.item, data.from_unit_id, data.to_unit_id)
+        ),
+        None,
+    )
+    if match is None:
+        raise Invalid(
+            f"no suggestion moves {data.item} from unit {data.from_unit_id} to unit"
+            f" {data.to_unit_id}: see GET /api/v1/requests/reallocations",
+            field="item",
+        )
+    if data.quantity > match.quantity:
+        raise Invalid(f"the suggestion moves at most {match.quantity}", field="quantity")
+    chosen = rules.pick(
+        await queries.surplus_assets(conn, data.from_unit_id, data.item), data.quantity
+    )
+    if not chosen:
+        raise Conflict(
+            f"unit {data.from_unit_id} has no usable {data.item} free of open handovers",
+            field="item",
+        )
+    row = await handovers.open_draft(
+        conn,
+        principal,
+        HandoverCreate(
+            kind=Kind.REALLOCATION,
+            decision=data.decision,
+            giving_unit_id=data.from_unit_id,
+            receiving_unit_id=data.to_unit_id,
+            place=data.place,
+            notes=f"Điều chuyển tài sản thừa theo định mức: {match.item_name}",
+            items=Selection(asset_ids=chosen),
+        ),
+    )
+    return handovers.HANDOVERS.respond(row, HTTP_201_CREATED)
+
+
 router = Router(
     path="/api/v1/requests",
     route_handlers=[
@@ -576,6 +655,8 @@ router = Router(
         review,
         decide_line,
         arrivals,
+        reallocations,
+        accept_reallocation,
     ],
     tags=["requests"],
     security=BEARER,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from inventory.accounts.principal import Role
+from inventory.needs.schemas import UnitNeeds
+from inventory.requests.schemas import Reallocation
 from inventory.workflow.machine import Machine, Transition
 
 COMMUNE = "commune"
@@ -86,3 +88,62 @@ def conclusion(decisions: Iterable[str | None]) -> str | None:
     if all(d == "rejected" for d in found):
         return "rejected"
     return "partly_approved"
+
+
+def reallocations(communes: Iterable[UnitNeeds]) -> list[Reallocation]:
+    """Per item, the largest surpluses matched to the largest gaps, greedily, until one side
+    runs out; each pair once. A deployment serves one province, so every commune of a
+    province-wide scope is in the same province."""
+    givers: dict[str, list[tuple[UnitNeeds, int]]] = {}
+    takers: dict[str, list[tuple[UnitNeeds, int, int]]] = {}
+    names: dict[str, str] = {}
+    for needs in communes:
+        for gap in needs.equipment:
+            names[gap.item] = gap.name
+            if gap.surplus > 0:
+                givers.setdefault(gap.item, []).append((needs, gap.surplus))
+            if gap.gap > 0:
+                per_piece = gap.estimated_cost // gap.gap
+                takers.setdefault(gap.item, []).append((needs, gap.gap, per_piece))
+    found = []
+    for item in sorted(set(givers) & set(takers)):
+        give = sorted(givers[item], key=lambda g: (-g[1], g[0].unit.code))
+        take = sorted(takers[item], key=lambda t: (-t[1], t[0].unit.code))
+        left_give = [surplus for _, surplus in give]
+        left_take = [gap for _, gap, _ in take]
+        i = j = 0
+        while i < len(give) and j < len(take):
+            if give[i][0].unit.id == take[j][0].unit.id:  # a commune never has both
+                j += 1
+                continue
+            quantity = min(left_give[i], left_take[j])
+            found.append(
+                Reallocation(
+                    item=item,
+                    item_name=names[item],
+                    from_unit=give[i][0].unit,
+                    to_unit=take[j][0].unit,
+                    quantity=quantity,
+                    surplus=give[i][1],
+                    gap=take[j][1],
+                    estimated_saving=quantity * take[j][2],
+                )
+            )
+            left_give[i] -= quantity
+            left_take[j] -= quantity
+            if left_give[i] == 0:
+                i += 1
+            if left_take[j] == 0:
+                j += 1
+    return found
+
+
+def pick(assets: Iterable[tuple[int, int]], quantity: int) -> list[int]:
+    """Assets (id, quantity) making up at most `quantity` pieces, in the order given; a
+    counted lot larger than what is left stays."""
+    chosen, left = [], quantity
+    for asset_id, pieces in assets:
+        if 0 < pieces <= left:
+            chosen.append(asset_id)
+            left -= pieces
+    return chosen

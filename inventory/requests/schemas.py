@@ -8,6 +8,8 @@ from typing import Annotated
 
 import msgspec
 
+from inventory.handovers.schemas import Decision
+from inventory.needs.schemas import UnitBrief
 from inventory.norms.schemas import NormSource
 
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -115,3 +117,36 @@ class RequestRead(msgspec.Struct):
     flagged_lines: int
     lines: list[LineRead]
     version: int
+
+
+class Reallocation(msgspec.Struct):
+    """One commune's usable surplus of an item against another's gap, in one province:
+    `quantity` pieces could pass from `from_unit` to `to_unit` instead of being bought,
+    saving about `estimated_saving` VND (the taker's gap cost per piece)."""
+
+    item: str
+    item_name: str
+    from_unit: UnitBrief
+    to_unit: UnitBrief
+    quantity: int
+    surplus: int  # the giver's, before this suggestion
+    gap: int  # the taker's, before this suggestion
+    estimated_saving: int
+
+
+class Reallocations(msgspec.Struct):
+    suggestions: list[Reallocation]
+    quantity: int
+    estimated_saving: int
+
+
+class ReallocationAccept(msgspec.Struct, forbid_unknown_fields=True):
+    """Accept a suggestion: a draft reallocation handover from `from_unit_id` to
+    `to_unit_id` of up to `quantity` usable assets of the item, under the decision given."""
+
+    item: str
+    from_unit_id: int
+    to_unit_id: int
+    quantity: Quantity
+    decision: Decision
+    place: Title = ""
