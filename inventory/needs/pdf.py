@@ -1,6 +1,8 @@
 """The needs overview as a PDF report: each chart of the overview page (the same `Chart`s,
 drawn as vector bars by the documents kernel) with its numbers in a table under it, then
-every commune ranked as `GET /api/v1/needs` ranks them. Vietnamese, as documents are."""
+every commune ranked as `GET /api/v1/needs` ranks them. Vietnamese, as documents are.
+The caller passes the charts: the page's report adds the requests by status, which this
+domain cannot read (the requests domain builds on it)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ def overview_pdf(overview: Overview, charts: Sequence[Chart], scope: str, at: da
         f"{number(overview.equipment_cost, 0)} đồng"
     )
     for chart in charts:
+        if not chart.bars:
+            continue
         doc.ln(3)
         doc.heading(f"{chart.title} ({chart.unit})", size=11, align="L")
         doc.bar_chart([(b.label, b.value, f"{number(b.value)} {chart.unit}") for b in chart.bars])

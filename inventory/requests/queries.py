@@ -231,3 +231,19 @@ async def surplus_assets(
     conn: asyncpg.Connection, unit_id: int, item: str
 ) -> list[tuple[int, int]]:
     return [(r["id"], r["quantity"]) for r in await conn.fetch(SURPLUS_ASSETS, unit_id, item)]
+
+
+# The requests of a scope by status: how many, and the value asked (quantity × unit price).
+BY_STATUS = f"""
+SELECT r.status, count(DISTINCT r.id)::int AS requests,
+    coalesce(sum(l.quantity * l.unit_price), 0)::bigint AS value
+FROM equipment_requests r LEFT JOIN equipment_request_lines l ON l.request_id = r.id
+WHERE {in_scope("r.unit_id", "$1")}
+GROUP BY r.status
+"""
+
+
+async def by_status(conn: asyncpg.Connection, scope_unit_id: int) -> dict[str, tuple[int, int]]:
+    """status → (requests, value asked in VND) for the requests of units in the scope."""
+    rows = await conn.fetch(BY_STATUS, scope_unit_id)
+    return {row["status"]: (row["requests"], row["value"]) for row in rows}

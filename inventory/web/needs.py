@@ -2,18 +2,30 @@
 their scope, officers their own commune): `/needs`, the province overview with its charts
 drawn on the server (pygal SVG, inline, each with its numbers in a table beside it), and
 `/needs/units/{id}`, one commune's room shortfall and equipment gap with each figure's
-norm and version. The files are the API's, for the session: `/needs.xlsx`, `/needs.pdf`,
-`/needs/units/{id}/export.xlsx`. A commune outside the scope is the 404 page, as in the API."""
+norm and version. The overview adds the equipment requests of the scope by status and the
+value they ask. The XLSX files are the API's, for the session (`/needs.xlsx`,
+`/needs/units/{id}/export.xlsx`); `/needs.pdf` is the API's report with the requests' chart
+too. A commune outside the scope is the 404 page, as in the API."""
 
 from __future__ import annotations
 
+import functools
+from datetime import UTC, datetime
+
+import anyio
+import asyncpg
 from litestar import Request, Response, Router, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Stream, Template
 
+from inventory.accounts.principal import Principal
 from inventory.db.dependencies import Conn
-from inventory.needs import charts
+from inventory.needs import charts, pdf, report
 from inventory.needs import routes as api
+from inventory.needs.schemas import Overview
+from inventory.requests import queries as requests
+from inventory.requests.schemas import RequestStatus
+from inventory.web.i18n import VI
 from inventory.web.pages import login_redirect, page
 
 
@@ -33,9 +45,20 @@ async def needs_page(
         return login_redirect(request)
     overview = await api.province_needs.fn(conn=conn, principal=principal)
     shown = page(request, "needs.html", lang, overview=overview, top=charts.TOP)
-    drawn = charts.of_overview(overview, _titles(shown.context["t"]))
+    drawn = await _charts(conn, principal, overview, shown.context["t"])
     shown.context["charts"] = [(chart, charts.svg(chart)) for chart in drawn]
     return shown
+
+
+async def _charts(
+    conn: asyncpg.Connection, principal: Principal, overview: Overview, t: dict[str, str]
+) -> list[charts.Chart]:
+    """The overview's charts, then the equipment requests of the scope by status and the
+    value they ask."""
+    found = await requests.by_status(conn, principal.unit_id)
+    totals = [(t[f"nd_rq_{s}"], *found.get(s, (0, 0))) for s in RequestStatus]
+    asked = charts.requests_by_status(totals, t["nd_chart_requests"], t["nd_millions"])
+    return [*charts.of_overview(overview, _titles(t)), asked]
 
 
 @get("/needs/units/{unit_id:int}", include_in_schema=False)
@@ -62,7 +85,15 @@ async def needs_pdf_page(request: Request, conn: Conn) -> Response | Redirect:
     principal = request.user
     if principal is None:
         return login_redirect(request, "/needs")
-    return await api.needs_pdf.fn(conn=conn, principal=principal)
+    overview = await api.province_needs.fn(conn=conn, principal=principal)
+    drawn = await _charts(conn, principal, overview, VI)
+    scope = await report.scope_name(conn, principal.unit_id)
+    made = functools.partial(pdf.overview_pdf, overview, drawn, scope, datetime.now(UTC))
+    return Response(
+        await anyio.to_thread.run_sync(made),
+        media_type=api.PDF_MEDIA,
+        headers={"Content-Disposition": 'attachment; filename="nhu-cau.pdf"'},
+    )
 
 
 @get("/needs/units/{unit_id:int}/export.xlsx", include_in_schema=False)
