@@ -244,6 +244,15 @@ def test_the_whole_way_from_draft_to_fulfilled(
     lot = _asset(world, computers, quantity=3)
     over = world.officer_a.post(arrivals, json={"asset_ids": [lot["id"]]})
     assert over.status_code == 422 and "approved" in over.json()["detail"]
+    lost = world.create(
+        "/api/v1/assets",
+        name="Máy tính thất lạc",
+        category_id=computers,
+        holder_unit_id=world.units["A"],
+        status="lost",
+    )
+    refused = world.officer_a.post(arrivals, json={"asset_ids": [lost["id"]]})
+    assert refused.status_code == 422 and "lost" in refused.json()["detail"]
     theirs = _asset(world, computers, unit="B")
     assert world.officer_a.post(arrivals, json={"asset_ids": [theirs["id"]]}).status_code == 422
     first = _asset(world, computers)

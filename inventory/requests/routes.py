@@ -28,6 +28,7 @@ from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
 from inventory.needs import report
+from inventory.needs.rules import USABLE_STATUSES
 from inventory.needs.schemas import ItemGap
 from inventory.norms.schemas import NormSource
 from inventory.openapi import BEARER, errors
@@ -511,6 +512,11 @@ async def arrivals(
             if asset["line_id"] is not None:
                 raise Conflict(
                     f"asset {asset_id} already fulfils request line {asset['line_id']}",
+                    field="asset_ids",
+                )
+            if asset["status"] not in USABLE_STATUSES:
+                raise Invalid(
+                    f"asset {asset_id} is {asset['status']}: what arrives is in use or in storage",
                     field="asset_ids",
                 )
             if asset["norm_item"] != line["item"]:
