@@ -380,3 +380,8 @@ def test_the_overview_charts_the_requests_by_status_and_value(
     pdf = pdfium.PdfDocument(pages["leader"].get("/needs.pdf").content)
     text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert VI["nd_chart_requests"] in text.replace("\r", "") and label in text
+
+
+@pytest.mark.parametrize("login", ["leader", "officer_a"])
+def test_the_start_page_leads_to_the_needs(pages: dict[str, TestClient], login: str) -> None:
+    assert 'href="/needs"' in pages[login].get("/").text
