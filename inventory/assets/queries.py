@@ -10,6 +10,7 @@ import asyncpg
 
 from inventory.accounts.guards import SESSION_KEY
 from inventory.accounts.scope import in_scope
+from inventory.db.listing import ListQuery
 from inventory.db.store import live
 from inventory.errors import InUse
 
@@ -225,3 +226,35 @@ async def for_page_in_session(
 async def for_page(conn: asyncpg.Connection, tag: str, scope_unit_id: int) -> asyncpg.Record | None:
     """The asset bearing `tag` in the scope, with its last sighting's room and person."""
     return await conn.fetchrow(PAGE_BY_TAG, tag, scope_unit_id)
+
+
+# The start page's figures of a scope: assets by condition and status (with their cost),
+# and how many still wait for a label.
+TALLY = f"""
+SELECT a.condition, a.status, count(*) AS assets,
+       coalesce(sum(a.original_cost), 0)::bigint AS original_cost
+FROM assets a WHERE {in_scope("a.holder_unit_id", "$1")}
+GROUP BY a.condition, a.status
+"""
+UNTAGGED_COUNT = f"""
+SELECT count(*) FROM assets a WHERE a.tag IS NULL AND {in_scope("a.holder_unit_id", "$1")}
+"""
+# A list's totals: the rows a listing's filters and search keep, without its paging.
+TOTALS = """
+SELECT count(*) AS assets, coalesce(sum(a.quantity), 0)::bigint AS quantity,
+       coalesce(sum(a.original_cost), 0)::bigint AS original_cost
+FROM assets a WHERE {where}
+"""
+
+
+async def tally(conn: asyncpg.Connection, scope_unit_id: int) -> list[asyncpg.Record]:
+    return await conn.fetch(TALLY, scope_unit_id)
+
+
+async def untagged_count(conn: asyncpg.Connection, scope_unit_id: int) -> int:
+    return await conn.fetchval(UNTAGGED_COUNT, scope_unit_id)
+
+
+async def totals(conn: asyncpg.Connection, query: ListQuery) -> asyncpg.Record:
+    """Count, quantity and original cost of the assets `query` keeps (scope and filters)."""
+    return await conn.fetchrow(TOTALS.format(where=query.where_sql()), *query.params)

@@ -152,3 +152,18 @@ async def head(conn: asyncpg.Connection, chain: int) -> tuple[int, str]:
     Printed on documents, it lets anyone who kept the paper see a rewritten chain later."""
     row = await conn.fetchrow(HEAD, chain)
     return (row["seq"], row["hash"].hex()) if row is not None else (0, "")
+
+
+HEADS_COUNT = """
+SELECT count(*) AS chains, coalesce(sum(seq), 0)::bigint AS events FROM event_heads
+WHERE chain = ANY($1::bigint[])
+"""
+
+
+async def heads_check(conn: asyncpg.Connection, chains: list[int]) -> tuple[int, int, bool]:
+    """The cheap check, for a start page: how many chains and events, and whether each
+    chain's head still names its last event (events cut off the end show). Only `verify`
+    recomputes the hashes."""
+    counted = await conn.fetchrow(HEADS_COUNT, chains)
+    cut = await conn.fetchrow(HEADS, chains)
+    return counted["chains"], counted["events"], cut is None

@@ -108,3 +108,16 @@ async def same(
     """The caller's job of `kind` with exactly these params, not failed: asking again for
     the same document follows that job rather than starting another."""
     return await conn.fetchval(SAME, kind, owner_id, scope_unit_id, params)
+
+
+async def recent(
+    conn: asyncpg.Connection, principal: Principal, limit: int
+) -> list[asyncpg.Record]:
+    """The latest jobs `principal` may see, newest first."""
+    query = ListQuery()
+    visible(query, principal)
+    return await conn.fetch(
+        f"SELECT {COLUMNS} FROM jobs j WHERE {query.where_sql()}"
+        f" ORDER BY j.created_at DESC, j.id DESC LIMIT {query.param(limit)}",
+        *query.params,
+    )

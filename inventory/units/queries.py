@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncpg
+
 from inventory.accounts.scope import in_scope
 
 COLUMNS = "id, code, name, kind, parent_id, merged_into_id, valid_from, valid_to, version"
@@ -38,3 +40,13 @@ MERGED_INTO = f"""
 SELECT t.id, t.code, t.name, t.kind FROM units u JOIN units t ON t.id = u.merged_into_id
 WHERE u.id = $1 AND {in_scope("t.id", "$2")}
 """
+
+# The admin's start page: the units of a scope, those in use and those merged away.
+COUNTS = f"""
+SELECT count(*) AS units, count(*) FILTER (WHERE merged_into_id IS NOT NULL) AS merged
+FROM units WHERE {in_scope("id", "$1")}
+"""
+
+
+async def counts(conn: asyncpg.Connection, scope_unit_id: int) -> asyncpg.Record:
+    return await conn.fetchrow(COUNTS, scope_unit_id)

@@ -52,3 +52,14 @@ WHERE u.id = $1
 async def greeting(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record | None:
     """Who is signed in, as the start page greets them."""
     return await conn.fetchrow(GREETING, user_id)
+
+
+BY_ROLE = f"""
+SELECT role, count(*) FILTER (WHERE active) AS active, count(*) AS users FROM users
+WHERE {in_scope("unit_id", "$1")} GROUP BY role ORDER BY role
+"""
+
+
+async def by_role(conn: asyncpg.Connection, scope_unit_id: int) -> list[asyncpg.Record]:
+    """The users of a scope by role, active and in all."""
+    return await conn.fetch(BY_ROLE, scope_unit_id)

@@ -11,6 +11,7 @@ from inventory.accounts.guards import SESSION_COOKIE, SESSION_KEY
 from inventory.db.dependencies import Conn
 from inventory.notifications import queries as notifications
 from inventory.users import queries as users
+from inventory.web import desk
 from inventory.web.handovers import open_handovers
 from inventory.web.i18n import remember, texts
 
@@ -34,13 +35,20 @@ async def _renew_session_id(request: Request) -> None:
 
 
 @get("/", include_in_schema=False)
-async def home(request: Request, conn: Conn, lang: FromQuery[str | None] = None) -> Template:
-    """The start page: the person by name, scanning and typing a tag, and the open
-    handovers of the user's scope."""
+async def home(
+    request: Request,
+    conn: Conn,
+    lang: FromQuery[str | None] = None,
+    verify: FromQuery[bool] = False,
+) -> Template:
+    """The start page: the person by name, scanning and typing a tag, the open handovers
+    of the user's scope, and the brief of their role (`web.desk`; `?verify=1` recomputes
+    the history chains for an auditor)."""
     principal = request.user
     person = await users.greeting(conn, principal.user_id) if principal else None
     unread = await notifications.unread(conn, principal) if principal else 0
     handovers = await open_handovers(conn, principal) if principal else []
+    brief = await desk.start(conn, principal, verify=verify) if principal else {}
     return Template(
         "home.html",
         context={
@@ -49,6 +57,8 @@ async def home(request: Request, conn: Conn, lang: FromQuery[str | None] = None)
             "person": person,
             "unread": unread,
             "handovers": handovers,
+            "desk_here": "home",
+            **brief,
         },
         cookies=remember(lang),
     )
