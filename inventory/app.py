@@ -77,6 +77,8 @@ from inventory.units.routes import router as units_router
 from inventory.users import queries as users
 from inventory.users.routes import router as users_router
 from inventory.web.asset_actions import router as asset_pages_router
+from inventory.web.asset_edit import router as desk_asset_edit_router
+from inventory.web.assets import router as desk_asset_pages_router
 from inventory.web.compliance import router as compliance_page_router
 from inventory.web.errors import ErrorPages, no_store
 from inventory.web.handover_files import router as handover_file_pages_router
@@ -198,6 +200,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             tag_pages_router,
             scan_pages_router,
             stocktake_pages_router,
+            desk_asset_pages_router,
+            desk_asset_edit_router,
             asset_pages_router,
             room_pages_router,
             job_pages_router,

@@ -38,11 +38,11 @@ def browsers(settings, world: World) -> Iterator[dict[str, TestClient]]:
 
 
 def _asset(world: World, unit: str = "A", **given) -> dict:
+    """An asset of the unit in no site: the seeded site's lists stay as other tests expect."""
     body = {
         "name": f"Tủ tài liệu {secrets.token_hex(3)}",
         "category_id": world.categories["BG"],
         "holder_unit_id": world.units[unit],
-        "room_id": world.rooms[unit],
         "original_cost": 1_000_000,
         **given,
     }
@@ -137,3 +137,172 @@ def test_the_start_page_navigation_follows_the_role(browsers: dict[str, TestClie
     assert 'href="/stocktakes"' in nav.search(officer).group(0)
     assert 'href="/stocktakes"' not in nav.search(auditor).group(0)
     assert 'href="/assets"' in nav.search(auditor).group(0)
+
+
+# --- The asset list and an asset's page --------------------------------------------------
+
+
+def _rows(html: str) -> list[str]:
+    """The names of the list's rows, in order."""
+    return re.findall(r'<td><a href="/assets/\d+">([^<]+)</a>', html)
+
+
+def test_the_list_searches_without_diacritics_filters_sorts_and_totals(
+    browsers: dict[str, TestClient], world: World
+) -> None:
+    word = f"Ghế{secrets.token_hex(2)}"
+    made = [
+        _asset(world, name=f"{word} Đỏ", original_cost=300_000, quantity=2),
+        _asset(world, name=f"{word} Ánh", original_cost=200_000, condition="broken"),
+        _asset(world, name=f"{word} Bạc", original_cost=100_000),
+        _asset(world, "B", name=f"{word} của B"),  # another unit's: never listed to A
+    ]
+    folded = word.replace("ế", "e").lower()
+    officer = browsers["officer_a"]
+    html = officer.get("/assets", params={"q": folded}).text
+    assert _rows(html) == [f"{word} Ánh", f"{word} Bạc", f"{word} Đỏ"]  # Vietnamese order
+    assert "3 tài sản · số lượng 4 · nguyên giá 600.000 đ" in html
+    html = officer.get("/assets", params={"q": folded, "sort": "-original_cost"}).text
+    assert _rows(html) == [f"{word} Đỏ", f"{word} Ánh", f"{word} Bạc"]
+    html = officer.get("/assets", params={"q": folded, "condition": "broken"}).text
+    assert _rows(html) == [f"{word} Ánh"] and "1 tài sản · số lượng 1" in html
+    # The province's auditor sees B's too; B's officer only B's.
+    assert len(_rows(browsers["auditor"].get("/assets", params={"q": folded}).text)) == 4
+    assert _rows(browsers["officer_b"].get("/assets", params={"q": folded}).text) == [
+        f"{word} của B"
+    ]
+    # Another unit's asset page is the not-found page.
+    assert officer.get(f"/assets/{made[3]['id']}").status_code == 404
+
+
+def test_the_list_pages_by_keyset_as_the_api(browsers: dict[str, TestClient], world: World) -> None:
+    word = f"Kệ{secrets.token_hex(2)}"
+    for i in range(55):
+        _asset(world, name=f"{word} {i:02d}", issue_tag=False)
+    officer = browsers["officer_a"]
+    first = officer.get("/assets", params={"q": word}).text
+    assert len(_rows(first)) == 50 and "55 tài sản" in first
+    following = re.search(r'href="(/assets\?[^"]+cursor=[^"]+)" rel="next"', first)
+    second = officer.get(following.group(1).replace("&amp;", "&")).text
+    assert _rows(second) == [f"{word} {i:02d}" for i in range(50, 55)]
+    assert 'rel="next"' not in second
+    api = world.callers["officer_a"].get("/api/v1/assets", params={"q": word, "limit": 50}).json()
+    assert [a["name"] for a in api["items"]] == _rows(first)
+    # Only the untagged, as the start page links them.
+    assert "55 tài sản" in officer.get("/assets", params={"q": word, "untagged": "1"}).text
+
+
+def test_bad_list_choices_are_error_pages(browsers: dict[str, TestClient]) -> None:
+    officer = browsers["officer_a"]
+    for params in ({"sort": "password"}, {"status": "stolen"}, {"cursor": "nonsense"}):
+        answer = officer.get("/assets", params=params)
+        assert answer.status_code == 400 and "text/html" in answer.headers["content-type"]
+
+
+def test_an_assets_page_has_its_facts_label_and_readable_history(
+    browsers: dict[str, TestClient], world: World
+) -> None:
+    asset = _asset(world, name="Tủ <b>sắt</b>", model="TS-1")
+    world.callers["officer_a"].patch(
+        f"/api/v1/assets/{asset['id']}", json={"condition": "fair"}, headers={"If-Match": '"1"'}
+    ).raise_for_status()
+    html = browsers["leader_a"].get(f"/assets/{asset['id']}").text
+    assert "Tủ &lt;b&gt;sắt&lt;/b&gt;" in html and "<b>sắt" not in html  # escaped
+    assert "TS-1" in html and asset["tag"] in html
+    assert 'Tình trạng: <span class="muted">Tốt</span> → Khá' in html
+    assert f'src="/assets/{asset["id"]}/label.png"' in html
+    assert "/edit" not in html  # a leader reads, does not change
+    label = browsers["leader_a"].get(f"/assets/{asset['id']}/label.png")
+    assert label.status_code == 200 and label.content.startswith(b"\x89PNG")
+    untagged = _asset(world, issue_tag=False)
+    assert browsers["officer_a"].get(f"/assets/{untagged['id']}/label.png").status_code == 409
+
+
+# --- The edit form ----------------------------------------------------------------------
+
+
+def _edit(client: TestClient, asset_id: int, **changes: str):
+    form = client.get(f"/assets/{asset_id}/edit").text
+    values = dict(re.findall(r'<input id="f-\w+" name="(\w+)" type="text" value="([^"]*)"', form))
+    values["version"] = re.search(r'name="version" value="(\d+)"', form).group(1)
+    values["_csrf_token"] = _CSRF.search(form).group(1)
+    for name in ("category_id", "ownership", "condition", "status"):
+        chosen = re.search(rf'name="{name}".*?<option value="([^"]+)" selected', form, re.S)
+        values[name] = chosen.group(1)
+    values.update(changes)
+    return values
+
+
+def test_an_edit_saves_through_the_write_step(
+    browsers: dict[str, TestClient], world: World, sql
+) -> None:
+    asset = _asset(world)
+    officer = browsers["officer_a"]
+    form = _edit(officer, asset["id"], name="Tủ hồ sơ mới", original_cost="2500000")
+    saved = officer.post(f"/assets/{asset['id']}/edit", data=form, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?done=saved")
+    now = world.callers["officer_a"].get(f"/api/v1/assets/{asset['id']}").json()
+    assert now["name"] == "Tủ hồ sơ mới" and now["original_cost"] == 2_500_000
+    assert now["remaining_value_given"] is False  # a blank remaining value stays derived
+    events = sql(
+        "SELECT action FROM events WHERE entity = 'asset' AND entity_id = $1 ORDER BY id",
+        asset["id"],
+    )
+    assert [e["action"] for e in events] == ["create", "update"]
+    assert "Đã lưu thay đổi." in officer.get(saved.headers["location"]).text
+
+
+def test_each_refusal_shows_beside_its_field_and_writes_nothing(
+    browsers: dict[str, TestClient], world: World
+) -> None:
+    asset = _asset(world, original_cost=1_000_000)
+    officer = browsers["officer_a"]
+    for change, field in (
+        ({"quantity": "abc"}, "quantity"),
+        ({"name": ""}, "name"),
+        ({"remaining_value": "2000000"}, "remaining_value"),
+        ({"status": "disposed"}, "status"),  # in use cannot go straight to disposed
+    ):
+        form = _edit(officer, asset["id"], **change)
+        answer = officer.post(f"/assets/{asset['id']}/edit", data=form)
+        assert answer.status_code in (409, 422), (change, answer.status_code)
+        html = answer.text
+        assert f'id="{field}-error"' in html, change
+        assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', html, re.S), change
+        assert html.count('class="field-error"') == 1
+    assert world.callers["officer_a"].get(f"/api/v1/assets/{asset['id']}").json()["version"] == 1
+    officer.get("/?lang=en")  # the language is remembered for the form's answer
+    try:
+        english = officer.post(
+            f"/assets/{asset['id']}/edit", data=_edit(officer, asset["id"], name="")
+        ).text
+    finally:
+        officer.get("/?lang=vi")
+    assert "This value is not valid." in english and "Not saved" in english
+
+
+def test_a_conflicting_edit_shows_the_current_version(
+    browsers: dict[str, TestClient], world: World
+) -> None:
+    asset = _asset(world)
+    officer = browsers["officer_a"]
+    stale = _edit(officer, asset["id"], model="Mẫu của tôi")
+    world.callers["admin"].patch(
+        f"/api/v1/assets/{asset['id']}",
+        json={"model": "Mẫu của admin"},
+        headers={"If-Match": '"1"'},
+    ).raise_for_status()
+    answer = officer.post(f"/assets/{asset['id']}/edit", data=stale)
+    assert answer.status_code == 409
+    assert 'id="conflict"' in answer.text and "Mẫu của tôi" in answer.text
+    assert re.search(r'name="model" type="text" value="Mẫu của admin"', answer.text)
+    assert 'name="version" value="2"' in answer.text
+    assert world.callers["officer_a"].get(f"/api/v1/assets/{asset['id']}").json()["model"] == (
+        "Mẫu của admin"
+    )
+
+
+def test_readers_may_not_edit(browsers: dict[str, TestClient], world: World) -> None:
+    asset = _asset(world)
+    assert browsers["auditor"].get(f"/assets/{asset['id']}/edit").status_code == 403
+    assert browsers["officer_b"].get(f"/assets/{asset['id']}/edit").status_code == 404

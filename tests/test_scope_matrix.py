@@ -645,6 +645,66 @@ def _handover_item(world: World, unit: str, step: str) -> str:
     return f"{_HO}/{handover_id}"
 
 
+# --- The desktop asset pages: the list of the caller's scope, one asset's page and label
+# preview for every reader of its unit, its edit form for the writers of its unit ---
+def _version(world: World, unit: str) -> str:
+    return str(world.callers["admin"].get(f"/api/v1/assets/{world.assets[unit]}").json()["version"])
+
+
+def _writer_of_unit(login: str, unit: str) -> bool:
+    return _sees(login, unit) and USERS[login][0] in REGISTRY_WRITERS
+
+
+DESK_CASES = [
+    Case(
+        "GET", "/assets", READERS, 200, 200, lambda w, u: "/assets", sees=lambda *_: True, page=True
+    ),
+    Case(
+        "GET",
+        "/assets/{asset_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/assets/{w.assets[u]}",
+        page=True,
+    ),
+    Case(
+        "GET",
+        "/assets/{asset_id:int}/label.png",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/assets/{w.assets[u]}/label.png",
+        page=True,
+        image=True,
+    ),
+    Case(
+        "GET",
+        "/assets/{asset_id:int}/edit",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/assets/{w.assets[u]}/edit",
+        sees=_writer_of_unit,
+        page=True,
+        writes_page=True,
+    ),
+    Case(
+        "POST",
+        "/assets/{asset_id:int}/edit",
+        READERS,
+        303,
+        404,
+        lambda w, u: f"/assets/{w.assets[u]}/edit",
+        # Its own name again: saved, and nothing changes.
+        body=lambda w, u: {"name": "Máy tính để bàn Điện Quang", "version": _version(w, u)},
+        sees=_writer_of_unit,
+        page=True,
+        writes_page=True,
+    ),
+]
+
+
 HANDOVER_CASES = [
     Case("GET", _HO, READERS, 200, 200, lambda w, u: f"{_HO}?giving_unit_id={w.units[u + '1']}"),
     Case(
@@ -1796,6 +1856,7 @@ CASES = [
     *EXPORT_CASES,
     *REQUEST_CASES,
     *NEEDS_PAGE_CASES,
+    *DESK_CASES,
 ]
 
 # Not scoped by unit, with the reason.

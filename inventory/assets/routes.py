@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
+from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope
 from inventory.api.exports import export_routes
 from inventory.api.records import Records
@@ -215,7 +216,17 @@ async def update_asset(
     """Change an asset in your scope; needs If-Match. A new `status` must be one the
     status workflow allows next (409 names them); a new holder, once the asset has
     history, is a handover."""
-    version = expected_version(request)
+    return await update(conn, principal, asset_id, expected_version(request), data)
+
+
+async def update(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    asset_id: int,
+    version: int | None,
+    data: AssetPatch,
+) -> Response[AssetRead]:
+    """The change of an asset at `version` (the API's PATCH and the edit page's form)."""
     values = crud.given_fields(data)
 
     async def change(_write: Write, before: asyncpg.Record) -> None:

@@ -102,7 +102,13 @@ async def asset_label(
     request: Request, state: State, asset_id: FromPath[int], options: LabelOptions
 ) -> Response[bytes]:
     """The label of one asset in your scope (409 while it has no tag)."""
-    principal = _caller(request)
+    return await one_asset_label(state, _caller(request), asset_id, options)
+
+
+async def one_asset_label(
+    state: State, principal: Principal, asset_id: int, options: Options
+) -> Response[bytes]:
+    """One asset's label file (the API's and the asset page's preview)."""
     async with connection(state.pool) as conn:
         asset = await assets.fetch(conn, asset_id, principal.unit_id)
         if asset is None:

@@ -565,6 +565,18 @@ VI: dict[str, str] = {
     "dk_open_phone": "Mở trang điện thoại",
     "dk_history_more": "Xem toàn bộ lịch sử",
     "dk_version": "Phiên bản",
+    "dk_edit": "Sửa thông tin",
+    "dk_save": "Lưu",
+    "dk_cancel": "Hủy",
+    "dk_done_saved": "Đã lưu thay đổi.",
+    "dk_form_errors": "Chưa lưu: hãy sửa các ô được đánh dấu.",
+    "dk_err_invalid": "Giá trị này không hợp lệ.",
+    "dk_err_remaining": "Giá trị còn lại không được lớn hơn nguyên giá.",
+    "dk_err_status": "Không thể chuyển sang trạng thái này từ trạng thái hiện tại.",
+    "dk_remaining_hint": "Để trống để tính theo tỷ lệ hao mòn.",
+    "dk_conflict": "Người khác vừa sửa tài sản này nên thay đổi của bạn chưa được lưu. Đây là"
+    " phiên bản hiện tại.",
+    "dk_conflict_yours": "Bạn đã nhập (hãy nhập lại nếu vẫn muốn đổi):",
 }
 
 EN: dict[str, str] = {
@@ -1123,6 +1135,18 @@ EN: dict[str, str] = {
     "dk_open_phone": "Open the phone page",
     "dk_history_more": "The whole history",
     "dk_version": "Version",
+    "dk_edit": "Edit",
+    "dk_save": "Save",
+    "dk_cancel": "Cancel",
+    "dk_done_saved": "Changes saved.",
+    "dk_form_errors": "Not saved: correct the marked fields.",
+    "dk_err_invalid": "This value is not valid.",
+    "dk_err_remaining": "The remaining value cannot exceed the original cost.",
+    "dk_err_status": "The asset cannot move to this status from its current one.",
+    "dk_remaining_hint": "Leave blank to derive it from the wear rate.",
+    "dk_conflict": "Someone else changed this asset, so your changes were not saved. Here is"
+    " the current version.",
+    "dk_conflict_yours": "You had typed (type it again if you still want it):",
 }
 
 

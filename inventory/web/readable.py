@@ -6,7 +6,11 @@ language, a status or condition by its name, and a place by its name rather than
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from inventory.history.schemas import EventRead
+from inventory.web.pages import when
 
 # Column -> the text key of its label. Ids give way to the names the record carries.
 LABELS = {
@@ -61,4 +65,20 @@ def changes(
         }
         for column, label in LABELS.items()
         if column in after and before.get(column) != after.get(column)
+    ]
+
+
+def events(found: Iterable[EventRead], t: dict[str, str]) -> list[dict[str, Any]]:
+    """An asset's events as its history pages list them: when, who, what changed, the
+    note of a report and the photo of a photo event."""
+    return [
+        {
+            "at": when(e.at),
+            "actor": e.actor_name or e.actor_login,
+            "action": e.action,
+            "changes": changes(e.before, e.after, t),
+            "note": (e.after or {}).get("note") if e.action == "report" else None,
+            "photo_id": (e.after or {}).get("photo_id") if e.action == "photo" else None,
+        }
+        for e in found
     ]

@@ -241,18 +241,7 @@ async def tag_history(
         return found
     _, asset = found
     page_of = await history.of_entity(conn, ENTITY, asset["id"], LATEST)
-    t = texts(request, lang)
-    events = [
-        {
-            "at": when(e.at),
-            "actor": e.actor_name or e.actor_login,
-            "action": e.action,
-            "changes": readable.changes(e.before, e.after, t),
-            "note": (e.after or {}).get("note") if e.action == "report" else None,
-            "photo_id": (e.after or {}).get("photo_id") if e.action == "photo" else None,
-        }
-        for e in page_of.items
-    ]
+    events = readable.events(page_of.items, texts(request, lang))
     return page(request, "tag_history.html", lang, asset=asset, events=events)
 
 
