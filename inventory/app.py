@@ -90,6 +90,7 @@ from inventory.web.needs import router as needs_page_router
 from inventory.web.norms import router as norms_page_router
 from inventory.web.notifications import router as notification_pages_router
 from inventory.web.photos import router as photo_pages_router
+from inventory.web.registry import router as desk_registry_router
 from inventory.web.rooms import router as room_pages_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
@@ -202,6 +203,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             stocktake_pages_router,
             desk_asset_pages_router,
             desk_asset_edit_router,
+            desk_registry_router,
             asset_pages_router,
             room_pages_router,
             job_pages_router,

@@ -306,3 +306,39 @@ def test_readers_may_not_edit(browsers: dict[str, TestClient], world: World) -> 
     asset = _asset(world)
     assert browsers["auditor"].get(f"/assets/{asset['id']}/edit").status_code == 403
     assert browsers["officer_b"].get(f"/assets/{asset['id']}/edit").status_code == 404
+
+
+# --- Units, sites, rooms, users ---------------------------------------------------------
+
+
+def test_a_units_lineage_is_drawn_former_to_new(
+    browsers: dict[str, TestClient], world: World
+) -> None:
+    html = browsers["leader"].get(f"/units/{world.units['A']}?lang=vi").text
+    svg = re.search(r'<svg id="lineage".*?</svg>', html, re.S).group(0)
+    for former in ("Xã Chư Băh (cũ)", "Xã Ia Rbol (cũ)"):
+        assert former in svg
+    assert svg.count("<line") == 2 and svg.count("<rect") == 3
+    assert "Xã Chư Băh (cũ)</a> (T90001) → Xã Ia Rbol" in html
+    # A former unit points on to what it was merged into.
+    former = browsers["leader"].get(f"/units/{world.units['A1']}?lang=vi").text
+    assert "Đã sáp nhập vào" in former and f'href="/units/{world.units["A"]}"' in former
+    # B's officer does not see A, nor A's lineage.
+    assert browsers["officer_b"].get(f"/units/{world.units['A']}").status_code == 404
+    units = browsers["officer_b"].get("/units").text
+    assert "Xã Ia Sao" in units and "Xã Ia Rbol" not in units
+
+
+def test_sites_and_rooms_lists_of_the_scope(browsers: dict[str, TestClient], world: World) -> None:
+    sites = browsers["officer_a"].get("/sites", params={"q": "tru so"}).text
+    assert "Trụ sở UBND A" in sites and "Trụ sở UBND B" not in sites
+    rooms = browsers["officer_a"].get("/rooms", params={"site_id": world.sites["A"]}).text
+    assert "Phòng Văn hóa - Xã hội" in rooms and "Phòng làm việc" in rooms
+    assert browsers["officer_a"].get("/rooms", params={"purpose": "nonsense"}).status_code == 400
+
+
+def test_users_and_roles_are_the_admins(browsers: dict[str, TestClient]) -> None:
+    html = browsers["admin"].get("/users", params={"role": "officer"}).text
+    assert "officer_a" in html and "officer_b" in html and "auditor" not in html.split("<tbody>")[1]
+    assert browsers["auditor"].get("/users").status_code == 403
+    assert browsers["officer_a"].get("/users").status_code == 403

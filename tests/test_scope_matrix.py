@@ -645,7 +645,8 @@ def _handover_item(world: World, unit: str, step: str) -> str:
     return f"{_HO}/{handover_id}"
 
 
-# --- The desktop asset pages: the list of the caller's scope, one asset's page and label
+# --- The desktop pages: the register's lists (users: admins') and a unit's lineage; the
+# asset list of the caller's scope, one asset's page and label
 # preview for every reader of its unit, its edit form for the writers of its unit ---
 def _version(world: World, unit: str) -> str:
     return str(world.callers["admin"].get(f"/api/v1/assets/{world.assets[unit]}").json()["version"])
@@ -658,6 +659,33 @@ def _writer_of_unit(login: str, unit: str) -> bool:
 DESK_CASES = [
     Case(
         "GET", "/assets", READERS, 200, 200, lambda w, u: "/assets", sees=lambda *_: True, page=True
+    ),
+    *(
+        Case(
+            "GET",
+            path,
+            roles,
+            200,
+            200,
+            lambda w, u, path=path: path,
+            sees=lambda *_: True,
+            page=True,
+        )
+        for path, roles in (
+            ("/units", READERS),
+            ("/sites", READERS),
+            ("/rooms", READERS),
+            ("/users", ADMIN),
+        )
+    ),
+    Case(
+        "GET",
+        "/units/{unit_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/units/{w.units[u]}",
+        page=True,
     ),
     Case(
         "GET",

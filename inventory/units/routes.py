@@ -8,7 +8,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Role
+from inventory.accounts.principal import Principal, Role
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.api.records import Records, held, reader
 from inventory.db import crud
@@ -44,6 +44,11 @@ async def get_unit(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Respons
 @get("/{unit_id:int}/lineage", guards=[allow(*READERS)], responses=errors(404))
 async def get_lineage(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Lineage:
     """What the unit was formed from, and (for a former unit) what it was merged into."""
+    return await lineage(conn, principal, unit_id)
+
+
+async def lineage(conn: asyncpg.Connection, principal: Principal, unit_id: int) -> Lineage:
+    """A unit's lineage in the caller's scope (the API's and the units page's)."""
     row = await UNITS.get(conn, principal, unit_id)
     sources = await conn.fetch(queries.FORMED_FROM, unit_id, principal.unit_id)
     target = await conn.fetchrow(queries.MERGED_INTO, unit_id, principal.unit_id)
