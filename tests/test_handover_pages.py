@@ -430,9 +430,9 @@ def test_page_weight(pages, world) -> None:
     assert _form(pages["officer_a"], f"{url}/submit", {}).status_code == 303
     page = pages["officer_b"].get(url)
     assert page.text.count('name="item_ids"') == 100
-    files = [page.content] + [
-        (STATIC / name).read_bytes() for name in ("app.css", "tagcode.js", "handover.js", "scan.js")
-    ]
+    own = re.findall(r'(?:src|href)="/static/([\w.]+\.(?:js|css))"', page.text)
+    assert {"app.css", "tagcode.js", "handover.js", "scan.js"} <= set(own)
+    files = [page.content] + [(STATIC / name).read_bytes() for name in own]
     wire = sum(len(gzip.compress(f)) for f in files)
     unpacked = sum(len(f) for f in files)
     print(f"handover page: {len(page.content)} B; with its files {wire} B gzipped, {unpacked} B")
