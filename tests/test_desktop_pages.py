@@ -3,12 +3,14 @@ list (search, filters, sort, paging, totals) and an asset's page, in the user's 
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 from collections.abc import Iterator
 
 import pytest
 from litestar.testing import TestClient
+from PIL import Image
 
 from inventory.app import create_app
 from tests.world import PASSWORD, USERS, World
@@ -216,6 +218,29 @@ def test_an_assets_page_has_its_facts_label_and_readable_history(
     assert label.status_code == 200 and label.content.startswith(b"\x89PNG")
     untagged = _asset(world, issue_tag=False)
     assert browsers["officer_a"].get(f"/assets/{untagged['id']}/label.png").status_code == 409
+
+
+def test_an_assets_page_shows_its_latest_photo(
+    browsers: dict[str, TestClient], world: World
+) -> None:
+    asset = _asset(world)
+    picture = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 120, 200)).save(picture, "JPEG")
+    added = world.callers["officer_a"].post(
+        f"/api/v1/assets/{asset['id']}/photos",
+        files={"photo": ("anh.jpg", picture.getvalue(), "image/jpeg")},
+    )
+    assert added.status_code == 201, added.text
+    html = browsers["auditor"].get(f"/assets/{asset['id']}").text
+    thumbnail = f"/t/{asset['tag']}/photos/{added.json()['id']}/thumbnail"
+    assert f'src="{thumbnail}"' in html
+    shown = browsers["auditor"].get(thumbnail)
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+
+
+def test_the_start_page_stays_a_phone_page(browsers: dict[str, TestClient]) -> None:
+    for login in USERS:
+        assert len(browsers[login].get("/").content) < 30_000, login
 
 
 # --- The edit form ----------------------------------------------------------------------
