@@ -373,7 +373,9 @@ def test_the_compliance_page_for_auditors_and_leaders(pages, world) -> None:
 
 
 def test_the_start_page_lists_open_handovers(pages, world) -> None:
-    made = _handover(world, 1)
+    # The start page shows the 10 soonest due: an old decision puts this one first,
+    # whatever other tests of the same worker opened before.
+    made = _handover(world, 1, decided="2001-01-02")
     home = pages["officer_b"].get("/").text
     assert VI["ho_open_home"] in home and f'href="/handovers/{made["id"]}"' in home
     assert 'href="/compliance"' not in home
