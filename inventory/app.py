@@ -86,6 +86,7 @@ from inventory.web.handover_flags import router as handover_flag_pages_router
 from inventory.web.handovers import router as handover_pages_router
 from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
+from inventory.web.labels import router as desk_label_pages_router
 from inventory.web.needs import router as needs_page_router
 from inventory.web.norms import router as norms_page_router
 from inventory.web.notifications import router as notification_pages_router
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             desk_asset_pages_router,
             desk_asset_edit_router,
             desk_registry_router,
+            desk_label_pages_router,
             asset_pages_router,
             room_pages_router,
             job_pages_router,

@@ -367,3 +367,32 @@ def test_users_and_roles_are_the_admins(browsers: dict[str, TestClient]) -> None
     assert "officer_a" in html and "officer_b" in html and "auditor" not in html.split("<tbody>")[1]
     assert browsers["auditor"].get("/users").status_code == 403
     assert browsers["officer_a"].get("/users").status_code == 403
+
+
+# --- Label printing ---------------------------------------------------------------------
+
+
+def test_labels_pick_a_selection_skip_used_positions_and_download(
+    browsers: dict[str, TestClient], world: World
+) -> None:
+    word = f"Quạt{secrets.token_hex(2)}"
+    for _ in range(3):
+        _asset(world, name=f"{word} trần")
+    _asset(world, name=f"{word} chưa tem", issue_tag=False)  # untagged: no label
+    officer = browsers["officer_a"]
+    html = officer.get("/labels", params={"q": word, "stock": "a4-3x7", "skip": 4}).text
+    assert "3 tem sẽ được in" in html
+    sheet = re.search(r'<svg id="sheet".*?</svg>', html, re.S).group(0)
+    assert sheet.count('class="used"') == 4 and sheet.count('class="label"') == 3
+    assert sheet.count('class="free"') == 21 - 7
+    link = re.search(r'id="download" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    pdf = officer.get(link)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # A skip a roll cannot take is refused as the API refuses it.
+    assert officer.get("/labels", params={"stock": "nonsense"}).status_code == 422
+    # A large run as a job: on to its page.
+    form = re.search(r'<form method="post" action="/labels".*?</form>', html, re.S).group(0)
+    data = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    started = officer.post("/labels", data=data, follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"].startswith("/jobs/")
+    assert officer.get(started.headers["location"]).status_code == 200

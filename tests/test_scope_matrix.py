@@ -679,6 +679,29 @@ DESK_CASES = [
         )
     ),
     Case(
+        "GET", "/labels", READERS, 200, 200, lambda w, u: "/labels", sees=lambda *_: True, page=True
+    ),
+    Case(
+        "GET",
+        "/labels/file",
+        READERS,
+        200,
+        404,  # no tagged asset of the caller's scope is held by the unit
+        lambda w, u: f"/labels/file?holder_unit_id={w.units[u]}",
+        page=True,
+        media="application/pdf",
+    ),
+    Case(
+        "POST",
+        "/labels",
+        READERS,
+        303,
+        404,
+        lambda w, u: "/labels",
+        body=lambda w, u: {"holder_unit_id": str(w.units[u])},
+        page=True,
+    ),
+    Case(
         "GET",
         "/units/{unit_id:int}",
         READERS,

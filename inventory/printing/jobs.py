@@ -21,6 +21,7 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from inventory.accounts.guards import READERS, Me, allow
+from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope
 from inventory.assets.filters import ASSETS
 from inventory.assets.schemas import AssetStatus, Ownership
@@ -81,7 +82,8 @@ def _selection(scope_unit_id: int, spec: LabelJobCreate) -> ListQuery:
     return query
 
 
-async def _count(conn: asyncpg.Connection, scope_unit_id: int, spec: LabelJobCreate) -> int:
+async def count(conn: asyncpg.Connection, scope_unit_id: int, spec: LabelJobCreate) -> int:
+    """How many labels a selection prints (counted up to one more than a job takes)."""
     query = _selection(scope_unit_id, spec)
     sql = COUNT.format(where=query.where_sql(), limit=query.param(JOB_MAX_LABELS + 1))
     return await conn.fetchval(sql, *query.params)
@@ -98,22 +100,29 @@ async def label_job(
 ) -> Response[JobRead]:
     """Print a large selection in the background (up to 50,000 labels): 202 with the job,
     whose `Location` to follow; its result is the file."""
+    job_id = await start(request, conn, principal, data)
+    row = await jobs.fetch(conn, principal, job_id)
+    return Response(read(row), status_code=HTTP_202_ACCEPTED, headers={"Location": job_url(job_id)})
+
+
+async def start(
+    request: Request, conn: asyncpg.Connection, principal: Principal, data: LabelJobCreate
+) -> int:
+    """Queue the job printing a selection (the API's and the label page's); its id."""
     printing.options(data.format, data.stock, data.skip)  # 422 now rather than a failed job
-    count = await _count(conn, principal.unit_id, data)
-    if count == 0:
+    labels = await count(conn, principal.unit_id, data)
+    if labels == 0:
         raise NotFound("no tagged asset in your scope matches")
-    if count > JOB_MAX_LABELS:
+    if labels > JOB_MAX_LABELS:
         raise Invalid(f"more than {JOB_MAX_LABELS} labels: narrow the selection")
     params: dict[str, Any] = {
         **msgspec.to_builtins(data),
         # The address printed in the QR codes: the server's, whatever the worker's settings.
         "base_url": await deployment.of_app(request.app.state),
-        "count": count,
+        "count": labels,
     }
     async with Write(conn, principal):  # a disabled account queues nothing
-        job_id = await enqueue(conn, KIND, principal, principal.unit_id, params)
-    row = await jobs.fetch(conn, principal, job_id)
-    return Response(read(row), status_code=HTTP_202_ACCEPTED, headers={"Location": job_url(job_id)})
+        return await enqueue(conn, KIND, principal, principal.unit_id, params)
 
 
 @register(KIND)

@@ -25,7 +25,7 @@ from inventory.accounts.guards import READERS, allow
 from inventory.accounts.principal import Principal
 from inventory.assets import queries as assets
 from inventory.assets.filters import ASSETS
-from inventory.db.listing import Listed
+from inventory.db.listing import Listed, ListParams
 from inventory.db.pool import connection
 from inventory.deployment import base_url as deployment
 from inventory.errors import Conflict, Invalid, NotFound
@@ -129,7 +129,17 @@ async def selection_labels(
 ) -> Response[bytes]:
     """Labels of the tagged assets in your scope that `ids` and the asset list filters select,
     room by room. Untagged assets are left out."""
-    principal = _caller(request)
+    return await selection_file(state, _caller(request), listing, options, ids)
+
+
+async def selection_file(
+    state: State,
+    principal: Principal,
+    listing: ListParams,
+    options: Options,
+    ids: list[int] | None = None,
+) -> Response[bytes]:
+    """The labels file of a selection (the API's and the label page's download)."""
     async with connection(state.pool) as conn:
         rows = await queries.asset_labels(conn, principal.unit_id, listing, ids, MAX_LABELS + 1)
     return await _respond(state, rows, options, "labels")
