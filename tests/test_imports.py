@@ -92,7 +92,6 @@ def test_a_form02_sheet_is_checked_then_imported_once(world: World, sql, databas
     before = _count(sql, unit)
     dry = _post(world.officer_b, content, unit_id=unit, dry_run="true")
     assert dry.status_code == 202, dry.text
-    real = _post(world.officer_b, content, unit_id=unit)
     with WorkerThread(database_url):
         done = _wait(world.officer_b, dry.json()["id"])
         assert done["status"] == "done", done
@@ -104,6 +103,7 @@ def test_a_form02_sheet_is_checked_then_imported_once(world: World, sql, databas
         )
         assert _count(sql, unit) == before
 
+        real = _post(world.officer_b, content, unit_id=unit)  # after: jobs run side by side
         done = _wait(world.officer_b, real.json()["id"])
         report = world.officer_b.get(done["result"]["url"]).json()
         assert report["committed"] and report["added"] == 4, report
@@ -201,3 +201,21 @@ def test_uploads_are_bounded_typed_by_content_and_scoped(world: World) -> None:
     assert empty.status_code == 422
     no_header = form02_xlsx([])  # a header is there: a file of no rows adds nothing
     assert _post(world.officer_a, no_header, unit_id=world.units["A"]).status_code == 202
+
+
+def test_two_imports_of_one_file_at_once_add_its_rows_once(
+    world: World, sql, database_url: str
+) -> None:
+    rows = [[1, "Máy chiếu Sony đồng thời", "MT", "cái", 1, 9_900_000, None, None]]
+    content = form02_xlsx(rows)
+    unit = world.units["A"]
+    before = _count(sql, unit)
+    first = _post(world.officer_a, content, unit_id=unit).json()["id"]
+    second = _post(world.officer_a, content, unit_id=unit).json()["id"]
+    with WorkerThread(database_url):
+        added = [
+            world.officer_a.get(_wait(world.officer_a, job)["result"]["url"]).json()["added"]
+            for job in (first, second)
+        ]
+    assert sorted(added) == [0, 1]
+    assert _count(sql, unit) == before + 1

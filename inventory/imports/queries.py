@@ -87,6 +87,15 @@ SELECT $1, key, asset_id FROM {ROWS} WHERE matched_by = 'new' AND tag = '' AND s
 CATEGORIES = "SELECT id, code, name, form_group FROM categories"
 
 
+# Imports into one unit run one at a time (till commit), so that two imports of the same
+# file, started together, cannot both find its rows new.
+LOCK_UNIT = "SELECT pg_advisory_xact_lock(hashtext('inventory.imports'), $1::bigint::integer)"
+
+
+async def lock_unit(conn: asyncpg.Connection, unit_id: int) -> None:
+    await conn.execute(LOCK_UNIT, unit_id)
+
+
 async def categories(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(CATEGORIES)
 

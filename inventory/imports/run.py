@@ -99,6 +99,7 @@ async def run_import(
     read = 0
     try:
         async with Write(conn, principal) as write:
+            await queries.lock_unit(conn, unit_id)
             categories = [dict(c) for c in await queries.categories(conn)]
             await queries.create_rows(conn)
             rows = _Rows()
