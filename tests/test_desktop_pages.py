@@ -386,7 +386,7 @@ def test_labels_pick_a_selection_skip_used_positions_and_download(
     assert sheet.count('class="used"') == 4 and sheet.count('class="label"') == 3
     assert sheet.count('class="free"') == 21 - 7
     link = re.search(r'id="download" href="([^"]+)"', html).group(1).replace("&amp;", "&")
-    pdf = officer.get(link)
+    pdf = officer.get(link + "&lang=vi")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # A skip a roll cannot take is refused as the API refuses it.
     assert officer.get("/labels", params={"stock": "nonsense"}).status_code == 422

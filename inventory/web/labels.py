@@ -29,7 +29,8 @@ from labels import STOCKS, SheetStock
 
 def _spec(given: dict[str, Any]) -> LabelJobCreate:
     """The selection and print options a form names (blank fields left out); 400 if not one."""
-    kept = {k: v for k, v in given.items() if v not in (None, "")}
+    fields = LabelJobCreate.__struct_fields__  # a page's own parameters (lang) are not these
+    kept = {k: v for k, v in given.items() if k in fields and v not in (None, "")}
     try:
         return msgspec.convert(kept, LabelJobCreate, strict=False)
     except msgspec.ValidationError as exc:
