@@ -92,6 +92,7 @@ from inventory.web.norms import router as norms_page_router
 from inventory.web.notifications import router as notification_pages_router
 from inventory.web.photos import router as photo_pages_router
 from inventory.web.registry import router as desk_registry_router
+from inventory.web.requests import router as request_pages_router
 from inventory.web.rooms import router as room_pages_router
 from inventory.web.routes import router as web_router
 from inventory.web.routes import sign_in_router as sign_in_page_router
@@ -216,6 +217,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             handover_flag_pages_router,
             compliance_page_router,
             needs_page_router,
+            request_pages_router,
             norms_page_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], include_in_schema=False

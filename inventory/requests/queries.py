@@ -247,3 +247,13 @@ async def by_status(conn: asyncpg.Connection, scope_unit_id: int) -> dict[str, t
     """status → (requests, value asked in VND) for the requests of units in the scope."""
     rows = await conn.fetch(BY_STATUS, scope_unit_id)
     return {row["status"]: (row["requests"], row["value"]) for row in rows}
+
+
+async def names(conn: asyncpg.Connection, user_ids: list[int]) -> dict[int, str]:
+    """Who decided: the users' names (their login without one), for the request's page."""
+    rows = await conn.fetch(
+        "SELECT id, coalesce(nullif(full_name, ''), login) AS name FROM users"
+        " WHERE id = ANY($1::bigint[])",
+        user_ids,
+    )
+    return {r["id"]: r["name"] for r in rows}
