@@ -1552,6 +1552,84 @@ REQUEST_CASES = [
 ]
 
 
+def _page_step(want: Callable[[str, str], int]) -> Callable[[str, str], int]:
+    """The API's answer as the page gives it: a step taken is a redirect (303)."""
+    return lambda login, unit: 303 if want(login, unit) == 200 else want(login, unit)
+
+
+# The request pages: the list and one request for every reader of its scope; each step's
+# form posts through the API's own step, so the same roles and sides, a redirect when taken.
+REQUEST_PAGE_CASES = [
+    Case(
+        "GET",
+        "/requests",
+        READERS,
+        200,
+        200,
+        lambda w, u: "/requests",
+        sees=lambda login, unit: True,
+        page=True,
+    ),
+    Case(
+        "GET",
+        "/requests/{request_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/requests/{_rq_shared(w, u)}",
+        page=True,
+    ),
+    Case(
+        "POST",
+        "/requests/{request_id:int}/submit",
+        REGISTRY_WRITERS,
+        303,
+        404,
+        lambda w, u: f"/requests/{_request(w, u)['id']}/submit",
+        page=True,
+        writes_page=True,
+    ),
+    *(
+        Case(
+            "POST",
+            f"/requests/{{request_id:int}}/{step}",
+            _RQ_LEADERS,
+            303,
+            404,
+            lambda w, u, s=step: f"/requests/{_request(w, u, 'submitted')['id']}/{s}",
+            body=lambda w, u: {"note": "Bổ sung báo giá"},
+            want=_page_step(_commune_leader),
+            page=True,
+            writes_page=True,
+        )
+        for step in ("endorse", "send-back")
+    ),
+    Case(
+        "POST",
+        "/requests/{request_id:int}/review",
+        _RQ_LEADERS,
+        303,
+        404,
+        lambda w, u: f"/requests/{_request(w, u, 'endorsed')['id']}/review",
+        want=_page_step(_province_leader),
+        page=True,
+        writes_page=True,
+    ),
+    Case(
+        "POST",
+        "/requests/{request_id:int}/lines/{line_id:int}/decision",
+        _RQ_LEADERS,
+        303,
+        404,
+        lambda w, u: _rq_line(w, u, "under_review").removeprefix("/api/v1") + "/decision",
+        body=lambda w, u: {"approved_quantity": "1", "reason": "Theo định mức"},
+        want=_page_step(_province_leader),
+        page=True,
+        writes_page=True,
+    ),
+]
+
+
 CASES = [
     Case("GET", "/api/v1/auth/me", READERS, 200, 200, lambda w, u: "/api/v1/auth/me"),
     Case(
@@ -1906,6 +1984,7 @@ CASES = [
     *HANDOVER_PAGE_CASES,
     *EXPORT_CASES,
     *REQUEST_CASES,
+    *REQUEST_PAGE_CASES,
     *NEEDS_PAGE_CASES,
     *DESK_CASES,
 ]
@@ -1958,7 +2037,7 @@ def pages(settings) -> Iterator[dict[str, TestClient]]:
 def _csrf_of(page: TestClient, url: str) -> str:
     """The token of the page the form is on: the tag's (a claim), the notices' (read), the
     handover's (a step)."""
-    if url.startswith("/handovers/"):
+    if url.startswith(("/handovers/", "/requests/")):
         on = "/".join(url.split("/")[:3])
     elif url.startswith("/norms/"):
         on = "/norms"
