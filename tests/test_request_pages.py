@@ -122,6 +122,7 @@ def test_a_request_goes_from_endorsement_to_decision_on_its_page(
     assert "/decision" not in shown  # nothing left to decide
     for action in ("rq_action_endorse", "rq_action_review"):
         assert VI[action] in shown  # the history, in the user's words
+    assert f"{VI['nd_rq_endorsed']}</span> → {VI['nd_rq_under_review']}" in shown
     assert EN["rq_action_review"] in leader.get(f"{url}?lang=en").text
     leader.get(f"{url}?lang=vi")
 

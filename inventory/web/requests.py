@@ -98,13 +98,15 @@ async def _show(
     row = await REQUESTS.get(conn, principal, request_id)  # another unit's: 404
     shown = REQUESTS.read(row)
     t = texts(request, lang)
+    # A status in the history by the request's own words, not a handover's.
+    worded = {**t, **{f"status_{s}": t[f"nd_rq_{s}"] for s in STATUSES}}
     events = await REQUESTS.history(conn, principal, request_id, LATEST)
     history = [
         {
             "at": when(e.at),
             "actor": e.actor_name or e.actor_login,
             "action": e.action,
-            "changes": readable.changes(e.before, e.after, t),
+            "changes": readable.changes(e.before, e.after, worded),
             "note": (e.after or {}).get("endorsement_note") if e.action in _NOTED else None,
         }
         for e in events.items
