@@ -84,7 +84,7 @@ def test_a_request_goes_from_endorsement_to_decision_on_its_page(
     assert "Đúng nhu cầu &lt;thật&gt;" in after.text  # the note, escaped
     assert f'action="{url}/review"' not in after.text
     not_theirs = _post(leader_a, f"{url}/review")
-    assert not_theirs.status_code == 403 and VI["ho_err_forbidden"] in not_theirs.text
+    assert not_theirs.status_code == 403 and VI["rq_err_forbidden"] in not_theirs.text
 
     # The province's leader reviews, then decides each line; no reason is refused beside it.
     leader = pages["leader"]
@@ -135,3 +135,42 @@ def test_another_communes_request_is_the_404_page(
     assert other.get(url).status_code == 404
     assert f'href="{url}"' not in other.get("/requests").text
     assert _post(other, f"{url}/submit").status_code == 404
+
+
+def test_a_flagged_line_is_sent_back_then_submitted_again_on_the_page(
+    world: World, pages: dict[str, TestClient]
+) -> None:
+    made = draft(world)
+    rid = made["id"]
+    url = f"/requests/{rid}"
+    added = world.officer_a.post(
+        f"{R}/{rid}/lines",
+        json={
+            "item": "computer",
+            "quantity": 1,
+            "unit_price": 10**11,
+            "justification": "Máy <chuyên dụng>",
+        },
+    )
+    assert added.status_code == 201, added.text
+    officer = pages["officer_a"]
+    seen = officer.get(url).text
+    assert VI["rq_flag_above_max_price"] in seen and "Máy &lt;chuyên dụng&gt;" in seen
+    assert _post(officer, f"{url}/submit").status_code == 303
+
+    # Sending back needs the reason: refused beside its form, nothing changes.
+    leader_a = pages["leader_a"]
+    unreasoned = _post(leader_a, f"{url}/send-back", note="  ")
+    assert unreasoned.status_code == 422 and VI["rq_err_note"] in unreasoned.text
+    assert world.officer_a.get(f"{R}/{rid}").json()["status"] == "submitted"
+    back = _post(leader_a, f"{url}/send-back", note="Thiếu báo giá")
+    assert back.status_code == 303 and back.headers["location"] == f"{url}?done=send_back"
+    again = officer.get(url).text
+    assert VI["nd_rq_draft"] in again and "Thiếu báo giá" in again
+    assert f'action="{url}/submit"' in again
+    assert _post(officer, f"{url}/submit").status_code == 303
+    twice = _post(officer, f"{url}/submit")  # no longer a draft: 409, in the user's words
+    assert (
+        twice.status_code == 409
+        and VI["rq_err_state"].format(state=VI["nd_rq_submitted"]) in twice.text
+    )

@@ -689,6 +689,8 @@ VI: dict[str, str] = {
     "rq_err_note": "Hãy ghi lý do trả lại.",
     "rq_err_approved_quantity": "Số lượng duyệt phải từ 0 đến số lượng đề xuất.",
     "rq_err_lines": "Đề xuất cần ít nhất một dòng.",
+    "rq_err_state": "Không làm được việc này khi đề xuất đang ở trạng thái “{state}”.",
+    "rq_err_forbidden": "Vai trò hoặc đơn vị của bạn không được làm bước này.",
     "rq_link": "Xem các đề xuất trang bị",
 }
 
@@ -1372,6 +1374,8 @@ EN: dict[str, str] = {
     "rq_err_note": "Say why the request goes back.",
     "rq_err_approved_quantity": "The quantity approved is from 0 to the quantity asked.",
     "rq_err_lines": "A request needs at least one line.",
+    "rq_err_state": "This cannot be done while the request is “{state}”.",
+    "rq_err_forbidden": "Your role or unit may not take this step.",
     "rq_link": "See the equipment requests",
 }
 

@@ -141,13 +141,20 @@ async def request_page(
 
 
 def _refusal(exc: Exception, t: dict[str, str]) -> str:
-    """The handover pages' words for a refusal, with this page's own for its fields."""
+    """The handover pages' words for a refusal, with this page's own for its fields, a
+    role or side refused and a step its state does not allow."""
     extra = getattr(exc, "extra", None)
     field = str(extra.get("field", "")) if isinstance(extra, dict) else ""
     if isinstance(exc, msgspec.ValidationError):
         field = next((f for f in ("approved_quantity", "reason", "note") if f in str(exc)), "")
-    if getattr(exc, "status_code", 422) == 422 and f"rq_err_{field}" in t:
+    status = getattr(exc, "status_code", 422)
+    if status == 422 and f"rq_err_{field}" in t:
         return t[f"rq_err_{field}"]
+    if status == 403:
+        return t["rq_err_forbidden"]
+    if status == 409 and isinstance(extra, dict) and "state" in extra:
+        state = str(extra["state"])
+        return t["rq_err_state"].format(state=t.get(f"nd_rq_{state}", state))
     return refusal(exc, t)
 
 
