@@ -59,7 +59,7 @@ def test_a_request_goes_from_endorsement_to_decision_on_its_page(
     assert f'href="{url}"' in listed.text and VI["nd_rq_submitted"] in listed.text
     assert f"{submitted['estimated_cost']:,}".replace(",", ".") in listed.text
     assert f'href="{url}"' not in pages["officer_a"].get("/requests?status=draft").text
-    assert 'href="/requests"' in listed.text  # the desk's navigation
+    assert 'href="/requests" aria-current="page"' in listed.text  # the desk's navigation
 
     # The officer: the lines, but neither endorsing nor deciding; posting a decision is 403.
     line = submitted["lines"][0]

@@ -81,6 +81,7 @@ async def requests_page(
         chosen=given.get("status", ""),
         statuses=STATUSES,
         more=more,
+        desk_here="requests",
     )
 
 
@@ -124,6 +125,7 @@ async def _show(
         actions=_actions(row, principal),
         done=done if done in STEPS else None,
         error=error or {},
+        desk_here="requests",
     )
 
 
