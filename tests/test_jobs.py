@@ -295,6 +295,8 @@ def test_progress_is_throttled() -> None:
     for done in range(1000):
         ctx.progress(done, 1000)
     assert ctx.pending() == (999, 1000)  # one write for a thousand reports
+    assert ctx.pending() == (999, 1000)  # until it is stored: a write cut off is made again
+    ctx.wrote((999, 1000))
     assert ctx.pending() is None
 
 

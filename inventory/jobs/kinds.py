@@ -100,8 +100,13 @@ class Context:
         with self._lock:
             if self._reported is None or self._reported == self._written:
                 return None
-            self._written = self._reported
             return self._reported
+
+    def wrote(self, progress: tuple[int, int | None]) -> None:
+        """Note `progress` as stored: only once its write is done, so that a write cut off
+        (the periodic one, cancelled as the job ends) is made again by the final one."""
+        with self._lock:
+            self._written = progress
 
 
 Handler = Callable[[Context, dict[str, Any]], Awaitable[Result | None]]

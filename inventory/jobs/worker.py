@@ -155,6 +155,8 @@ class Worker:
                 await self.pool.execute(queries.PROGRESS, ctx.job_id, *pending)
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 logger.warning("could not write the progress of job %s", ctx.job_id)
+            else:
+                ctx.wrote(pending)
 
     async def _stop_reporting(self, reporter: asyncio.Task[None], ctx: Context) -> None:
         reporter.cancel()
