@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +31,12 @@ def start(data_dir: Path) -> tuple[object, str]:
 
     pg_dir = data_dir / "pg"
     pg_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(pg_dir, cleanup_mode="stop")
+    # Processes starting at once (the test workers) take turns: as root, pgserver creates
+    # its system user before taking its own lock, and two doing so left initdb unable to
+    # own the data folder.
+    with (data_dir / ".start.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        server = pgserver.get_server(pg_dir, cleanup_mode="stop")
     socket_dir = server.get_uri().split("host=", 1)[1]
     return server, f"postgresql://postgres@/postgres?host={quote(socket_dir)}"
 
