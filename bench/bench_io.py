@@ -128,7 +128,7 @@ def make_file(rows: int, path: Path) -> None:
         "Năm sử dụng": lambda i: 2015 + i % 10,
         "Nguyên giá (đồng)": lambda i: 1_000_000 + (i * 7919) % 50_000_000,
         "Nguồn vốn": lambda i: "Ngân sách nhà nước",
-        "Tình trạng": lambda i: "good",
+        "Tình trạng": lambda i: "Tốt",  # as the export writes it
     }
     body = ([keep[t](i) if t in keep else None for t in titles] for i in range(rows))
     with path.open("wb") as file:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
+from inventory.documents.words import EN, VI
 from tests.world import World
 
 
@@ -159,3 +160,44 @@ def test_the_needs_export_ranks_the_communes_as_the_api(exported: World) -> None
     assert [r[0] for r in _csv(mine.content)[1:]] == [
         c["unit"]["code"] for c in exported.leader_a.get("/api/v1/needs").json()["communes"]
     ]
+
+
+# A coded column of each list, and the words its codes export as (Vietnamese, English).
+CODED = {
+    "/api/v1/assets": ("Trạng thái", "Status", {"Đang sử dụng": "In use"}),
+    "/api/v1/sites": ("Vai trò", "Role", {"Trụ sở chính": "Main headquarters"}),
+    "/api/v1/rooms": ("Công năng", "Purpose", {"Phòng làm việc": "Office"}),
+    "/api/v1/handovers": ("Loại", "Kind", {"Điều chuyển": "Reallocation"}),
+}
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+@pytest.mark.parametrize("path", list(CODED))
+def test_coded_values_are_words_in_the_language_asked(
+    exported: World, path: str, kind: str
+) -> None:
+    vi_title, en_title, words = CODED[path]
+    params = LISTS[path](exported)
+    vi = _export(exported.officer_a, path, kind, params)
+    en = _export(exported.officer_a, path, kind, {**params, "lang": "en"})
+    assert len(vi) == len(en) > 1
+    shown_vi = {row[vi[0].index(vi_title)] for row in vi[1:]}
+    shown_en = {row[en[0].index(en_title)] for row in en[1:]}
+    for vi_word, en_word in words.items():
+        assert vi_word in shown_vi and en_word in shown_en, (shown_vi, shown_en)
+    # No code is left: every value of the column is a word.
+    assert shown_vi <= {*VI.values(), ""} and shown_en <= {*EN.values(), ""}
+    assert [r[0] for r in vi[1:]] == [r[0] for r in en[1:]]
+
+
+def test_asset_words_cover_condition_and_ownership(exported: World) -> None:
+    params = {"holder_unit_id": exported.units["A"], "q": "EXP"}
+    rows = _export(exported.admin, "/api/v1/assets", "xlsx", params)
+    head = rows[0]
+    assert {r[head.index("Tình trạng")] for r in rows[1:]} == {"Tốt"}
+    assert {r[head.index("Sở hữu")] for r in rows[1:]} == {"Của đơn vị"}
+    english = _export(exported.admin, "/api/v1/assets", "csv", {**params, "lang": "en"})
+    assert english[0][:3] == ["System id", "Tag", "Asset name"]
+    assert {r[english[0].index("Condition")] for r in english[1:]} == {"Good"}
+    bad = exported.admin.get("/api/v1/assets/export.csv", params={"lang": "fr"})
+    assert bad.status_code == 400

@@ -259,7 +259,11 @@ def test_a_communes_workbook_has_the_apis_numbers_and_sources(
     assert total[4:8] == [printer["required"], printer["held"], printer["gap"], printer["surplus"]]
     assert total[9] == printer["estimated_cost"]
     rooms = {r[0]: r for r in sheets["Phòng bắt buộc"][1:]}
-    assert rooms["reception"][3] == 1 and rooms["meeting"][3] == 1
+    # Rooms by their names, not their codes.
+    assert rooms[VI["nd_room_reception"]][3] == 1 and rooms[VI["nd_room_meeting"]][3] == 1
+    groups = {r[1] for r in sheets["Diện tích"][1:] if r[1]}
+    named = {VI[f"nd_group_{g}"] for g in ("secretary", "leader", "head", "staff")}
+    assert groups and groups <= named
 
 
 def test_the_pdf_report_has_the_charts_numbers(

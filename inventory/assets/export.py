@@ -14,6 +14,7 @@ from inventory.api.exports import Export
 from inventory.assets import filters, queries, rules
 from inventory.clock import VIETNAM, this_year
 from inventory.db.listing import ListQuery
+from inventory.documents.words import Lang, word
 from inventory.documents.xlsx import Column
 
 COLUMNS = (
@@ -38,9 +39,31 @@ COLUMNS = (
     Column("Người sử dụng", 18),
     Column("Lần thấy gần nhất", 16, "datetime"),
 )
+ENGLISH = (
+    "System id",
+    "Tag",
+    "Asset name",
+    "Category",
+    "Model",
+    "Serial",
+    "Unit of measure",
+    "Quantity",
+    "Year put to use",
+    "Original cost (VND)",
+    "Remaining value (VND)",
+    "Funding source",
+    "Condition",
+    "Status",
+    "Ownership",
+    "Holder unit",
+    "Site",
+    "Room",
+    "Custodian",
+    "Last seen",
+)
 
 
-def values(row: asyncpg.Record) -> Sequence[Any]:
+def values(row: asyncpg.Record, lang: Lang) -> Sequence[Any]:
     remaining, _ = rules.effective_remaining_value(
         row["remaining_value"],
         row["original_cost"],
@@ -62,9 +85,9 @@ def values(row: asyncpg.Record) -> Sequence[Any]:
         row["original_cost"],
         remaining,
         row["funding_source"],
-        row["condition"],
-        row["status"],
-        row["ownership"],
+        word("condition_", row["condition"], lang),
+        word("status_", row["status"], lang),
+        word("ownership_", row["ownership"], lang),
         row["holder_unit_name"],
         row["site_name"],
         row["room_name"],
@@ -77,4 +100,4 @@ def _scope(query: ListQuery, unit_id: int) -> None:
     query.add(in_scope("a.holder_unit_id", "{}"), unit_id)
 
 
-ASSETS = Export("tai-san", filters.ASSETS, queries.LIST, _scope, COLUMNS, values)
+ASSETS = Export("tai-san", filters.ASSETS, queries.LIST, _scope, COLUMNS, ENGLISH, values)

@@ -12,6 +12,7 @@ from inventory.accounts.scope import in_scope
 from inventory.api.exports import Export
 from inventory.clock import VIETNAM
 from inventory.db.listing import ListQuery
+from inventory.documents.words import Lang, word
 from inventory.documents.xlsx import Column
 from inventory.handovers import filters, queries
 
@@ -30,22 +31,37 @@ COLUMNS = (
     Column("Số tài sản", 10, "number"),
     Column("Hoàn thành lúc", 16, "datetime"),
 )
+ENGLISH = (
+    "System id",
+    "Kind",
+    "Decision number",
+    "Decision date",
+    "Decided by",
+    "Giving unit",
+    "Receiving unit",
+    "Handover date",
+    "Status",
+    "Due date",
+    "Overdue",
+    "Items",
+    "Completed at",
+)
 
 
-def values(row: asyncpg.Record) -> Sequence[Any]:
+def values(row: asyncpg.Record, lang: Lang) -> Sequence[Any]:
     done = row["completed_at"]
     return (
         row["id"],
-        row["kind"],
+        word("ho_kind_", row["kind"], lang),
         row["decision_number"],
         row["decision_date"],
         row["decision_issuer"],
         row["giving_unit_name"],
         row["receiving_unit_name"],
         row["handover_date"],
-        row["status"],
+        word("status_", row["status"], lang),
         row["due_date"],
-        "có" if row["overdue"] else "",
+        word("", "yes", lang) if row["overdue"] else "",
         row["item_count"],
         done.astimezone(VIETNAM) if done else None,
     )
@@ -58,4 +74,4 @@ def _scope(query: ListQuery, unit_id: int) -> None:
     )
 
 
-HANDOVERS = Export("ban-giao", filters.HANDOVERS, queries.LIST, _scope, COLUMNS, values)
+HANDOVERS = Export("ban-giao", filters.HANDOVERS, queries.LIST, _scope, COLUMNS, ENGLISH, values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from inventory.documents.words import word
 from inventory.documents.xlsx import Column, Sheet
 from inventory.needs.schemas import Overview, UnitNeeds
 from inventory.norms.schemas import NormSource
@@ -49,7 +50,7 @@ def commune_rows(overview: Overview) -> Iterator[Sequence[Any]]:
             c.present_m2,
             c.shortfall_m2,
             c.shortfall_pct,
-            ", ".join(c.missing_rooms),
+            ", ".join(word("nd_room_", r) for r in c.missing_rooms),
             c.equipment_gap,
             c.equipment_surplus,
             c.equipment_cost,
@@ -107,7 +108,7 @@ def area_rows(needs: UnitNeeds) -> Iterator[Sequence[Any]]:
     for line in r.position_lines:
         yield (
             "Diện tích làm việc theo chức danh",
-            line.norm_group,
+            word("nd_group_", line.norm_group),
             line.holders,
             line.m2_per_person,
             line.required_m2,
@@ -132,7 +133,13 @@ def area_rows(needs: UnitNeeds) -> Iterator[Sequence[Any]]:
 
 def room_rows(needs: UnitNeeds) -> Iterator[Sequence[Any]]:
     for line in needs.rooms.rooms:
-        yield (line.purpose, line.required, line.present, line.missing, source(line.source))
+        yield (
+            word("nd_room_", line.purpose),
+            line.required,
+            line.present,
+            line.missing,
+            source(line.source),
+        )
 
 
 def equipment_rows(needs: UnitNeeds) -> Iterator[Sequence[Any]]:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from inventory.clock import VIETNAM
 from inventory.documents.pdf import Column, Document, Sum
+from inventory.documents.words import word
 from inventory.needs.charts import Chart, number
 from inventory.needs.schemas import Overview
 
@@ -65,7 +66,7 @@ def overview_pdf(overview: Overview, charts: Sequence[Chart], scope: str, at: da
                     number(c.present_m2),
                     number(c.shortfall_m2),
                     number(c.shortfall_pct),
-                    ", ".join(c.missing_rooms),
+                    ", ".join(word("nd_room_", r) for r in c.missing_rooms),
                     number(c.equipment_cost, 0),
                 )
                 for c in overview.communes

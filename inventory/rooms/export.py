@@ -10,6 +10,7 @@ import asyncpg
 from inventory.accounts.scope import in_scope
 from inventory.api.exports import Export
 from inventory.db.listing import ListQuery
+from inventory.documents.words import Lang, word
 from inventory.documents.xlsx import Column
 from inventory.rooms import filters, queries
 
@@ -23,9 +24,10 @@ COLUMNS = (
     Column("Công năng", 14),
     Column("Số chỗ", 8, "number"),
 )
+ENGLISH = ("System id", "Room tag", "Room name", "Site", "Floor", "Area (m²)", "Purpose", "Seats")
 
 
-def values(row: asyncpg.Record) -> Sequence[Any]:
+def values(row: asyncpg.Record, lang: Lang) -> Sequence[Any]:
     return (
         row["id"],
         row["tag"],
@@ -33,7 +35,7 @@ def values(row: asyncpg.Record) -> Sequence[Any]:
         row["site_name"],
         row["floor"],
         row["area_m2"],
-        row["purpose"],
+        word("dk_purpose_", row["purpose"], lang),
         row["seats"],
     )
 
@@ -42,4 +44,4 @@ def _scope(query: ListQuery, unit_id: int) -> None:
     query.add(in_scope("s.holder_unit_id", "{}"), unit_id)
 
 
-ROOMS = Export("phong", filters.ROOMS, queries.LIST, _scope, COLUMNS, values)
+ROOMS = Export("phong", filters.ROOMS, queries.LIST, _scope, COLUMNS, ENGLISH, values)

@@ -10,6 +10,7 @@ import asyncpg
 from inventory.accounts.scope import in_scope
 from inventory.api.exports import Export
 from inventory.db.listing import ListQuery
+from inventory.documents.words import Lang, word
 from inventory.documents.xlsx import Column
 from inventory.sites import filters, queries
 
@@ -25,9 +26,21 @@ COLUMNS = (
     Column("Vai trò", 12),
     Column("Trạng thái", 12),
 )
+ENGLISH = (
+    "System id",
+    "Site name",
+    "Address",
+    "Holder unit id",
+    "Land area (m²)",
+    "Floor area (m²)",
+    "Year built",
+    "Condition",
+    "Role",
+    "Status",
+)
 
 
-def values(row: asyncpg.Record) -> Sequence[Any]:
+def values(row: asyncpg.Record, lang: Lang) -> Sequence[Any]:
     return (
         row["id"],
         row["name"],
@@ -36,9 +49,9 @@ def values(row: asyncpg.Record) -> Sequence[Any]:
         row["land_area_m2"],
         row["floor_area_m2"],
         row["year_built"],
-        row["condition"],
-        row["role"],
-        row["status"],
+        word("condition_", row["condition"], lang),
+        word("dk_site_role_", row["role"], lang),
+        word("site_status_", row["status"], lang),
     )
 
 
@@ -46,4 +59,4 @@ def _scope(query: ListQuery, unit_id: int) -> None:
     query.add(in_scope("holder_unit_id", "{}"), unit_id)
 
 
-SITES = Export("co-so", filters.SITES, queries.LIST, _scope, COLUMNS, values)
+SITES = Export("co-so", filters.SITES, queries.LIST, _scope, COLUMNS, ENGLISH, values)
