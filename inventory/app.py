@@ -40,6 +40,7 @@ from inventory.errors import (
     internal_error,
     problem_details_plugin,
     recursion_handler,
+    undecodable,
 )
 from inventory.handovers import queries as handovers
 from inventory.handovers.files import router as handover_files_router
@@ -243,7 +244,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         plugins=[problem_details_plugin(CONSTRAINTS), ErrorPages()],
         # Every 500 is logged with its traceback (internal_error), not only in debug mode.
-        exception_handlers={RecursionError: recursion_handler, Exception: internal_error},
+        exception_handlers={
+            RecursionError: recursion_handler,
+            UnicodeDecodeError: undecodable,
+            Exception: internal_error,
+        },
         openapi_config=openapi_config(),
         template_config=TemplateConfig(
             directory=WEB / "templates",

@@ -232,6 +232,22 @@ def recursion_handler(request: Request, _exc: RecursionError) -> Response:
     ).to_response(request)
 
 
+def undecodable(request: Request, exc: UnicodeDecodeError) -> Response:
+    """Bytes that are not UTF-8 where text was due: a JSON string, a form field, a part's
+    name or value. msgspec and the form parsers raise UnicodeDecodeError for these rather
+    than their own decoding error, wherever the decoding happens (the framework's body
+    reading, a route's own msgspec call), so this one handler answers for every route.
+
+    The server's own text (the database's, its files) is UTF-8 by construction: only what a
+    client sent can fail to decode, so this is bad input, not a bug to log as one."""
+    logger.info("%s %s: undecodable input at byte %d", request.method, request.url.path, exc.start)
+    return ProblemDetailsException(
+        status_code=HTTP_400_BAD_REQUEST,
+        title="Bad request",
+        detail="the request is not valid UTF-8 text",
+    ).to_response(request)
+
+
 OUTAGES = (
     DatabaseUnavailable,
     asyncpg.PostgresConnectionError,

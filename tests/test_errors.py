@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import logging
+import re
 
 import asyncpg
 import msgspec
@@ -157,3 +158,50 @@ def test_a_connection_lost_mid_request_is_503(settings) -> None:
         response = client.get("/api/v1/lost")
     assert response.status_code == 503 and _is_problem(response)
     assert response.headers["retry-after"].isdigit()
+
+
+# Invalid UTF-8 inside a JSON string (or a multipart field): msgspec and the multipart
+# parser raise UnicodeDecodeError, not a decoding error, so it was a 500 on every route.
+@pytest.mark.parametrize(
+    ("method", "path", "key"),
+    [
+        ("POST", "/api/v1/auth/token", "login"),  # before signing in
+        ("POST", "/api/v1/units", "name"),
+        ("PATCH", "/api/v1/units/{unit}", "name"),
+        ("POST", "/api/v1/assets", "name"),
+        ("POST", "/api/v1/assets/{asset}/reports", "note"),  # decodes its body itself
+    ],
+)
+def test_invalid_utf8_in_a_json_string_is_400(
+    client: TestClient, world: World, method: str, path: str, key: str
+) -> None:
+    url = path.format(unit=world.units["A"], asset=world.assets["A"])
+    headers = {"Content-Type": "application/json", "If-Match": '"1"'}
+    if not path.startswith("/api/v1/auth"):
+        headers["Authorization"] = f"Bearer {world.admin.token}"
+    for text in (b"\xff", b"caf\xc3\x28", b"\xed\xa0\x80"):  # a stray, a cut, a surrogate
+        body = b'{"%s": "%s"}' % (key.encode(), text)
+        response = client.request(method, url, content=body, headers=headers)
+        assert response.status_code == 400 and _is_problem(response), (url, response.text)
+        assert response.json()["detail"] == "the request is not valid UTF-8 text"
+
+
+def test_invalid_utf8_in_a_page_form_is_a_400_page(settings) -> None:
+    """The sign-in form, sent as multipart with a login that is not UTF-8."""
+    with TestClient(create_app(settings)) as visitor:
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', visitor.get("/login").text)
+        assert token
+        csrf = token.group(1).encode()
+        parts = [(b"_csrf_token", csrf), (b"login", b"\xff"), (b"password", b"x")]
+        body = b"".join(
+            b'--b\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % part
+            for part in parts
+        )
+        response = visitor.post(
+            "/login",
+            content=body + b"--b--\r\n",
+            headers={"Content-Type": "multipart/form-data; boundary=b"},
+        )
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Yêu cầu không hợp lệ" in response.text
