@@ -192,8 +192,9 @@ def _title(status: int) -> str:
         return "Error"
 
 
-def unavailable(_exc: Exception) -> ProblemDetailsException:
+def unavailable(exc: BaseException) -> ProblemDetailsException:
     """The database is down or every pooled connection stayed busy."""
+    logger.warning("the database is unavailable: %s: %s", type(exc).__name__, exc)
     return ProblemDetailsException(
         status_code=HTTP_503_SERVICE_UNAVAILABLE,
         title="Service unavailable",
@@ -250,16 +251,44 @@ def undecodable(request: Request, exc: UnicodeDecodeError) -> Response:
 
 OUTAGES = (
     DatabaseUnavailable,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    asyncpg.ConnectionDoesNotExistError,
-    asyncpg.InternalClientError,
+    asyncpg.PostgresConnectionError,  # the connection lost mid-request (ConnectionDoesNotExist)
+    asyncpg.OperatorInterventionError,  # terminated, shut down, statement timeout (57xxx)
+    asyncpg.InsufficientResourcesError,  # disk full, out of memory, too many connections
+    asyncpg.LockNotAvailableError,  # lock_timeout: another transaction holds the rows
+    asyncpg.InternalClientError,  # "cannot switch to state ...": a connection left mid-operation
     TimeoutError,
 )
 """What a database that cannot be reached, is lost mid-request or answers too slowly
 raises: each is a 503. Anything else (a FileNotFoundError or PermissionError of the app's
 own, say) is a bug, a 500, logged with its traceback."""
+
+
+def is_outage(exc: BaseException) -> bool:
+    """One of OUTAGES, or a connection that cannot be used any more: "cannot perform
+    operation: connection is closed / another operation is in progress", or a
+    transaction's rollback on a connection the outage had closed, which hides the
+    outage itself. Those are InterfaceErrors, which otherwise mean a bug."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OUTAGES):
+            return True
+        if isinstance(seen, asyncpg.InterfaceError) and (
+            str(seen).startswith("cannot perform operation") or "connection is closed" in str(seen)
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _interface_problem(exc: asyncpg.InterfaceError) -> ProblemDetailsException:
+    if is_outage(exc):
+        return unavailable(exc)
+    logger.error("the database driver was misused", exc_info=exc)
+    return ProblemDetailsException(
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+        title="Internal server error",
+        detail="something went wrong on the server; it has been logged",
+    )
 
 
 def problem_details_plugin(constraints: Constraints) -> ProblemDetailsPlugin:
@@ -273,6 +302,7 @@ def problem_details_plugin(constraints: Constraints) -> ProblemDetailsPlugin:
         asyncpg.DataError: database_problem,
         asyncpg.DeadlockDetectedError: _transient,
         asyncpg.SerializationError: _transient,
+        asyncpg.InterfaceError: _interface_problem,
     }
     for exc_type in OUTAGES:
         mapping[exc_type] = unavailable

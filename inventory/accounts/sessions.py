@@ -8,15 +8,21 @@ in, and reading a page reads it, no more.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.session.base import SessionMiddleware
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
 from litestar.types import Empty, Message, ScopeSession
+
+from inventory.errors import is_outage
 
 _LOADED = "inventory.session_loaded"
 """Where the session as it was read waits in the scope, to compare the outgoing one with."""
@@ -41,6 +47,48 @@ class _Backend(ServerSideSessionBackend):
         await super().store_in_message(scope_session, message, connection)
 
 
+class _Middleware(SessionMiddleware):
+    """Litestar's, but a session that cannot be saved answers as the database being down
+    does (a 503 page with Retry-After) instead of failing after the answer has started,
+    which the server could only turn into a bare text/plain 500."""
+
+    def create_send_wrapper(
+        self, connection: ASGIConnection
+    ) -> Callable[[Message], Awaitable[None]]:
+        send = super().create_send_wrapper(connection)
+        replaced = False
+
+        async def wrapped_send(message: Message) -> None:
+            nonlocal replaced
+            if replaced:
+                return  # the body of the answer the session save has replaced
+            try:
+                await send(message)
+            except Exception as exc:
+                if message["type"] != "http.response.start" or not is_outage(exc):
+                    raise
+                replaced = True
+                await _answer(connection, exc)
+
+        return wrapped_send
+
+
+async def _answer(connection: ASGIConnection, exc: Exception) -> None:
+    """Answer `exc` as the app's own exception handlers answer it (a page for a page)."""
+    scope = connection.scope
+    handlers: Any = scope["litestar_app"].exception_handlers
+    handler = next(handlers[kind] for kind in type(exc).__mro__ if kind in handlers)
+    request: Request[Any, Any, Any] = Request(scope, connection.receive, connection.send)
+    response = handler(request, exc)
+    await response.to_asgi_response(app=None, request=request)(
+        scope, connection.receive, connection.send
+    )
+
+
 @dataclass
 class SessionConfig(ServerSideSessionConfig):
     _backend_class = _Backend
+
+    @property
+    def middleware(self) -> DefineMiddleware:
+        return DefineMiddleware(_Middleware, backend=self._backend_class(config=self))

@@ -31,7 +31,7 @@ from inventory.accounts import tokens
 from inventory.accounts.guards import READERS, bearer
 from inventory.assets import queries
 from inventory.assets.routes import ASSETS, untagged
-from inventory.db.pool import acquire
+from inventory.db.pool import connection
 from inventory.errors import OUTAGES, unavailable
 from inventory.tagcodes import normalize
 from inventory.versioning import etag
@@ -74,11 +74,8 @@ class ScanLane:
         scope["path_template"] = TEMPLATE
         pool = self.litestar.state.pool
         try:
-            conn = await acquire(pool)
-            try:
+            async with connection(pool) as conn:
                 row = await queries.by_tag(conn, normalize(tag), principal.unit_id)
-            finally:
-                await pool.release(conn)
             if row is None:
                 await self._problem(untagged(tag), scope, receive, send)
                 return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 import asyncpg
 import msgspec
@@ -84,11 +84,41 @@ async def connect(dsn: str) -> asyncpg.Connection:
     return conn
 
 
+BROKEN = (
+    OSError,
+    TimeoutError,  # the command timed out: asyncpg is still cancelling it
+    asyncio.CancelledError,  # the request was abandoned mid-query
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.InterfaceError,  # "another operation is in progress", "connection is closed"
+    asyncpg.InternalClientError,  # "cannot switch to state ..."
+)
+"""Failures after which a connection may be mid-operation or dead: it is ended, not
+pooled, else the next request to draw it would fail in its place."""
+
+
+async def release(
+    pool: asyncpg.Pool, conn: asyncpg.Connection, failed: BaseException | None
+) -> None:
+    """Give `conn` back to the pool, or end it first when `failed` may have broken it (the
+    pool then opens a fresh one when next asked)."""
+    if isinstance(failed, BROKEN):
+        # A connection found closed was handed back already, and answers InterfaceError.
+        with suppress(asyncpg.InterfaceError):
+            conn.terminate()
+    await pool.release(conn)
+
+
 @asynccontextmanager
 async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """`async with connection(pool) as conn:` one pooled connection, as `acquire` gets it."""
+    """`async with connection(pool) as conn:` one pooled connection, as `acquire` gets it,
+    given back as `release` gives it."""
     conn = await acquire(pool)
+    failed: BaseException | None = None
     try:
         yield conn
+    except BaseException as exc:
+        failed = exc
+        raise
     finally:
-        await pool.release(conn)
+        await release(pool, conn, failed)

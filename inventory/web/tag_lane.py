@@ -34,7 +34,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from inventory.accounts.guards import SESSION_COOKIE, SESSION_KEY
 from inventory.accounts.principal import Principal
 from inventory.assets import queries as assets
-from inventory.db.pool import acquire
+from inventory.db.pool import connection
 from inventory.db.store import PostgresStore
 from inventory.tagcodes import normalize
 from inventory.web.i18n import texts
@@ -92,13 +92,10 @@ class TagPageLane:
             return False
         pool = self.litestar.state.pool
         try:
-            conn = await acquire(pool)
-            try:
+            async with connection(pool) as conn:
                 row = await assets.for_page_in_session(
                     conn, normalize(tag), self._sessions.namespace, session_id
                 )
-            finally:
-                await pool.release(conn)
             if row is None:  # no such session, or it has expired
                 return False
             data = BaseSessionBackend.deserialize_data(row["session"]).get(SESSION_KEY)
