@@ -48,6 +48,7 @@ from inventory.handovers.routes import router as handovers_router
 from inventory.history.routes import router as history_router
 from inventory.imports.routes import router as imports_router
 from inventory.jobs.routes import router as jobs_router
+from inventory.ledger.routes import router as ledger_router
 from inventory.metrics import MetricsController, RequestMetrics
 from inventory.needs.routes import router as needs_router
 from inventory.norms import queries as norms
@@ -88,6 +89,7 @@ from inventory.web.handovers import router as handover_pages_router
 from inventory.web.i18n import switch_language
 from inventory.web.jobs import router as job_pages_router
 from inventory.web.labels import router as desk_label_pages_router
+from inventory.web.ledger import router as ledger_pages_router
 from inventory.web.needs import router as needs_page_router
 from inventory.web.norms import router as norms_page_router
 from inventory.web.notifications import router as notification_pages_router
@@ -194,6 +196,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             norms_router,
             staffing_router,
             needs_router,
+            ledger_router,
             requests_router,
             handover_files_router,
             history_router,
@@ -208,6 +211,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             desk_asset_edit_router,
             desk_registry_router,
             desk_label_pages_router,
+            ledger_pages_router,
             asset_pages_router,
             room_pages_router,
             job_pages_router,

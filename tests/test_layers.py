@@ -57,6 +57,7 @@ LAYERS: list[set[str]] = [
         "needs",
         "imports",
         "requests",
+        "ledger",
     },  # the domains
     {"web"},  # pages
     {"demo"},  # demo data, through the domains

@@ -1631,6 +1631,56 @@ REQUEST_PAGE_CASES = [
 ]
 
 
+# The books (ledger/routes.py, web/ledger.py): an asset's card and a unit's yearly
+# increases and decreases, for every reader of the asset or unit; another's is 404.
+LEDGER_CASES = [
+    *(
+        Case(
+            "GET",
+            f"/api/v1/assets/{{asset_id:int}}/card{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, suffix=suffix: f"/api/v1/assets/{w.assets[u]}/card{suffix}",
+        )
+        for suffix in ("", ".pdf")
+    ),
+    *(
+        Case(
+            "GET",
+            f"/api/v1/units/{{unit_id:int}}/asset-changes{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, suffix=suffix: f"/api/v1/units/{w.units[u]}/asset-changes{suffix}",
+        )
+        for suffix in ("", ".pdf", ".xlsx")
+    ),
+    Case(
+        "GET",
+        "/assets/{asset_id:int}/card.pdf",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/assets/{w.assets[u]}/card.pdf",
+        page=True,
+        media="application/pdf",
+    ),
+    *(
+        Case(
+            "GET",
+            f"/reports/asset-changes{suffix}",
+            READERS,
+            200,
+            404,
+            lambda w, u, suffix=suffix: f"/reports/asset-changes{suffix}?unit_id={w.units[u]}",
+            page=True,
+            media=media,
+        )
+        for suffix, media in (("", "text/html"), (".pdf", "application/pdf"), (".xlsx", _XLSX))
+    ),
+]
+
 CASES = [
     Case("GET", "/api/v1/auth/me", READERS, 200, 200, lambda w, u: "/api/v1/auth/me"),
     Case(
@@ -1988,6 +2038,7 @@ CASES = [
     *REQUEST_PAGE_CASES,
     *NEEDS_PAGE_CASES,
     *DESK_CASES,
+    *LEDGER_CASES,
 ]
 
 # Not scoped by unit, with the reason.

@@ -15,6 +15,30 @@ LANG_COOKIE = "lang"
 
 VI: dict[str, str] = {
     **words.VI,
+    # The books (web/ledger.py): the asset card and the yearly increases and decreases.
+    "lg_title": "Báo cáo tình hình tăng, giảm tài sản cố định",
+    "lg_nav": "Tăng giảm tài sản",
+    "lg_unit": "Đơn vị",
+    "lg_year": "Năm",
+    "lg_show": "Xem",
+    "lg_intro": (
+        "Số lượng và nguyên giá (đồng) theo nhóm tài sản của mẫu 02 và loại tài sản, từ lịch"
+        " sử của từng tài sản và các biên bản bàn giao đã hoàn thành; hao mòn trong năm và"
+        " giá trị còn lại cuối năm của tài sản còn đến cuối năm."
+    ),
+    "lg_opening": "Đầu năm",
+    "lg_registered": "Tăng: đăng ký mới",
+    "lg_received": "Tăng: nhận bàn giao",
+    "lg_handed_over": "Giảm: bàn giao đi",
+    "lg_written_off": "Giảm: thanh lý, ghi giảm",
+    "lg_closing": "Cuối năm",
+    "lg_quantity": "Số lượng",
+    "lg_cost": "Nguyên giá",
+    "lg_wear": "Hao mòn trong năm",
+    "lg_remaining": "Giá trị còn lại cuối năm",
+    "lg_subtotal": "Cộng",
+    "lg_total": "Tổng cộng",
+    "lg_card_pdf": "Thẻ tài sản cố định (PDF)",
     "lang": "vi",
     "other_lang": "en",
     "other_lang_name": "English",
@@ -646,6 +670,29 @@ VI: dict[str, str] = {
 
 EN: dict[str, str] = {
     **words.EN,
+    "lg_title": "Fixed assets increased and decreased in the year",
+    "lg_nav": "Increases and decreases",
+    "lg_unit": "Unit",
+    "lg_year": "Year",
+    "lg_show": "Show",
+    "lg_intro": (
+        "Quantities and original cost (VND) by form 02 group and category, from each asset's"
+        " history and the completed handovers; the year's wear and the value remaining at its"
+        " end of what is on the books at the end."
+    ),
+    "lg_opening": "At the start",
+    "lg_registered": "In: registered",
+    "lg_received": "In: received by handover",
+    "lg_handed_over": "Out: handed over",
+    "lg_written_off": "Out: disposed of, written off",
+    "lg_closing": "At the end",
+    "lg_quantity": "Quantity",
+    "lg_cost": "Original cost",
+    "lg_wear": "Wear in the year",
+    "lg_remaining": "Remaining value at the end",
+    "lg_subtotal": "Subtotal",
+    "lg_total": "Total",
+    "lg_card_pdf": "Fixed asset card (PDF)",
     "lang": "en",
     "other_lang": "vi",
     "other_lang_name": "Tiếng Việt",
