@@ -13,7 +13,8 @@ import asyncpg
 import pytest
 
 from inventory import tagcodes as codes
-from inventory.accounts.queries import authenticate
+from inventory.accounts.passwords import verify_password
+from inventory.accounts.queries import by_login, principal_of
 from inventory.db.embedded import with_database
 from inventory.db.migrate import upgrade
 from inventory.demo import province
@@ -237,9 +238,11 @@ def test_each_demo_user_signs_in_with_the_shared_password(demo_url: str) -> None
         try:
             out = {}
             for login in DEMO_USERS:
-                principal = await authenticate(conn, login, DEMO_PASSWORD)
-                assert principal is not None, login
-                assert await authenticate(conn, login, DEMO_PASSWORD + "x") is None
+                account = await by_login(conn, login)
+                assert account is not None and account["active"], login
+                assert verify_password(account["password_hash"], DEMO_PASSWORD), login
+                assert not verify_password(account["password_hash"], DEMO_PASSWORD + "x")
+                principal = principal_of(account)
                 code = await conn.fetchval(
                     "SELECT code FROM units WHERE id = $1", principal.unit_id
                 )

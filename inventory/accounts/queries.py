@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncpg
 
-from inventory.accounts.passwords import verify_password
 from inventory.accounts.principal import Principal, Role
 from inventory.errors import Unauthorized
 
@@ -13,31 +12,41 @@ SELECT id, login, role, unit_id, password_hash, active FROM users WHERE lower(lo
 """
 ACCOUNT = "SELECT active, role, unit_id FROM users WHERE id = $1"
 
-FAILURES = """
-SELECT who, failures, window_ends FROM sign_in_failures
-WHERE who = ANY($1::text[]) AND window_ends > now()
-"""
-FAILED = """
+# Sign-in attempts per login and per address (`throttle`). An attempt is reserved before
+# its password is checked: one statement adds it and returns the counts, so attempts sent
+# at once cannot all pass a count read before any of them was added. Rows are taken in
+# the order of `who` by every statement here, so two never wait on each other.
+RESERVE = """
 INSERT INTO sign_in_failures (who, failures, window_ends)
-SELECT who, 1, now() + make_interval(secs => $2) FROM unnest($1::text[]) AS w(who)
+SELECT who, 1, now() + make_interval(secs => $2) FROM unnest($1::text[]) AS w(who) ORDER BY who
 ON CONFLICT (who) DO UPDATE SET
     failures = CASE WHEN sign_in_failures.window_ends > now()
                     THEN sign_in_failures.failures + 1 ELSE 1 END,
     window_ends = CASE WHEN sign_in_failures.window_ends > now()
                        THEN sign_in_failures.window_ends ELSE excluded.window_ends END
+RETURNING who, failures, window_ends
 """
-FORGET_FAILURES = "DELETE FROM sign_in_failures WHERE who = ANY($1::text[])"
+# Give an attempt back (refused, or its password was right), and clear the counts of $2.
+RELEASE = """
+UPDATE sign_in_failures f
+SET failures = CASE WHEN f.who = ANY($2::text[]) THEN 0 ELSE greatest(f.failures - 1, 0) END
+FROM (SELECT who FROM sign_in_failures WHERE who = ANY($1::text[]) ORDER BY who FOR UPDATE) mine
+WHERE f.who = mine.who
+"""
 SWEEP_FAILURES = "DELETE FROM sign_in_failures WHERE window_ends <= now()"
 
 
-async def authenticate(conn: asyncpg.Connection, login: str, password: str) -> Principal | None:
-    """The principal for a login and password, or None (same cost either way)."""
-    row = await conn.fetchrow(BY_LOGIN, login)
-    ok = verify_password(row["password_hash"] if row else None, password)
-    if not ok or row is None or not row["active"]:
-        return None
+async def by_login(conn: asyncpg.Connection, login: str) -> asyncpg.Record | None:
+    """The account signing in as `login` (any case), with its password hash."""
+    return await conn.fetchrow(BY_LOGIN, login)
+
+
+def principal_of(account: asyncpg.Record) -> Principal:
     return Principal(
-        user_id=row["id"], login=row["login"], role=Role(row["role"]), unit_id=row["unit_id"]
+        user_id=account["id"],
+        login=account["login"],
+        role=Role(account["role"]),
+        unit_id=account["unit_id"],
     )
 
 

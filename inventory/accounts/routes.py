@@ -11,20 +11,18 @@ from inventory.accounts import throttle, tokens
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.principal import Principal
 from inventory.accounts.schemas import TokenRead, TokenRequest
-from inventory.db.dependencies import Conn
 from inventory.openapi import BEARER, errors
 
 
 @post("/token", responses=errors(429), security=[], status_code=200)
-async def issue_token(
-    request: Request, conn: Conn, state: State, data: JSONBody[TokenRequest]
-) -> TokenRead:
+async def issue_token(request: Request, state: State, data: JSONBody[TokenRequest]) -> TokenRead:
     """Exchange a login and password for a bearer token. Failed attempts are limited per
     login and per address (429 with Retry-After)."""
+    # No `conn`: the route holds no connection while the password is checked.
     settings = state.settings
     address = request.client.host if request.client else None
     principal = await throttle.authenticate(
-        conn, data.login, data.password, address, settings.sign_in_failures
+        state.pool, data.login, data.password, address, settings.sign_in_failures
     )
     if principal is None:
         raise NotAuthorizedException("wrong login or password")

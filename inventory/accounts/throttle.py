@@ -3,8 +3,14 @@
 Only failures count, so an office behind one NAT address signing in all morning never
 locks itself out; a guesser is stopped per login (INVENTORY_SIGN_IN_FAILURES in 15
 minutes) and per address (ten times as many, for one machine trying many logins).
-Counted in PostgreSQL with one statement per attempt, so every worker and machine
-shares the counts; the API token route and the sign-in page share them too.
+
+Counted in PostgreSQL, so every worker and machine shares the counts, and the API token
+route and the sign-in page share them too. Each attempt is counted before its password
+is checked, in one statement that adds it and returns the counts: attempts sent at once
+cannot all pass a count read before any had failed. An attempt over the limit is given
+back and refused (429); one whose password was right gives its count back and clears
+the login's; a wrong one stays counted. No connection is held while the password is
+checked (about 200 ms, `passwords.verified`).
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from inventory.accounts import queries
+from inventory.accounts import passwords, queries
 from inventory.accounts.principal import Principal
+from inventory.db.pool import connection
 from inventory.errors import Problem
 
 WINDOW_SECONDS = 15 * 60
@@ -35,37 +42,36 @@ def _keys(login: str, address: str | None) -> list[str]:
     return keys
 
 
-async def refuse_if_blocked(
-    conn: asyncpg.Connection, login: str, address: str | None, limit: int
-) -> None:
-    """429 with Retry-After while the login or the address has failed too often."""
-    for row in await conn.fetch(queries.FAILURES, _keys(login, address)):
-        allowed = limit * PER_ADDRESS if row["who"].startswith("address:") else limit
-        if row["failures"] >= allowed:
-            wait = math.ceil((row["window_ends"] - datetime.now(UTC)).total_seconds())
-            raise TooManyAttempts(
-                "too many failed sign-ins: wait before trying again",
-                headers={"Retry-After": str(max(wait, 1))},
-            )
-
-
-async def failed(conn: asyncpg.Connection, login: str, address: str | None) -> None:
-    await conn.execute(queries.FAILED, _keys(login, address), WINDOW_SECONDS)
-
-
-async def succeeded(conn: asyncpg.Connection, login: str) -> None:
-    """A right password clears the login's count (not the address's)."""
-    await conn.execute(queries.FORGET_FAILURES, _keys(login, None))
+async def _reserve(conn: asyncpg.Connection, keys: list[str], limit: int) -> None:
+    """Count the attempt, or give it back and refuse it (429 with Retry-After) while the
+    login or the address has failed too often."""
+    over = [
+        row
+        for row in await conn.fetch(queries.RESERVE, keys, WINDOW_SECONDS)
+        if row["failures"] > (limit * PER_ADDRESS if row["who"].startswith("address:") else limit)
+    ]
+    if over:
+        await conn.execute(queries.RELEASE, keys, [])
+        ends = max(row["window_ends"] for row in over)
+        wait = math.ceil((ends - datetime.now(UTC)).total_seconds())
+        raise TooManyAttempts(
+            "too many failed sign-ins: wait before trying again",
+            headers={"Retry-After": str(max(wait, 1))},
+        )
 
 
 async def authenticate(
-    conn: asyncpg.Connection, login: str, password: str, address: str | None, limit: int
+    pool: asyncpg.Pool, login: str, password: str, address: str | None, limit: int
 ) -> Principal | None:
-    """Sign in, counting a failure against the login and the address (429 once blocked)."""
-    await refuse_if_blocked(conn, login, address, limit)
-    principal = await queries.authenticate(conn, login, password)
-    if principal is None:
-        await failed(conn, login, address)
-    else:
-        await succeeded(conn, login)
-    return principal
+    """The principal for a login and password, or None (the same cost either way); a
+    failure counts against the login and the address, and past the limit it is 429."""
+    keys = _keys(login, address)
+    async with connection(pool) as conn:
+        await _reserve(conn, keys, limit)
+        account = await queries.by_login(conn, login)
+    ok = await passwords.verified(account["password_hash"] if account else None, password)
+    if not ok or account is None or not account["active"]:
+        return None
+    async with connection(pool) as conn:
+        await conn.execute(queries.RELEASE, keys, keys[:1])  # the login's count is cleared
+    return queries.principal_of(account)

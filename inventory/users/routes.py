@@ -8,7 +8,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.passwords import hash_password
+from inventory.accounts.passwords import hashed
 from inventory.accounts.principal import Role
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.api.records import Records, held, reader
@@ -60,13 +60,14 @@ async def user_history(
 )
 async def create_user(conn: Conn, principal: Me, data: JSONBody[UserCreate]) -> Response[UserRead]:
     """Create an account (admin). The password is stored only as an argon2 hash."""
+    password_hash = await hashed(data.password)  # before the write's transaction, not in it
 
     async def insert(_write: Write) -> int:
         await require_unit(conn, principal, data.unit_id, "unit_id")
         return await queries.create_user(
             conn,
             data.login,
-            hash_password(data.password),
+            password_hash,
             data.role,
             data.unit_id,
             data.full_name,
@@ -84,7 +85,7 @@ async def update_user(
     version = expected_version(request)
     values = crud.given_fields(data)
     if "password" in values:
-        values["password_hash"] = hash_password(values.pop("password"))
+        values["password_hash"] = await hashed(values.pop("password"))
 
     async def change(_write: Write, _before: asyncpg.Record) -> None:
         await require_unit(conn, principal, values.get("unit_id"), "unit_id")

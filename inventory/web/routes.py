@@ -76,14 +76,13 @@ async def login_form(
 
 
 @post("/login", include_in_schema=False)
-async def login(
-    request: Request, conn: Conn, data: URLEncodedBody[dict[str, str]]
-) -> Template | Redirect:
+async def login(request: Request, data: URLEncodedBody[dict[str, str]]) -> Template | Redirect:
+    # No `conn`: the route holds no connection while the password is checked.
     target = _safe_next(data.get("next"))
     address = request.client.host if request.client else None
     try:
         principal = await throttle.authenticate(
-            conn,
+            request.app.state.pool,
             data.get("login", ""),
             data.get("password", ""),
             address,
