@@ -41,11 +41,15 @@ WHERE h.giving_unit_id = $1 AND i.asset_id IS NOT NULL
 UNION
 SELECT id FROM assets WHERE holder_unit_id = $1
 """
+# Changes that never take an asset onto or off a unit's books, nor change its quantity,
+# cost or category: a stocktake's sighting, a photo, a move within the unit, a tag, a
+# damage report. Left out, a unit's books read a fraction of its history.
+NEUTRAL = ("seen", "photo", "move", "tag", "claim", "report")
 BOOK_EVENTS = f"""
 WITH touched AS ({_TOUCHED})
 SELECT e.entity_id AS asset_id, e.at, e.action, e.before, e.after
 FROM events e JOIN touched t ON t.id = e.entity_id
-WHERE e.entity = 'asset' AND e.at < $2
+WHERE e.entity = 'asset' AND e.at < $2 AND e.action NOT IN ({", ".join(map(repr, NEUTRAL))})
 ORDER BY e.entity_id, e.at, e.id
 """
 BOOK_ASSETS = f"""
