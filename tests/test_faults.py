@@ -40,6 +40,7 @@ from inventory.db.migrate import upgrade
 from inventory.settings import Settings
 from tests.browser.proxy import Proxy
 from tests.conftest import run_sql
+from tests.test_cli_serve import _env, _free_port, _started, _wait_for
 from tests.world import PASSWORD, World, seed_world
 
 HEAL_WITHIN = 10.0  # seconds for the app to answer again once the database is back
@@ -412,3 +413,66 @@ def test_the_embedded_server_stopped_and_restarted_heals(settings: Settings) -> 
     assert before.status_code == after.status_code == 201
     assert all(_unavailable(answer) for answer in down)
     assert found == len(made)
+
+
+def test_two_workers_sign_in_and_write_while_backends_are_terminated(faulty: Faulty) -> None:
+    """`inventory serve` with INVENTORY_WORKERS=2 (uvicorn's supervisor): sign-ins and
+    writes spread over both processes, backends terminated meanwhile."""
+    port = _free_port()
+    env = {**_env(faulty.settings, faulty.url, port), "INVENTORY_WORKERS": "2"}
+    base, site, run = f"http://127.0.0.1:{port}", faulty.world.sites["A"], secrets.token_hex(3)
+    answers: Counter[int] = Counter()
+    acknowledged: list[int] = []
+    lock, done = threading.Lock(), threading.Event()
+    killed = 0
+
+    def sign_in(_: int) -> str:
+        answer = httpx.post(
+            f"{base}/api/v1/auth/token",
+            json={"login": "officer_a", "password": PASSWORD},
+            timeout=30,
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()["access_token"]
+
+    def write(n: int) -> None:
+        headers = {"Authorization": f"Bearer {tokens[n]}"}
+        for i in range(6):
+            body = {"site_id": site, "name": f"Hai {run} {n}-{i}"}
+            answer = httpx.post(f"{base}/api/v1/rooms", json=body, headers=headers, timeout=30)
+            with lock:
+                answers[answer.status_code] += 1
+                if answer.status_code == 201:
+                    acknowledged.append(answer.json()["id"])
+                else:
+                    assert _unavailable(answer), answer.text
+
+    def kill() -> None:
+        nonlocal killed
+        while not done.wait(0.4):
+            killed += faulty.terminate()
+
+    started = time.monotonic()
+    with _started("serve", env) as (_, lines):
+        _wait_for(lines, "running on", [])
+        # Both workers up: the port listens before the apps have started.
+        assert httpx.get(f"{base}/login", timeout=60).status_code == 200
+        up = time.monotonic() - started
+        with ThreadPoolExecutor(4) as callers:
+            tokens = list(callers.map(sign_in, range(8)))  # each connection: either worker
+            killer = threading.Thread(target=kill)
+            killer.start()
+            try:
+                list(callers.map(write, range(4)))
+            finally:
+                done.set()
+                killer.join()
+        worked = time.monotonic() - started - up
+    found = faulty.count("SELECT count(*) FROM rooms WHERE id = ANY($1)", acknowledged)
+    lost = len(acknowledged) - found
+    print(
+        f"FAULT two workers (up in {up:.1f} s, then {worked:.1f} s): 8 of 8 sign-ins;"
+        f" writes {dict(answers)} from 24, {killed} backends ended;"
+        f" acknowledged writes lost: {lost} of {len(acknowledged)}"
+    )
+    assert lost == 0 and set(answers) <= {201, 503} and answers[201]
