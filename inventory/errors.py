@@ -70,6 +70,13 @@ class Unauthorized(Problem):
     default_title = "Unauthorized"
 
 
+class Forbidden(Problem):
+    """The role may do this, but not from where the caller stands (a unit below the top)."""
+
+    status = 403
+    default_title = "Forbidden"
+
+
 class Invalid(Problem):
     """Well-formed input that breaks a rule or names a record the caller cannot use."""
 

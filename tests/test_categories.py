@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
+import asyncpg
+
+from inventory.accounts.principal import Principal, Role
+from inventory.errors import Forbidden
+from inventory.history.write import Write
 from tests.world import World
 
 PATH = "/api/v1/categories"
@@ -106,3 +112,52 @@ def test_list_filters_searches_and_sorts(world: World) -> None:
     assert seeded == ["OTO", "MT", "BG"]  # Xe ô tô, Máy tính, Bàn ghế
     bad = world.admin.get(PATH, params={"sort": "wear_rate"})
     assert bad.status_code == 400 and bad.json()["field"] == "sort"
+
+
+def test_only_an_admin_of_the_province_changes_a_category(world: World, sql) -> None:
+    """A category is every unit's: a commune's admin changing a wear rate revalued the
+    assets of every other commune."""
+    category = world.create(PATH, code=_code(), name="Máy chiếu", form_group="C", wear_rate=0.1)
+    path = f"{PATH}/{category['id']}"
+    events = sql("SELECT count(*) FROM events")[0][0]
+    refusals = [
+        world.admin_a.post(PATH, json={"code": _code(), "name": "X", "form_group": "D"}),
+        world.admin_a.patch(path, json={"wear_rate": 0.5}, headers={"If-Match": '"1"'}),
+        world.admin_a.delete(path, headers={"If-Match": '"1"'}),
+    ]
+    for refused in refusals:
+        assert refused.status_code == 403, refused.text
+        assert "province" in refused.json()["detail"]
+    assert world.admin_a.get(path).json() == category  # reading is still everyone's
+    assert sql("SELECT count(*) FROM events")[0][0] == events
+    changed = world.admin.patch(path, json={"wear_rate": 0.5}, headers={"If-Match": '"1"'})
+    assert changed.status_code == 200 and changed.json()["wear_rate"] == 0.5
+
+
+def test_the_write_step_refuses_the_deployments_data_to_a_communes_admin(
+    world: World, database_url: str
+) -> None:
+    """Whatever route writes it, a change joining the deployment's chain (categories,
+    norms, settings) is refused in the same transaction to anyone but a province admin."""
+
+    async def attempt(login: str) -> str:
+        conn = await asyncpg.connect(database_url)
+        try:
+            principal = Principal(world.users[login], login, Role.ADMIN, world.units["A"])
+            try:
+                async with Write(conn, principal) as write:
+                    await conn.execute(
+                        "UPDATE categories SET name = 'Đổi' WHERE id = $1", world.categories["OTO"]
+                    )
+                    write.record(
+                        "category", world.categories["OTO"], "update", {}, {}, unit_id=None
+                    )
+            except Forbidden as refused:
+                return str(refused.detail)
+            return "written"
+        finally:
+            await conn.close()
+
+    assert "province" in asyncio.run(attempt("admin_a"))
+    got = world.auditor.get(f"{PATH}/{world.categories['OTO']}").json()
+    assert got["name"] == "Xe ô tô"

@@ -154,3 +154,11 @@ def test_a_norm_out_of_force_is_not_used(world: World) -> None:
         assert norm["id"] not in [n["norm_id"] for n in needs["norms"]]
     finally:
         world.admin.patch(url, json={"valid_to": None}, headers={"If-Match": "*"})
+
+
+def test_a_communes_admin_reads_the_norms_but_does_not_change_them(world: World) -> None:
+    norm = _by_code(world, "area.leader")
+    url = f"/api/v1/norms/{norm['id']}"
+    refused = world.admin_a.patch(url, json={"value": 99}, headers={"If-Match": "*"})
+    assert refused.status_code == 403 and "province" in refused.json()["detail"]
+    assert world.admin_a.get(url).json()["value"] == norm["value"]

@@ -6,6 +6,9 @@ below fails the first test.
 A role the guard refuses gets 403 whatever the record. A record outside the
 caller's scope answers 404, a body naming another unit's record 422, and a list
 filtered to another unit comes back empty: nothing says the record exists.
+
+Admins are two: the province's (`admin`) and commune A's (`admin_a`), who is an admin of
+A's scope only and may not change what every unit shares (categories, norms): 403.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class Resource:
     change: dict[str, Any]
     selects: Callable[[World, str], dict[str, Any]]  # list filter for the unit's records
     scoped: bool = True
+    shared: bool = False  # the deployment's data: written by an admin of the province only
     deletable: bool = True
     extra: tuple[str, ...] = ()  # more read-only sub-routes of one record
 
@@ -63,7 +67,7 @@ RESOURCES = {
             "code": f"M{_token()}",
             "name": "Văn phòng",
             "kind": "agency",
-            "parent_id": w.units["P"],
+            "parent_id": w.units[u],
         },
         {"name": "Văn phòng HĐND"},
         lambda w, u: {"q": "T24065" if u == "A" else "T24073"},
@@ -94,6 +98,7 @@ RESOURCES = {
         {"wear_rate": 0.125},
         lambda w, u: {"q": "MT"},
         scoped=False,
+        shared=True,
     ),
     "sites": Resource(
         "/api/v1/sites",
@@ -177,6 +182,8 @@ def _expected(route: Route, login: str, unit: str) -> int:
     role, scope = USERS[login]
     if role not in route.roles:
         return 403
+    if route.method != "GET" and RESOURCES[route.resource].shared and scope != "P":
+        return 403  # a commune's admin changing a wear rate would revalue every commune's
     if RESOURCES[route.resource].scoped and scope not in ("P", unit):
         return route.hidden
     return route.ok
@@ -248,6 +255,11 @@ AUDITORS = frozenset({"admin", "auditor"})
 
 def _sees(login: str, unit: str) -> bool:
     return USERS[login][1] in ("P", unit)
+
+
+def _of_province(ok: int, refused: int = 403) -> Callable[[str, str], int]:
+    """The answer to an admin, `ok` only for the province's (its unit at the top)."""
+    return lambda login, unit: ok if USERS[login][1] == "P" else refused
 
 
 @dataclass(frozen=True)
@@ -1006,7 +1018,7 @@ NEEDS_CASES = [
         200,
         lambda w, u: f"{_NORMS}/{_norm_id(w)}",
         body=lambda w, u: {"confidence": "medium"},  # as it is: nothing changes
-        sees=lambda login, unit: True,
+        want=_of_province(200),  # the deployment's figures
     ),
     *(
         Case(
@@ -1114,7 +1126,7 @@ NEEDS_PAGE_CASES = [
         303,
         lambda w, u: f"/norms/{_norm_id(w)}",
         body=_norm_form,
-        sees=lambda login, unit: True,
+        want=_of_province(303),
         page=True,
     ),
 ]
@@ -1454,6 +1466,7 @@ REQUEST_CASES = [
         201,  # the province's admin sees both communes
         lambda w, u: f"{_RQ}/reallocations",
         body=_rq_surplus,
+        want=_of_province(201, 422),  # a commune's admin: the other commune is not theirs
     ),
     Case(
         "POST",

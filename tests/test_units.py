@@ -200,3 +200,131 @@ def test_units_created_at_the_same_time_both_commit(database_url: str) -> None:
             await second.close()
 
     assert len(asyncio.run(race())) == 2
+
+
+def _scopes(sql) -> list:
+    return sql("SELECT ancestor_id, unit_id FROM unit_scope ORDER BY 1, 2")
+
+
+def test_a_communes_admin_cannot_unhook_its_own_unit_from_the_province(world: World, sql) -> None:
+    """Setting A's parent to null took A and all it holds out of the province's scope, and
+    nobody could put it back through the API."""
+    path = f"/api/v1/units/{world.units['A']}"
+    scopes, events = _scopes(sql), sql("SELECT count(*) FROM events")[0][0]
+    for body in ({"parent_id": None}, {"parent_id": world.units["B"]}):
+        refused = world.admin_a.patch(path, json=body, headers={"If-Match": "*"})
+        assert refused.status_code == 403, (body, refused.text)
+        assert refused.json()["detail"].endswith("not yours to change")
+    # Its merger link is null: setting it can only point under itself.
+    refused = world.admin_a.patch(
+        path, json={"merged_into_id": world.units["A1"]}, headers={"If-Match": "*"}
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "merged_into_id"
+    assert _scopes(sql) == scopes and sql("SELECT count(*) FROM events")[0][0] == events
+    assert world.admin.get(path).json()["parent_id"] == world.units["P"]
+    assert world.admin.get(f"/api/v1/assets/{world.assets['A']}").status_code == 200
+    # Its own unit's other fields are still the admin's to change.
+    renamed = world.admin_a.patch(path, json={"name": "Xã Ia Rbol"}, headers={"If-Match": "*"})
+    assert renamed.status_code == 200, renamed.text
+
+
+def test_clearing_a_link_is_checked_and_never_leaves_a_unit_outside_the_movers_scope(
+    world: World, sql
+) -> None:
+    unit = world.create(
+        "/api/v1/units", code="T24990", name="Xã Mới", kind="commune", parent_id=world.units["A"]
+    )
+    path = f"/api/v1/units/{unit['id']}"
+    scopes = _scopes(sql)
+    # The province's admin too: a unit with no link is in nobody's scope but its own.
+    for caller in (world.admin, world.admin_a):
+        refused = caller.patch(path, json={"parent_id": None}, headers={"If-Match": '"1"'})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["field"] == "parent_id"
+    # Out of the commune admin's scope: the new parent must be the mover's.
+    refused = world.admin_a.patch(
+        path, json={"parent_id": world.units["B"]}, headers={"If-Match": '"1"'}
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "parent_id"
+    assert _scopes(sql) == scopes
+    # Within it, a move goes through; then clearing the parent while merged into a unit
+    # of the scope keeps the unit in it.
+    moved = world.admin_a.patch(
+        path,
+        json={"parent_id": world.units["A2"], "merged_into_id": world.units["A1"]},
+        headers={"If-Match": '"1"'},
+    )
+    assert moved.status_code == 200, moved.text
+    cleared = world.admin_a.patch(path, json={"parent_id": None}, headers={"If-Match": '"2"'})
+    assert cleared.status_code == 200, cleared.text
+    assert world.admin.get(path).json()["merged_into_id"] == world.units["A1"]
+    # And the last link cleared is refused again.
+    refused = world.admin_a.patch(path, json={"merged_into_id": None}, headers={"If-Match": '"3"'})
+    assert refused.status_code == 422, refused.text
+    # Out of A's lineage again, for the tests that draw it.
+    home = {"parent_id": world.units["A"], "merged_into_id": None}
+    back = world.admin.patch(path, json=home, headers={"If-Match": "*"})
+    assert back.status_code == 200, back.text
+
+
+def test_a_former_units_link_to_another_scope_is_not_the_communes_to_change(
+    world: World, sql
+) -> None:
+    """A former commune merged into A whose parent is outside A's scope (a former district
+    of the province): A's admin may not clear or move that parent."""
+    district = world.create(
+        "/api/v1/units",
+        code="T90100",
+        name="Huyện cũ",
+        kind="former_district",
+        parent_id=world.units["P"],
+    )
+    former = world.create(
+        "/api/v1/units",
+        code="T90101",
+        name="Xã cũ",
+        kind="former_commune",
+        parent_id=district["id"],
+        merged_into_id=world.units["A"],
+    )
+    path = f"/api/v1/units/{former['id']}"
+    assert world.admin_a.get(path).status_code == 200  # in A's scope through the merger
+    for body in ({"parent_id": None}, {"parent_id": world.units["A"]}):
+        refused = world.admin_a.patch(path, json=body, headers={"If-Match": '"1"'})
+        assert refused.status_code == 403, (body, refused.text)
+    assert sql(
+        "SELECT 1 FROM unit_scope WHERE ancestor_id = $1 AND unit_id = $2",
+        district["id"],
+        former["id"],
+    )
+    # The province's admin may: the former unit stays in its scope through the district.
+    unmerged = world.admin.patch(path, json={"merged_into_id": None}, headers={"If-Match": '"1"'})
+    assert unmerged.status_code == 200, unmerged.text
+
+
+def test_a_unit_is_created_under_a_unit_of_the_creators_scope(world: World) -> None:
+    for caller in (world.admin, world.admin_a):
+        refused = caller.post(
+            "/api/v1/units", json={"code": "T24991", "name": "Tỉnh Khác", "kind": "province"}
+        )
+        assert refused.status_code == 422 and refused.json()["field"] == "parent_id"
+    refused = world.admin_a.post(
+        "/api/v1/units",
+        json={
+            "code": "T24991",
+            "name": "Văn phòng",
+            "kind": "agency",
+            "parent_id": world.units["P"],
+        },
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "parent_id"
+    made = world.admin_a.post(
+        "/api/v1/units",
+        json={
+            "code": "T24991",
+            "name": "Văn phòng",
+            "kind": "agency",
+            "parent_id": world.units["A"],
+        },
+    )
+    assert made.status_code == 201, made.text

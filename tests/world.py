@@ -15,6 +15,7 @@ PASSWORD = "test-password-1"
 USERS = {
     # login: (role, unit key)
     "admin": ("admin", "P"),
+    "admin_a": ("admin", "A"),  # an admin of one commune: its scope only, nothing shared
     "auditor": ("auditor", "P"),
     "leader": ("leader", "P"),
     "officer_a": ("officer", "A"),

@@ -14,9 +14,10 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from inventory.accounts import tokens
+from inventory.accounts import queries, tokens
 from inventory.accounts.principal import Principal, Role
 from inventory.db.dependencies import Conn
+from inventory.db.pool import connection as pooled
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 SESSION_KEY = "principal"
@@ -75,6 +76,24 @@ def allow(*roles: Role) -> Guard:
             )
         if principal.role not in allowed:
             raise PermissionDeniedException(f"the {principal.role} role may not do this")
+
+    return guard
+
+
+def deployment_admin() -> Guard:
+    """A guard admitting admins of a unit at the top (the province) only: for the routes
+    that change what every unit shares (categories and their wear rates, norms).
+
+    The write step refuses the same from anyone else whatever the route
+    (`history.write.Write`); this says so before the body is read."""
+    admins = allow(Role.ADMIN)
+
+    async def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        await admins(connection, handler)
+        async with pooled(connection.app.state.pool) as conn:
+            top = await queries.at_top(conn, connection.scope["user"].unit_id)
+        if not top:
+            raise PermissionDeniedException(queries.DEPLOYMENT_ONLY)
 
     return guard
 

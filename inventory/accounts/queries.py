@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncpg
 
 from inventory.accounts.principal import Principal, Role
-from inventory.errors import Unauthorized
+from inventory.errors import Forbidden, Unauthorized
 
 BY_LOGIN = """
 SELECT id, login, role, unit_id, password_hash, active FROM users WHERE lower(login) = lower($1)
 """
 ACCOUNT = "SELECT active, role, unit_id FROM users WHERE id = $1"
+# A unit at the top of the hierarchy: no parent, merged into none (a province).
+AT_TOP = "SELECT parent_id IS NULL AND merged_into_id IS NULL FROM units WHERE id = $1"
 
 # Sign-in attempts per login and per address (`throttle`). An attempt is reserved before
 # its password is checked: one statement adds it and returns the counts, so attempts sent
@@ -58,3 +60,21 @@ async def recheck(conn: asyncpg.Connection, principal: Principal) -> None:
         raise Unauthorized("this account is disabled")
     if user["role"] != principal.role or user["unit_id"] != principal.unit_id:
         raise Unauthorized("your account changed: sign in again")
+
+
+DEPLOYMENT_ONLY = (
+    "only an admin of the province (a unit at the top) may change what every unit shares"
+)
+
+
+async def at_top(conn: asyncpg.Connection, unit_id: int) -> bool:
+    """Whether the unit heads a hierarchy: its admins' scope is the whole province."""
+    return bool(await conn.fetchval(AT_TOP, unit_id))
+
+
+async def require_deployment_admin(conn: asyncpg.Connection, principal: Principal) -> None:
+    """Refuse a change to the deployment's own data (categories, norms, settings) from
+    anyone but an admin of a unit at the top: that data is every unit's, so an admin of one
+    commune changing a wear rate would revalue the assets of every other."""
+    if principal.role != Role.ADMIN or not await at_top(conn, principal.unit_id):
+        raise Forbidden(DEPLOYMENT_ONLY)

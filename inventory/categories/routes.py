@@ -6,8 +6,7 @@ from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Role
+from inventory.accounts.guards import READERS, Me, allow, deployment_admin
 from inventory.api.records import Records, reader
 from inventory.categories import filters, queries
 from inventory.categories.schemas import CategoryCreate, CategoryPatch, CategoryRead
@@ -58,7 +57,7 @@ async def category_history(
 
 
 @post(
-    "/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422)
+    "/", guards=[deployment_admin()], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422)
 )
 async def create_category(
     conn: Conn, principal: Me, data: JSONBody[CategoryCreate]
@@ -69,7 +68,7 @@ async def create_category(
     )
 
 
-@patch("/{category_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
+@patch("/{category_id:int}", guards=[deployment_admin()], responses=errors(404, 409, 412, 422, 428))
 async def update_category(
     request: Request,
     conn: Conn,
@@ -89,7 +88,7 @@ async def update_category(
     )
 
 
-@delete("/{category_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 428))
+@delete("/{category_id:int}", guards=[deployment_admin()], responses=errors(404, 409, 412, 428))
 async def delete_category(
     request: Request, conn: Conn, principal: Me, category_id: FromPath[int]
 ) -> None:

@@ -22,7 +22,7 @@ import msgspec
 from asyncpg.transaction import Transaction
 
 from inventory.accounts.principal import Principal
-from inventory.accounts.queries import recheck
+from inventory.accounts.queries import recheck, require_deployment_admin
 from inventory.history.chain import DEPLOYMENT_CHAIN, GENESIS, event_hash
 
 # Columns that are derived from others, not part of what a record is.
@@ -156,6 +156,10 @@ class Write:
         if not self._events:
             return
         chains = sorted({e.chain for e in self._events})
+        # What joins the deployment's chain is every unit's (categories, norms, settings):
+        # whichever route wrote it, only an admin of the province may.
+        if self.principal is not None and DEPLOYMENT_CHAIN in chains:
+            await require_deployment_admin(self.conn, self.principal)
         heads = await self.conn.fetch(LOCK_HEADS, chains)
         if len(heads) < len(chains):
             await self.conn.execute(NEW_HEADS, chains, GENESIS)

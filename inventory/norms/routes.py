@@ -8,8 +8,8 @@ import msgspec
 from litestar import Request, Response, Router, get, patch
 from litestar.params import FromPath, JSONBody
 
-from inventory.accounts.guards import READERS, Me, allow
-from inventory.accounts.principal import Principal, Role
+from inventory.accounts.guards import READERS, Me, allow, deployment_admin
+from inventory.accounts.principal import Principal
 from inventory.api.records import Records, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
@@ -69,7 +69,7 @@ async def norm_history(conn: Conn, norm_id: FromPath[int], listing: Listed) -> P
     return await NORMS.history(conn, None, norm_id, listing)
 
 
-@patch("/{norm_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
+@patch("/{norm_id:int}", guards=[deployment_admin()], responses=errors(404, 409, 412, 422, 428))
 async def update_norm(
     request: Request, conn: Conn, principal: Me, norm_id: FromPath[int], data: JSONBody[NormPatch]
 ) -> Response[NormRead]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 from litestar import Request, Response, Router, get, patch, post
 from litestar.params import FromPath, JSONBody
@@ -14,7 +16,7 @@ from inventory.api.records import Records, held, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
-from inventory.errors import Invalid
+from inventory.errors import Forbidden, Invalid
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
@@ -80,38 +82,84 @@ async def unit_history(
     "/", guards=[allow(Role.ADMIN)], status_code=HTTP_201_CREATED, responses=errors(409, 413, 422)
 )
 async def create_unit(conn: Conn, principal: Me, data: JSONBody[UnitCreate]) -> Response[UnitRead]:
-    """Register a unit (admin)."""
+    """Register a unit (admin), under a unit of your scope (`parent_id` or `merged_into_id`):
+    a unit at the top (a province) is made from the command line."""
+    values = crud.given_fields(data)
 
     async def insert(_write: Write) -> int:
-        await require_unit(conn, principal, data.parent_id, "parent_id")
-        await require_unit(conn, principal, data.merged_into_id, "merged_into_id")
-        return await crud.insert(conn, "units", crud.given_fields(data))
+        await _check_links(conn, principal, None, None, values)
+        unit_id = await crud.insert(conn, "units", values)
+        await _kept_in_scope(conn, principal, unit_id)
+        return unit_id
 
     return await UNITS.create(conn, principal, insert)
 
 
-@patch("/{unit_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
+@patch("/{unit_id:int}", guards=[allow(Role.ADMIN)], responses=errors(403, 404, 409, 412, 422, 428))
 async def update_unit(
     request: Request, conn: Conn, principal: Me, unit_id: FromPath[int], data: JSONBody[UnitPatch]
 ) -> Response[UnitRead]:
-    """Change a unit (admin); needs If-Match."""
+    """Change a unit (admin); needs If-Match. A link (`parent_id`, `merged_into_id`) is
+    changed only from within your scope to within it, and the unit stays in your scope."""
     version = expected_version(request)
     values = crud.given_fields(data)
 
-    async def change(_write: Write, _before: asyncpg.Record) -> None:
-        links = [f for f in ("parent_id", "merged_into_id") if values.get(f) is not None]
-        if links:
-            await conn.execute(queries.LOCK_HIERARCHY)
-        for field in links:
-            await require_unit(conn, principal, values[field], field)
-            # A unit under this one (or itself) as its parent would put the unit in its own
-            # scope, and everything in the cycle in the scope of each: a commune's officer
-            # would see the whole province.
-            if await conn.fetchval(queries.IN_SCOPE_OF, unit_id, values[field]):
-                raise Invalid(f"unit {values[field]} is unit {unit_id} or under it", field=field)
+    async def change(_write: Write, before: asyncpg.Record) -> None:
+        moved = await _check_links(conn, principal, unit_id, before, values)
         await crud.update(conn, "units", unit_id, values)
+        if moved:
+            await _kept_in_scope(conn, principal, unit_id)
 
     return await UNITS.update(conn, principal, unit_id, version, change)
+
+
+_LINKS = ("parent_id", "merged_into_id")
+"""What puts a unit (and everything it holds) in other units' scopes."""
+
+
+async def _check_links(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    unit_id: int | None,
+    before: asyncpg.Record | None,
+    values: dict[str, Any],
+) -> bool:
+    """Refuse a change of a unit's links that reaches outside the caller's scope; whether
+    any link changes.
+
+    Every link given is checked, a cleared one (null) as much as a set one: the unit it
+    pointed at loses the unit from its scope, so it must be the caller's, and a unit-scoped
+    admin (whose own unit's parent is above them) can never unhook their own unit from the
+    province. The new target must be the caller's too, and not the unit or under it."""
+    changed = [f for f in _LINKS if f in values and (before is None or values[f] != before[f])]
+    if changed and unit_id is not None:
+        await conn.execute(queries.LOCK_HIERARCHY)
+    for field in changed:
+        old = before[field] if before is not None else None
+        if old is not None and not await conn.fetchval(queries.IN_SCOPE_OF, principal.unit_id, old):
+            raise Forbidden(
+                f"unit {unit_id}'s {field} is unit {old}, outside your scope: not yours to change"
+            )
+        new = values[field]
+        await require_unit(conn, principal, new, field)
+        # A unit under this one (or itself) as its parent would put the unit in its own
+        # scope, and everything in the cycle in the scope of each: a commune's officer
+        # would see the whole province.
+        cycle = unit_id is not None and new is not None
+        if cycle and await conn.fetchval(queries.IN_SCOPE_OF, unit_id, new):
+            raise Invalid(f"unit {new} is unit {unit_id} or under it", field=field)
+    return bool(changed)
+
+
+async def _kept_in_scope(conn: asyncpg.Connection, principal: Principal, unit_id: int) -> None:
+    """After its links changed (in this transaction), the unit must still be in the
+    caller's scope: a unit left with no link at all would be nobody's."""
+    if not await conn.fetchval(queries.IN_SCOPE_OF, principal.unit_id, unit_id):
+        raise Invalid(
+            f"unit {unit_id} would leave your scope: give it a parent_id or merged_into_id"
+            " of your scope",
+            field="parent_id",
+        )
 
 
 router = Router(

@@ -461,7 +461,7 @@ VI: dict[str, str] = {
     "nm_title": "Định mức",
     "nm_intro": "Các định mức dùng để tính nhu cầu: mỗi định mức có nguồn pháp lý, độ tin cậy"
     " và thời hạn hiệu lực. Mỗi lần sửa là một phiên bản mới, ghi vào lịch sử.",
-    "nm_read_only": "Chỉ quản trị viên sửa được định mức.",
+    "nm_read_only": "Chỉ quản trị viên cấp tỉnh sửa được định mức.",
     "nm_code": "Mã",
     "nm_name": "Tên",
     "nm_value": "Giá trị",
@@ -1117,7 +1117,7 @@ EN: dict[str, str] = {
     "nm_title": "Norms",
     "nm_intro": "The norms the needs are computed from, each with its legal source, confidence"
     " and validity. Each change is a new version, kept in history.",
-    "nm_read_only": "Only an administrator changes the norms.",
+    "nm_read_only": "Only a province administrator changes the norms.",
     "nm_code": "Code",
     "nm_name": "Name",
     "nm_value": "Value",

@@ -15,8 +15,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.problem_details import ProblemDetailsException
 from litestar.response import Redirect, Template
 
-from inventory.accounts.guards import allow
+from inventory.accounts.guards import deployment_admin
 from inventory.accounts.principal import Role
+from inventory.accounts.queries import at_top
 from inventory.db.dependencies import Conn
 from inventory.norms import queries
 from inventory.norms import routes as api
@@ -43,6 +44,7 @@ async def _show(
         lang,
         status,
         norms=await queries.all_norms(conn),
+        editable=request.user.role == Role.ADMIN and await at_top(conn, request.user.unit_id),
         confidences=[c.value for c in Confidence],
         notice=notice,
     )
@@ -88,7 +90,7 @@ def _patch(form: dict[str, str]) -> NormPatch:
     return msgspec.convert(given, NormPatch, strict=False)
 
 
-@post("/norms/{norm_id:int}", include_in_schema=False, guards=[allow(Role.ADMIN)])
+@post("/norms/{norm_id:int}", include_in_schema=False, guards=[deployment_admin()])
 async def change_norm_page(
     request: Request, conn: Conn, norm_id: FromPath[int]
 ) -> Template | Redirect:
