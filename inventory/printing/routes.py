@@ -150,7 +150,13 @@ async def batch_labels(
     request: Request, state: State, batch_id: FromPath[int], options: LabelOptions
 ) -> Response[bytes]:
     """Blank labels of a batch of a unit in your scope, in the order the codes were drawn."""
-    principal = _caller(request)
+    return await batch_file(state, _caller(request), batch_id, options)
+
+
+async def batch_file(
+    state: State, principal: Principal, batch_id: int, options: Options
+) -> Response[bytes]:
+    """A batch's labels file (the API's and the blank batches page's download)."""
     async with connection(state.pool) as conn:
         if await tags.fetch_batch(conn, batch_id, principal.unit_id) is None:
             raise NotFound(f"no tag batch {batch_id}")

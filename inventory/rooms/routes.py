@@ -9,6 +9,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
+from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope
 from inventory.api.exports import export_routes
 from inventory.api.records import Records, reader
@@ -62,11 +63,18 @@ async def create_room(
 ) -> Response[RoomRead]:
     """Add a room to a site in your scope; it gets its label's code (`tag`) from the
     deployment's tag sequence, like an asset, for life."""
+    return await create(conn, principal, state.settings.tag_prefix, data)
+
+
+async def create(
+    conn: asyncpg.Connection, principal: Principal, tag_prefix: str, data: RoomCreate
+) -> Response[RoomRead]:
+    """A new room with its code (the API's POST and the room form's)."""
 
     async def insert(_write: Write) -> int:
         await sites.require(conn, principal, data.site_id, "site_id")
         values = crud.given_fields(data)
-        values["tag"] = await tags.next_code(conn, state.settings.tag_prefix)
+        values["tag"] = await tags.next_code(conn, tag_prefix)
         return await crud.insert(conn, "rooms", values)
 
     return await ROOMS.create(conn, principal, insert)
@@ -77,7 +85,17 @@ async def update_room(
     request: Request, conn: Conn, principal: Me, room_id: FromPath[int], data: JSONBody[RoomPatch]
 ) -> Response[RoomRead]:
     """Change a room in your scope (another site only while it is empty); needs If-Match."""
-    version = expected_version(request)
+    return await update(conn, principal, room_id, expected_version(request), data)
+
+
+async def update(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    room_id: int,
+    version: int | None,
+    data: RoomPatch,
+) -> Response[RoomRead]:
+    """The change of a room at `version` (the API's PATCH and the room form's)."""
     values = crud.given_fields(data)
 
     async def change(_write: Write, _before: asyncpg.Record) -> None:

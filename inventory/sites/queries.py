@@ -55,3 +55,15 @@ async def delete(conn: asyncpg.Connection, site_id: int) -> None:
         raise InUse(
             f"site {site_id} still has rooms or assets", constraint=exc.constraint_name or ""
         ) from exc
+
+
+# A form's choice of site: the scope's, in Vietnamese order.
+CHOICES = f"""
+SELECT id, name FROM sites WHERE {in_scope("holder_unit_id", "$1")}
+ORDER BY sort_name COLLATE "C", id
+"""
+
+
+async def choices(conn: asyncpg.Connection, scope_unit_id: int) -> list[asyncpg.Record]:
+    """The sites of a scope, for a form's choice (a room's site)."""
+    return await conn.fetch(CHOICES, scope_unit_id)

@@ -8,6 +8,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
+from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.api.exports import export_routes
 from inventory.api.records import Records, reader
@@ -57,6 +58,13 @@ async def site_history(
 @post("/", guards=[allow(*WRITERS)], status_code=HTTP_201_CREATED, responses=errors(413, 422))
 async def create_site(conn: Conn, principal: Me, data: JSONBody[SiteCreate]) -> Response[SiteRead]:
     """Register a site held by a unit in your scope."""
+    return await create(conn, principal, data)
+
+
+async def create(
+    conn: asyncpg.Connection, principal: Principal, data: SiteCreate
+) -> Response[SiteRead]:
+    """A new site (the API's POST and the site form's)."""
 
     async def insert(_write: Write) -> int:
         await require_unit(conn, principal, data.holder_unit_id, "holder_unit_id")
@@ -71,7 +79,17 @@ async def update_site(
     request: Request, conn: Conn, principal: Me, site_id: FromPath[int], data: JSONBody[SitePatch]
 ) -> Response[SiteRead]:
     """Change a site in your scope; needs If-Match."""
-    version = expected_version(request)
+    return await update(conn, principal, site_id, expected_version(request), data)
+
+
+async def update(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    site_id: int,
+    version: int | None,
+    data: SitePatch,
+) -> Response[SiteRead]:
+    """The change of a site at `version` (the API's PATCH and the site form's)."""
     values = crud.given_fields(data)
 
     async def change(_write: Write, before: asyncpg.Record) -> None:

@@ -9,6 +9,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
+from inventory.accounts.principal import Principal
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.api.records import Records, held, reader
 from inventory.db.dependencies import Conn
@@ -38,10 +39,17 @@ async def create_batch(
     conn: Conn, principal: Me, state: State, data: JSONBody[BatchCreate]
 ) -> BatchDetail:
     """Reserve blank tags for a unit in your scope, to print now and claim later."""
+    return await reserve(conn, principal, state.settings.tag_prefix, data)
+
+
+async def reserve(
+    conn: asyncpg.Connection, principal: Principal, tag_prefix: str, data: BatchCreate
+) -> BatchDetail:
+    """A new batch of blank tags (the API's POST and the blank batches page's)."""
     async with Write(conn, principal) as write:
         await require_unit(conn, principal, data.unit_id, "unit_id")
         batch_id = await queries.create_batch(
-            conn, data.unit_id, data.size, principal.user_id, state.settings.tag_prefix
+            conn, data.unit_id, data.size, principal.user_id, tag_prefix
         )
         detail = await _detail(conn, await BATCHES.get(conn, principal, batch_id))
         event = await queries.batch_event(conn, batch_id)

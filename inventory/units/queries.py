@@ -50,3 +50,15 @@ FROM units WHERE {in_scope("id", "$1")}
 
 async def counts(conn: asyncpg.Connection, scope_unit_id: int) -> asyncpg.Record:
     return await conn.fetchrow(COUNTS, scope_unit_id)
+
+
+# A form's choice of unit: the scope's, in Vietnamese order.
+CHOICES = f"""
+SELECT id, code, name FROM units WHERE {in_scope("id", "$1")}
+ORDER BY sort_name COLLATE "C", id
+"""
+
+
+async def choices(conn: asyncpg.Connection, scope_unit_id: int) -> list[asyncpg.Record]:
+    """The units of a scope, for a form's choice (a parent, a holder, a user's unit)."""
+    return await conn.fetch(CHOICES, scope_unit_id)

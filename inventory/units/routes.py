@@ -84,6 +84,13 @@ async def unit_history(
 async def create_unit(conn: Conn, principal: Me, data: JSONBody[UnitCreate]) -> Response[UnitRead]:
     """Register a unit (admin), under a unit of your scope (`parent_id` or `merged_into_id`):
     a unit at the top (a province) is made from the command line."""
+    return await create(conn, principal, data)
+
+
+async def create(
+    conn: asyncpg.Connection, principal: Principal, data: UnitCreate
+) -> Response[UnitRead]:
+    """A new unit (the API's POST and the unit form's)."""
     values = crud.given_fields(data)
 
     async def insert(_write: Write) -> int:
@@ -101,7 +108,17 @@ async def update_unit(
 ) -> Response[UnitRead]:
     """Change a unit (admin); needs If-Match. A link (`parent_id`, `merged_into_id`) is
     changed only from within your scope to within it, and the unit stays in your scope."""
-    version = expected_version(request)
+    return await update(conn, principal, unit_id, expected_version(request), data)
+
+
+async def update(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    unit_id: int,
+    version: int | None,
+    data: UnitPatch,
+) -> Response[UnitRead]:
+    """The change of a unit at `version` (the API's PATCH and the unit form's)."""
     values = crud.given_fields(data)
 
     async def change(_write: Write, before: asyncpg.Record) -> None:

@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.passwords import hashed
-from inventory.accounts.principal import Role
+from inventory.accounts.principal import Principal, Role
 from inventory.accounts.scope import in_scope, require_unit
 from inventory.api.records import Records, held, reader
 from inventory.db import crud
@@ -60,6 +60,13 @@ async def user_history(
 )
 async def create_user(conn: Conn, principal: Me, data: JSONBody[UserCreate]) -> Response[UserRead]:
     """Create an account (admin). The password is stored only as an argon2 hash."""
+    return await create(conn, principal, data)
+
+
+async def create(
+    conn: asyncpg.Connection, principal: Principal, data: UserCreate
+) -> Response[UserRead]:
+    """A new account (the API's POST and the user form's)."""
     password_hash = await hashed(data.password)  # before the write's transaction, not in it
 
     async def insert(_write: Write) -> int:
@@ -82,7 +89,17 @@ async def update_user(
     request: Request, conn: Conn, principal: Me, user_id: FromPath[int], data: JSONBody[UserPatch]
 ) -> Response[UserRead]:
     """Change role, scope, name, password or disable an account (admin); needs If-Match."""
-    version = expected_version(request)
+    return await update(conn, principal, user_id, expected_version(request), data)
+
+
+async def update(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    user_id: int,
+    version: int | None,
+    data: UserPatch,
+) -> Response[UserRead]:
+    """The change of an account at `version` (the API's PATCH and the user form's)."""
     values = crud.given_fields(data)
     if "password" in values:
         values["password_hash"] = await hashed(values.pop("password"))
