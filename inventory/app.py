@@ -81,6 +81,7 @@ from inventory.users.routes import router as users_router
 from inventory.web.asset_actions import router as asset_pages_router
 from inventory.web.asset_edit import router as desk_asset_edit_router
 from inventory.web.assets import router as desk_asset_pages_router
+from inventory.web.batches import router as desk_batch_pages_router
 from inventory.web.compliance import router as compliance_page_router
 from inventory.web.errors import ErrorPages, no_store
 from inventory.web.handover_files import router as handover_file_pages_router
@@ -94,6 +95,7 @@ from inventory.web.needs import router as needs_page_router
 from inventory.web.norms import router as norms_page_router
 from inventory.web.notifications import router as notification_pages_router
 from inventory.web.photos import router as photo_pages_router
+from inventory.web.record_forms import router as desk_record_forms_router
 from inventory.web.registry import router as desk_registry_router
 from inventory.web.requests import router as request_pages_router
 from inventory.web.rooms import router as room_pages_router
@@ -210,6 +212,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             desk_asset_pages_router,
             desk_asset_edit_router,
             desk_registry_router,
+            desk_record_forms_router,
+            desk_batch_pages_router,
             desk_label_pages_router,
             ledger_pages_router,
             asset_pages_router,

@@ -40,20 +40,21 @@ BOX_W, BOX_H, GAP, ARROW = 260, 44, 12, 90
 """The lineage drawing's boxes (px): former units in a column, an arrow, the new unit."""
 
 
-async def _list(
+async def scope_list(
     conn: asyncpg.Connection,
     listing: Listing,
     select: str,
     scope: str,
-    unit_id: int,
+    scope_unit_id: int,
     read: Callable[[asyncpg.Record], Any],
     path: str,
     cursor: str | None,
     **given: Any,
 ) -> dict[str, Any]:
-    """One page of a list of the scope, and the links to the next and the first page."""
+    """One page of a list of the scope, and the links to the next and the first page
+    (the register's lists, and the blank batches')."""
     query = ListQuery()
-    query.add(in_scope(scope, "{}"), unit_id)
+    query.add(in_scope(scope, "{}"), scope_unit_id)
     chosen = listing.choices(**given, cursor=cursor, limit=PER_PAGE)
     found = await chosen.page(conn, select, query, read)
     kept = {k: (v.value if hasattr(v, "value") else v) for k, v in given.items() if v}
@@ -78,7 +79,7 @@ async def units_page(
 ) -> Template | Redirect:
     if request.user is None:
         return login_redirect(request)
-    found = await _list(
+    found = await scope_list(
         conn,
         unit_filters.UNITS,
         unit_queries.LIST,
@@ -158,7 +159,7 @@ async def sites_page(
 ) -> Template | Redirect:
     if request.user is None:
         return login_redirect(request)
-    found = await _list(
+    found = await scope_list(
         conn,
         site_filters.SITES,
         site_queries.LIST,
@@ -185,7 +186,7 @@ async def rooms_page(
 ) -> Template | Redirect:
     if request.user is None:
         return login_redirect(request)
-    found = await _list(
+    found = await scope_list(
         conn,
         room_filters.ROOMS,
         room_queries.LIST,
@@ -216,7 +217,7 @@ async def users_page(
         return login_redirect(request)
     if request.user.role != Role.ADMIN:
         raise PermissionDeniedException("users are the admins' to manage")
-    found = await _list(
+    found = await scope_list(
         conn,
         user_filters.USERS,
         user_queries.LIST,
