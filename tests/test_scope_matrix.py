@@ -769,6 +769,154 @@ DESK_CASES = [
 ]
 
 
+# The register's forms (web/record_forms.py): a new record's form for those the API lets
+# create one; an edit form for those who may change the record, another unit's record not
+# found. Each create form sends its Idempotency-Key; a body naming another unit's record
+# is the API's 422, on the form.
+def _admin_of(login: str, unit: str) -> bool:
+    return _sees(login, unit) and USERS[login][0] == "admin"
+
+
+def _as_it_is(world: World, path: str) -> dict[str, str]:
+    """An edit form's post of a record's own name again (saved: nothing changes)."""
+    now = world.callers["admin"].get(path).json()
+    name = "full_name" if path.startswith("/api/v1/users/") else "name"
+    return {name: now[name], "version": str(now["version"])}
+
+
+_FORMS = {
+    # plural: (who creates, who edits, the record of a unit, a new record's body)
+    "units": (
+        ADMIN,
+        _admin_of,
+        lambda w, u: w.units[u],
+        lambda w, u: {
+            "code": f"M{_token()}",
+            "name": "Văn phòng",
+            "kind": "agency",
+            "parent_id": str(w.units[u]),
+        },
+    ),
+    "sites": (
+        REGISTRY_WRITERS,
+        _writer_of_unit,
+        lambda w, u: w.sites[u],
+        lambda w, u: {"holder_unit_id": str(w.units[u]), "name": f"Trụ sở {_token()}"},
+    ),
+    "rooms": (
+        REGISTRY_WRITERS,
+        _writer_of_unit,
+        lambda w, u: w.rooms[u],
+        lambda w, u: {"site_id": str(w.sites[u]), "name": f"Phòng {_token()}"},
+    ),
+    "users": (
+        ADMIN,
+        _admin_of,
+        lambda w, u: w.users[_OFFICER_OF[u]],
+        lambda w, u: {
+            "login": f"m.{_token()}",
+            "password": "long-enough-1",
+            "role": "officer",
+            "unit_id": str(w.units[u]),
+        },
+    ),
+}
+
+FORM_CASES = [
+    case
+    for plural, (creators, editors, record, new) in _FORMS.items()
+    for case in (
+        Case(
+            "GET",
+            f"/{plural}/new",
+            creators,
+            200,
+            200,
+            lambda w, u, p=plural: f"/{p}/new",
+            sees=lambda *_: True,
+            page=True,
+        ),
+        Case(
+            "POST",
+            f"/{plural}/new",
+            creators,
+            303,
+            422,  # a unit or site outside the scope, refused on the form
+            lambda w, u, p=plural: f"/{p}/new",
+            body=lambda w, u, new=new: {**new(w, u), "idempotency_key": _token()},
+            page=True,
+        ),
+        Case(
+            "GET",
+            f"/{plural}/{{record_id:int}}/edit",
+            READERS,
+            200,
+            404,
+            lambda w, u, p=plural, r=record: f"/{p}/{r(w, u)}/edit",
+            sees=editors,
+            page=True,
+            writes_page=True,
+        ),
+        Case(
+            "POST",
+            f"/{plural}/{{record_id:int}}/edit",
+            READERS,
+            303,
+            404,
+            lambda w, u, p=plural, r=record: f"/{p}/{r(w, u)}/edit",
+            body=lambda w, u, p=plural, r=record: _as_it_is(w, f"/api/v1/{p}/{r(w, u)}"),
+            sees=editors,
+            page=True,
+            writes_page=True,
+        ),
+    )
+]
+
+# The blank batches page: the scope's batches for every reader, a new batch for writers
+# (another unit's: the API's 422 on the form), a batch's page and labels file.
+BATCH_PAGE_CASES = [
+    Case(
+        "GET",
+        "/batches",
+        READERS,
+        200,
+        200,
+        lambda w, u: "/batches",
+        sees=lambda *_: True,
+        page=True,
+    ),
+    Case(
+        "POST",
+        "/batches",
+        REGISTRY_WRITERS,
+        303,
+        422,
+        lambda w, u: "/batches",
+        body=lambda w, u: {"unit_id": str(w.units[u]), "size": "1", "idempotency_key": _token()},
+        page=True,
+    ),
+    Case(
+        "GET",
+        "/batches/{batch_id:int}",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/batches/{_batch(w, u)['id']}",
+        page=True,
+    ),
+    Case(
+        "GET",
+        "/batches/{batch_id:int}/labels",
+        READERS,
+        200,
+        404,
+        lambda w, u: f"/batches/{_batch(w, u)['id']}/labels",
+        page=True,
+        media="application/pdf",
+    ),
+]
+
+
 HANDOVER_CASES = [
     Case("GET", _HO, READERS, 200, 200, lambda w, u: f"{_HO}?giving_unit_id={w.units[u + '1']}"),
     Case(
@@ -2052,6 +2200,8 @@ CASES = [
     *NEEDS_PAGE_CASES,
     *DESK_CASES,
     *LEDGER_CASES,
+    *FORM_CASES,
+    *BATCH_PAGE_CASES,
 ]
 
 # Not scoped by unit, with the reason.
