@@ -34,7 +34,7 @@ _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 NAME = 'Xã Ea <b>Đông</b> & "Tây"'
 IN_PAGE = str(markupsafe.escape(NAME))  # as Jinja escapes it
 IN_SVG = escape(NAME, quote=False)  # as pygal's XML tree writes text
-LOGINS = ("admin", "auditor", "leader", "leader_a", "officer_a", "officer_b")
+LOGINS = ("admin", "admin_a", "auditor", "leader", "leader_a", "officer_a", "officer_b")
 
 
 def _signed_in(settings, login: str) -> TestClient:
@@ -312,8 +312,8 @@ def _post(page: TestClient, norm_id: int, form: dict[str, str]):
     )
 
 
-@pytest.mark.parametrize("login", ["auditor", "leader", "officer_a"])
-def test_everyone_reads_the_norms_but_only_an_admin_gets_the_form(
+@pytest.mark.parametrize("login", ["auditor", "leader", "officer_a", "admin_a"])
+def test_everyone_reads_the_norms_but_only_a_province_admin_gets_the_form(
     pages: dict[str, TestClient], login: str
 ) -> None:
     html = pages[login].get("/norms").text
