@@ -60,6 +60,21 @@ def snapshot(row: Mapping[str, Any] | None) -> str | None:
     return msgspec.json.encode({k: v for k, v in row.items() if k not in _DERIVED}).decode()
 
 
+CHUNK = 5000
+"""Events appended per statement, and rows read per fetch of a recorded query."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """Rows whose events are read at the end: (entity id, before, after) from SQL."""
+
+    chain: int
+    entity: str
+    action: str
+    sql: str
+    args: tuple[Any, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class _Event:
     chain: int
@@ -81,7 +96,7 @@ class Write:
     def __init__(self, conn: asyncpg.Connection, principal: Principal | None) -> None:
         self.conn = conn
         self.principal = principal
-        self._events: list[_Event] = []
+        self._events: list[_Event | _Query] = []
         self._transaction: Transaction | None = None
 
     async def __aenter__(self) -> Self:
@@ -152,6 +167,17 @@ class Write:
         for entity_id, before, after, unit_id in rows:
             self.record_json(entity, entity_id, action, before, after, unit_id)
 
+    def record_query(
+        self, entity: str, action: str, sql: str, *args: Any, unit_id: int | None
+    ) -> None:
+        """Keep the events of the rows `sql` reads at the end of the transaction, each
+        (entity id, before, after) as JSON texts, all of one unit's chain: read and appended
+        a chunk at a time, so a bulk change of any size never sits in memory."""
+        if not (_NAME.match(entity) and _NAME.match(action)):
+            raise ValueError(f"entity and action are lower-case names: {entity!r} {action!r}")
+        chain = DEPLOYMENT_CHAIN if unit_id is None else unit_id
+        self._events.append(_Query(chain, entity, action, sql, args))
+
     async def _append(self) -> None:
         if not self._events:
             return
@@ -168,29 +194,56 @@ class Write:
         actor = self.principal.user_id if self.principal else None
         state = {h["chain"]: (h["seq"], h["hash"]) for h in heads}
         columns: list[list[Any]] = [[] for _ in range(9)]
-        for e in self._events:
-            seq, prev = state[e.chain]
+
+        def add(
+            chain: int,
+            entity: str,
+            entity_id: int,
+            action: str,
+            before: str | None,
+            after: str | None,
+        ) -> None:
+            seq, prev = state[chain]
             seq += 1
             digest = event_hash(
-                prev, e.chain, seq, at, actor, e.entity, e.entity_id, e.action, e.before, e.after
+                prev, chain, seq, at, actor, entity, entity_id, action, before, after
             )
-            state[e.chain] = (seq, digest)
+            state[chain] = (seq, digest)
             for column, value in zip(
                 columns,
-                (e.chain, seq, e.entity, e.entity_id, e.action, e.before, e.after, prev, digest),
+                (chain, seq, entity, entity_id, action, before, after, prev, digest),
                 strict=True,
             ):
                 column.append(value)
-        chain_ids = list(state)
-        await self.conn.execute(
-            APPEND,
-            columns[0],
-            columns[1],
-            at,
-            actor,
-            *columns[2:],
-            chain_ids,
-            [state[c][0] for c in chain_ids],
-            [state[c][1] for c in chain_ids],
-        )
+
+        async def flush(last: bool) -> None:
+            if not (last or columns[0]):
+                return
+            chain_ids = list(state) if last else []
+            await self.conn.execute(
+                APPEND,
+                columns[0],
+                columns[1],
+                at,
+                actor,
+                *columns[2:],
+                chain_ids,
+                [state[c][0] for c in chain_ids],
+                [state[c][1] for c in chain_ids],
+            )
+            for column in columns:
+                column.clear()
+
+        for e in self._events:
+            if isinstance(e, _Event):
+                add(e.chain, e.entity, e.entity_id, e.action, e.before, e.after)
+                if len(columns[0]) >= CHUNK:
+                    await flush(last=False)
+                continue
+            cursor = await self.conn.cursor(e.sql, *e.args)
+            while rows := await cursor.fetch(CHUNK):
+                for entity_id, before, after in rows:
+                    add(e.chain, e.entity, entity_id, e.action, before, after)
+                await flush(last=False)
+        await flush(last=True)
         self._events.clear()

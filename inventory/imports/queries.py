@@ -1,9 +1,10 @@
 """SQL of an import: the rows COPYed into a temporary table, matched against the register
-in three set-based statements, and the new ones inserted in one, whatever their number."""
+in three set-based statements, their new tags COPYed beside them, and the new ones inserted
+in one statement, whatever their number."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
@@ -58,31 +59,32 @@ WHERE r.asset_id IS NULL AND r.tag = '' AND r.serial = '' AND k.holder_unit_id =
 """
 UNKNOWN_TAGS = f"SELECT row_no, tag FROM {ROWS} WHERE tag <> '' AND asset_id IS NULL ORDER BY 1"
 COUNTS = f"SELECT matched_by, count(*) AS n FROM {ROWS} GROUP BY 1"
-NEW_ROWS = f"SELECT row_no FROM {ROWS} WHERE asset_id IS NULL ORDER BY row_no"
-SET_TAGS = f"""
-UPDATE {ROWS} r SET new_tag = t.code
-FROM unnest($1::integer[], $2::text[]) AS t(row_no, code) WHERE r.row_no = t.row_no
+TAGS = "import_tags"
+CREATE_TAGS = f"""
+CREATE TEMPORARY TABLE {TAGS} (row_no integer PRIMARY KEY, tag text NOT NULL) ON COMMIT DROP
 """
-# The new assets' JSON for their history comes back from the INSERT itself.
+NEW_ROWS = f"""
+SELECT row_no FROM {ROWS} WHERE asset_id IS NULL AND row_no > $1 ORDER BY row_no LIMIT $2
+"""
 INSERT = f"""
-WITH added AS (
-    INSERT INTO assets (tag, name, category_id, model, serial, unit_of_measure, quantity,
-        acquisition_year, original_cost, remaining_value, funding_source, condition,
-        custodian, holder_unit_id)
-    SELECT new_tag, name, category_id, model, serial, unit_of_measure, quantity,
-        acquisition_year, original_cost, remaining_value, funding_source, condition,
-        custodian, $1
-    FROM {ROWS} WHERE asset_id IS NULL ORDER BY row_no
-    RETURNING id, tag, (to_jsonb(assets) - 'search' - 'sort_name')::text AS after
-), marked AS (
-    UPDATE {ROWS} r SET asset_id = added.id, matched_by = 'new'
-    FROM added WHERE r.new_tag = added.tag
-)
-SELECT id, after FROM added ORDER BY id
+INSERT INTO assets (tag, name, category_id, model, serial, unit_of_measure, quantity,
+    acquisition_year, original_cost, remaining_value, funding_source, condition,
+    custodian, holder_unit_id)
+SELECT t.tag, name, category_id, model, serial, unit_of_measure, quantity,
+    acquisition_year, original_cost, remaining_value, funding_source, condition,
+    custodian, $1
+FROM {ROWS} r JOIN {TAGS} t USING (row_no) ORDER BY row_no
 """
 KEEP_KEYS = f"""
 INSERT INTO asset_import_keys (holder_unit_id, key, asset_id)
-SELECT $1, key, asset_id FROM {ROWS} WHERE matched_by = 'new' AND tag = '' AND serial = ''
+SELECT $1, r.key, a.id
+FROM {ROWS} r JOIN {TAGS} t USING (row_no) JOIN assets a ON a.tag = t.tag
+WHERE r.tag = '' AND r.serial = ''
+"""
+# The new assets' events, read by the write step as it appends them (id, before, after).
+ADDED = f"""
+SELECT a.id, NULL::text, (to_jsonb(a) - 'search' - 'sort_name')::text
+FROM {TAGS} t JOIN assets a ON a.tag = t.tag ORDER BY a.id
 """
 CATEGORIES = "SELECT id, code, name, form_group FROM categories"
 
@@ -125,19 +127,23 @@ async def counts(conn: asyncpg.Connection) -> dict[str, int]:
     return {row["matched_by"] or "new": row["n"] for row in await conn.fetch(COUNTS)}
 
 
-async def new_rows(conn: asyncpg.Connection) -> list[int]:
-    return [row["row_no"] for row in await conn.fetch(NEW_ROWS)]
+async def new_rows(conn: asyncpg.Connection, after: int, limit: int) -> list[int]:
+    """The next `limit` unmatched rows after row `after`."""
+    return [row["row_no"] for row in await conn.fetch(NEW_ROWS, after, limit)]
 
 
-async def insert(
-    conn: asyncpg.Connection, unit_id: int, tags: Iterable[tuple[int, str]]
-) -> list[asyncpg.Record]:
-    """Insert the unmatched rows with their new tags; each new asset's id and JSON."""
-    rows, codes = zip(*tags, strict=True) if tags else ((), ())
-    await conn.execute(SET_TAGS, list(rows), list(codes))
-    await conn.execute(f"CREATE INDEX ON {ROWS} (new_tag)")
-    await conn.execute(f"ANALYZE {ROWS}")
-    added = await conn.fetch(INSERT, unit_id)
+async def create_tags(conn: asyncpg.Connection) -> None:
+    await conn.execute(CREATE_TAGS)
+
+
+async def copy_tags(conn: asyncpg.Connection, tags: Sequence[tuple[int, str]]) -> None:
+    await conn.copy_records_to_table(TAGS, records=tags, columns=("row_no", "tag"))
+
+
+async def insert(conn: asyncpg.Connection, unit_id: int) -> int:
+    """Insert the unmatched rows with their new tags, and keep their import keys; how many."""
+    await conn.execute(f"ANALYZE {TAGS}")
+    added = int((await conn.execute(INSERT, unit_id)).split()[-1])
     await conn.execute(KEEP_KEYS, unit_id)
     return added
 

@@ -2,9 +2,11 @@
 
 One transaction through the write step: the rows are read and checked, COPYed into a
 temporary table a batch at a time as they come, matched against the register (by tag,
-serial or import key), and the new ones inserted with their tags and one history event
-each (`record_rows`). A dry run, or any problem, rolls everything back: nothing is
-half-imported. The file is read once; at most a batch of rows is held besides the keys.
+serial or import key), and the new ones inserted with their tags (COPYed beside them a
+batch at a time) in one statement, with one history event each, which the write step reads
+back from SQL and appends a chunk at a time (`record_query`). A dry run, or any problem,
+rolls everything back: nothing is half-imported. The file is read once; at most a batch of
+rows is held besides the keys.
 """
 
 from __future__ import annotations
@@ -179,15 +181,16 @@ async def run_import(
                 added = found.pop("new", 0)
             if count or dry_run or not added:
                 raise _RollBack
-            new = await queries.new_rows(conn)
-            codes = await tags.issue(conn, len(new), prefix)
-            rows_json = await queries.insert(
-                conn, unit_id, list(zip(new, (code for _, code in codes), strict=True))
-            )
-            write.record_rows(
-                ENTITY, "import", ((r["id"], None, r["after"], unit_id) for r in rows_json)
-            )
-            del rows_json
+            await queries.create_tags(conn)
+            last = 0
+            while new := await queries.new_rows(conn, last, BATCH):
+                codes = await tags.issue(conn, len(new), prefix)
+                await queries.copy_tags(
+                    conn, list(zip(new, (code for _, code in codes), strict=True))
+                )
+                last = new[-1]
+            await queries.insert(conn, unit_id)
+            write.record_query(ENTITY, "import", queries.ADDED, unit_id=unit_id)
         committed = True
     except _RollBack:
         committed = False
