@@ -65,6 +65,15 @@ def _by_the_route(
         return call()
 
 
+def _headers(answer: httpx.Response) -> list[tuple[str, str]]:
+    """The answer's headers, but a gzipped body's length: the lane compresses in one call,
+    the framework's stream in two flushes, so the same page differs by a few bytes."""
+    gzipped = answer.headers.get("content-encoding") == "gzip"
+    return [
+        (k, v) for k, v in answer.headers.multi_items() if not (gzipped and k == "content-length")
+    ]
+
+
 def _asset(world: World, unit: str = "A", **fields: object) -> dict:
     return world.create(
         "/api/v1/assets",
@@ -107,10 +116,8 @@ def test_the_lane_answers_as_the_route(
         routed = _by_the_route(phone, monkeypatch, lambda: phone.get(path, headers=headers))
         assert passed == [path]
         passed.clear()
-        assert (fast.headers.multi_items(), fast.text) == (
-            routed.headers.multi_items(),
-            routed.text,
-        )
+        assert (_headers(fast), fast.text) == (_headers(routed), routed.text)
+        assert int(fast.headers["content-length"]) == fast.num_bytes_downloaded
     assert fast.headers["cache-control"] == "no-store"
     assert ("content-encoding" in fast.headers) == (encoding != "identity")
     assert "&lt;b&gt;" in fast.text and "<b>" not in fast.text  # the name escaped

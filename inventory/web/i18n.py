@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import pass_context
@@ -1449,20 +1451,25 @@ EN: dict[str, str] = {
 }
 
 
-class Texts(dict[str, str]):
-    """A language's texts, each also an attribute: Jinja tries `t.key` as an attribute
-    before an item, and a failed lookup per text was a quarter of rendering a page."""
+class Fields(dict[str, Any]):
+    """A mapping whose keys are also attributes, for templates: Jinja tries `t.key` as an
+    attribute before an item, and a failed lookup per text (or per column of an asyncpg
+    Record) was a quarter of rendering a page."""
 
-    def __init__(self, texts: dict[str, str]) -> None:
-        super().__init__(texts)
-        self.__dict__.update(texts)
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        super().__init__(fields)
+        self.__dict__.update(self)
 
 
-_TEXTS = {"vi": Texts(VI), "en": Texts(EN)}
+_TEXTS = {"vi": Fields(VI), "en": Fields(EN)}
 
 
 def texts(request: Request, lang: str | None) -> dict[str, str]:
-    chosen = lang or request.cookies.get(LANG_COOKIE) or "vi"
+    return language(lang or request.cookies.get(LANG_COOKIE))
+
+
+def language(chosen: str | None) -> dict[str, str]:
+    """The texts of `chosen` (a ?lang= or the language cookie): English or Vietnamese."""
     return _TEXTS["en" if chosen == "en" else "vi"]
 
 
@@ -1480,5 +1487,11 @@ def remember(lang: str | None) -> list[Cookie]:
 def switch_language(context: Context, lang: str) -> str:
     """This page in `lang`, its other query parameters kept (a sign-in page keeps `next`)."""
     request: Request = context["request"]
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    return f"{request.url.path}?{urlencode([*query, ('lang', lang)])}"
+    scope = request.scope
+    query = (
+        [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+        if scope.get("query_string")
+        else []
+    )
+    # request.url.path, without building the whole URL on every page
+    return f"{scope.get('root_path', '')}{scope['path']}?{urlencode([*query, ('lang', lang)])}"

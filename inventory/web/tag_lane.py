@@ -20,14 +20,13 @@ header the router refuses, a database that is down or busy, any other failure.
 
 from __future__ import annotations
 
+import gzip
 import html
-from io import BytesIO
 from typing import Any
 
 from litestar import Litestar, Request
 from litestar._asgi.utils import is_valid_host
 from litestar._parsers import parse_cookie_string
-from litestar.middleware.compression.gzip_facade import GzipCompression
 from litestar.middleware.session.base import BaseSessionBackend
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -37,7 +36,7 @@ from inventory.assets import queries as assets
 from inventory.db.pool import connection
 from inventory.db.store import PostgresStore
 from inventory.tagcodes import normalize
-from inventory.web.i18n import texts
+from inventory.web.i18n import LANG_COOKIE, language
 from inventory.web.tags import ASSET_PAGE, asset_context
 
 PREFIXES = {"/t/": "/t/{tag}", "/T/": "/T/{tag}"}
@@ -107,7 +106,7 @@ class TagPageLane:
             request: Request[Any, Any, Any] = Request(scope, receive, send)
             scope["user"] = principal
             body = self._template.render(
-                t=texts(request, None),
+                t=language(cookies.get(LANG_COOKIE)),
                 user=principal,
                 **asset_context(row, principal),
                 request=request,
@@ -119,11 +118,8 @@ class TagPageLane:
         headers = list(_HEADERS)
         compression = self._compression
         if compression is not None and "gzip" in accept and len(body) >= compression.minimum_size:
-            buffer = BytesIO()
-            gzip = GzipCompression(buffer=buffer, compression_encoding="gzip", config=compression)
-            gzip.write(body)
-            gzip.close()
-            body = buffer.getvalue()
+            # One call, the framework's level: its streaming facade flushes twice per body.
+            body = gzip.compress(body, compresslevel=compression.gzip_compress_level, mtime=0)
             headers += [
                 (b"content-length", str(len(body)).encode()),
                 (b"content-encoding", b"gzip"),

@@ -34,7 +34,7 @@ from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
 from inventory.tagcodes import TagProblem, normalize, validate
 from inventory.web import readable
-from inventory.web.i18n import texts
+from inventory.web.i18n import Fields, texts
 from inventory.web.pages import login_redirect, page, when
 
 UNTAGGED_SHOWN = 10
@@ -55,7 +55,7 @@ def asset_context(
 ) -> dict[str, Any]:
     """What the asset's page shows besides the texts (the page lane renders it alike)."""
     return {
-        "asset": asset,
+        "asset": Fields(asset),
         "can_write": principal.role in WRITERS,
         "claimed": claimed,
         "done": done if done in DONE else None,
