@@ -172,12 +172,13 @@ def read_row(
 ) -> Draft | None:
     """The row as a draft; None for a blank row, a group heading or the total row."""
 
-    def cell(name: str) -> Any:
-        col = header.columns.get(name)
-        if col is None or col >= len(cells):
-            return None
-        value = cells[col]
-        return None if value == "" else value
+    width = len(cells)
+    # The row's cells by field, an empty one as None: read once, not per lookup.
+    cell = {
+        name: None if cells[col] == "" else cells[col]
+        for name, col in header.columns.items()
+        if col < width
+    }.get
 
     name = _text(cell("name"))
     if not name:
