@@ -88,6 +88,7 @@ from inventory.web.handover_files import router as handover_file_pages_router
 from inventory.web.handover_flags import router as handover_flag_pages_router
 from inventory.web.handovers import router as handover_pages_router
 from inventory.web.i18n import switch_language
+from inventory.web.imports import router as desk_import_pages_router
 from inventory.web.jobs import router as job_pages_router
 from inventory.web.labels import router as desk_label_pages_router
 from inventory.web.ledger import router as ledger_pages_router
@@ -214,6 +215,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             desk_registry_router,
             desk_record_forms_router,
             desk_batch_pages_router,
+            desk_import_pages_router,
             desk_label_pages_router,
             ledger_pages_router,
             asset_pages_router,

@@ -174,3 +174,17 @@ async def keep_upload(conn: asyncpg.Connection, job_id: int, name: str, content:
 
 async def upload(conn: asyncpg.Connection, job_id: int) -> bytes | None:
     return await conn.fetchval("SELECT content FROM import_files WHERE job_id = $1", job_id)
+
+
+async def copy_upload(conn: asyncpg.Connection, from_job: int, to_job: int) -> None:
+    """The file of one import job kept again for another (a dry run imported for real)."""
+    await conn.execute(
+        "INSERT INTO import_files (job_id, file_name, content)"
+        " SELECT $2, file_name, content FROM import_files WHERE job_id = $1",
+        from_job,
+        to_job,
+    )
+
+
+async def file_name(conn: asyncpg.Connection, job_id: int) -> str | None:
+    return await conn.fetchval("SELECT file_name FROM import_files WHERE job_id = $1", job_id)

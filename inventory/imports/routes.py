@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import asyncpg
 from litestar import Request, Response, Router, post
 from litestar.datastructures import State, UploadFile
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from inventory.accounts.guards import WRITERS, allow
+from inventory.accounts.principal import Principal
 from inventory.categories import queries as categories
 from inventory.db.pool import connection
 from inventory.errors import Invalid, TooLarge
@@ -66,20 +68,39 @@ async def start_import(
     principal = request.user
     name, body = await _body(request)
     async with connection(state.pool) as conn:
-        if not await queries.holder_in_scope(conn, unit_id, principal.unit_id):
-            raise Invalid(f"no unit {unit_id} in your scope", field="unit_id")
-        await categories.require(conn, category_id, "category_id")
-        params = {
-            "unit_id": unit_id,
-            "dry_run": dry_run,
-            "category_id": category_id,
-            "prefix": state.settings.tag_prefix,
-        }
-        async with Write(conn, principal):  # a disabled account queues nothing
-            job_id = await enqueue(conn, kind.KIND, principal, principal.unit_id, params)
-            await queries.keep_upload(conn, job_id, name, body)
+        job_id = await start(
+            conn, principal, state.settings.tag_prefix, unit_id, dry_run, category_id, name, body
+        )
         row = await jobs.fetch(conn, principal, job_id)
     return Response(read(row), status_code=HTTP_202_ACCEPTED, headers={"Location": job_url(job_id)})
+
+
+async def start(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    prefix: str,
+    unit_id: int,
+    dry_run: bool,
+    category_id: int | None,
+    name: str,
+    body: bytes | None,
+    *,
+    from_job: int | None = None,
+) -> int:
+    """Queue the import of `body` (or of the file of the import job `from_job`, which the
+    caller may see) into `unit_id` of the caller's scope; the job's id. The API's step and
+    the import page's alike."""
+    if not await queries.holder_in_scope(conn, unit_id, principal.unit_id):
+        raise Invalid(f"no unit {unit_id} in your scope", field="unit_id")
+    await categories.require(conn, category_id, "category_id")
+    params = {"unit_id": unit_id, "dry_run": dry_run, "category_id": category_id, "prefix": prefix}
+    async with Write(conn, principal):  # a disabled account queues nothing
+        job_id = await enqueue(conn, kind.KIND, principal, principal.unit_id, params)
+        if from_job is None:
+            await queries.keep_upload(conn, job_id, name, body or b"")
+        else:
+            await queries.copy_upload(conn, from_job, job_id)
+    return job_id
 
 
 router = Router(
