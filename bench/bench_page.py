@@ -18,6 +18,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,6 +62,7 @@ async def _session(url: str, province: int) -> str:
                 "login": user["login"],
                 "role": "officer",
                 "unit_id": province,
+                "exp": int(time.time()) + 3600,
             }
         }
         await conn.execute(

@@ -141,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # At start, not on the first label printed.
     check_prefix(settings.tag_prefix)
     check_base_url(settings.public_base_url)
-    stores = {"sessions": PostgresStore("sessions")}
+    stores = {accounts.SESSIONS: PostgresStore(accounts.SESSIONS)}
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
@@ -157,7 +157,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         for store in stores.values():
             store.bind(pool)
         sweeper = asyncio.create_task(
-            sweep_expired(stores["sessions"], also=[accounts.SWEEP_FAILURES, idempotency.SWEEP])
+            sweep_expired(
+                stores[accounts.SESSIONS], also=[accounts.SWEEP_FAILURES, idempotency.SWEEP]
+            )
         )
         try:
             yield
@@ -167,7 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT)
 
     sessions = SessionConfig(
-        store="sessions",
+        store=accounts.SESSIONS,
         key="inventory_session",
         max_age=settings.session_ttl_seconds,
         secure=settings.secure_cookies,

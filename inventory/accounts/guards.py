@@ -6,7 +6,9 @@ forgotten guard still cannot leak another unit's row.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
@@ -21,6 +23,7 @@ from inventory.db.pool import connection as pooled
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 SESSION_KEY = "principal"
+"""Where the session keeps the Principal (`queries.END_SESSIONS` finds users by it)."""
 SESSION_COOKIE = "inventory_session"
 """The session cookie, as the app's ServerSideSessionConfig names it."""
 READERS = (Role.ADMIN, Role.OFFICER, Role.AUDITOR, Role.LEADER)
@@ -37,6 +40,17 @@ def bearer(scope: Scope) -> str | None:
     return None
 
 
+def session_principal(data: Any) -> Principal | None:
+    """The Principal of a session's data, or None if there is none or it is past its
+    absolute lifetime (`exp`, set at sign-in): a session ends INVENTORY_SESSION_TTL after
+    signing in however it is used, and one from before `exp` was kept ends at once."""
+    principal = data.get(SESSION_KEY) if isinstance(data, dict) else None
+    if not principal:
+        return None
+    signed_in = Principal(**principal)
+    return signed_in if signed_in.exp > time.time() else None
+
+
 def authentication_middleware(app: ASGIApp) -> ASGIApp:
     """Put the caller's Principal (or None) in scope["user"].
 
@@ -51,10 +65,7 @@ def authentication_middleware(app: ASGIApp) -> ASGIApp:
             if token is not None:
                 principal = tokens.verify(token, scope["litestar_app"].state.settings.secret_key)
             elif not scope["path"].startswith("/api/"):
-                session = scope.get("session") or {}
-                data = session.get(SESSION_KEY) if isinstance(session, dict) else None
-                if data:
-                    principal = Principal(**data)
+                principal = session_principal(scope.get("session"))
             scope["user"] = principal
         await app(scope, receive, send)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+import msgspec
 
 from inventory.accounts.principal import Principal, Role
 from inventory.errors import Forbidden, Unauthorized
@@ -36,6 +37,42 @@ FROM (SELECT who FROM sign_in_failures WHERE who = ANY($1::text[]) ORDER BY who 
 WHERE f.who = mine.who
 """
 SWEEP_FAILURES = "DELETE FROM sign_in_failures WHERE window_ends <= now()"
+
+SESSIONS = "sessions"
+"""The namespace of browser sessions in `kv_store` (the app's session store)."""
+SESSION_ROWS = "SELECT key, value FROM kv_store WHERE namespace = $1"
+DELETE_SESSIONS = "DELETE FROM kv_store WHERE namespace = $1 AND key = ANY($2::text[])"
+
+
+class _Session(msgspec.Struct):
+    class _Principal(msgspec.Struct):
+        user_id: int
+
+    principal: _Principal | None = None
+
+
+_session = msgspec.json.Decoder(_Session)
+
+
+def _user_of(value: bytes) -> int | None:
+    try:
+        session = _session.decode(value)
+    except msgspec.DecodeError:
+        return None  # not a signed-in session (the store holds only what the app wrote)
+    return session.principal.user_id if session.principal else None
+
+
+async def end_sessions(conn: asyncpg.Connection, user_id: int) -> int:
+    """Sign the user out of every browser, in the caller's transaction: how many ended.
+
+    It reads every session row, decoded here rather than cast to JSON in SQL, where one
+    malformed row would fail the user's change; it runs when an account is disabled or
+    moved, never on a page view."""
+    rows = await conn.fetch(SESSION_ROWS, SESSIONS)
+    keys = [row["key"] for row in rows if _user_of(row["value"]) == user_id]
+    if keys:
+        await conn.execute(DELETE_SESSIONS, SESSIONS, keys)
+    return len(keys)
 
 
 async def by_login(conn: asyncpg.Connection, login: str) -> asyncpg.Record | None:

@@ -7,6 +7,7 @@ from litestar import Request, Response, Router, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
+from inventory.accounts import queries as accounts
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.accounts.passwords import hashed
 from inventory.accounts.principal import Principal, Role
@@ -27,6 +28,8 @@ USERS = Records(
     "user", reader(UserRead), queries.GET, queries.GET_FOR_UPDATE, unit_of=held("unit_id")
 )
 USER_LIST = {"listing": filters.USERS.provide()}
+SIGNS_OUT = ("active", "role", "unit_id")
+"""Changes that end the account's browser sessions (its tokens can no longer write)."""
 
 
 @get("/", guards=[allow(*READERS)], responses=errors(422), dependencies=USER_LIST)
@@ -104,9 +107,13 @@ async def update(
     if "password" in values:
         values["password_hash"] = await hashed(values.pop("password"))
 
-    async def change(_write: Write, _before: asyncpg.Record) -> None:
+    async def change(_write: Write, before: asyncpg.Record) -> None:
         await require_unit(conn, principal, values.get("unit_id"), "unit_id")
         await crud.update(conn, "users", user_id, values)
+        if any(field in values and values[field] != before[field] for field in SIGNS_OUT):
+            # In the change's transaction: the browsers still signed in as the account
+            # was hold its old role and scope in the session, so they end with it.
+            await accounts.end_sessions(conn, user_id)
 
     return await USERS.update(conn, principal, user_id, version, change)
 

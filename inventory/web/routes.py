@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from litestar import Request, Router, get, post
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -109,6 +111,9 @@ async def login(request: Request, data: URLEncodedBody[dict[str, str]]) -> Templ
                 "login": principal.login,
                 "role": principal.role.value,
                 "unit_id": principal.unit_id,
+                # The absolute end, checked on every read (`session_principal`): the
+                # row's own expiry would move if the session were ever saved again.
+                "exp": int(time.time()) + request.app.state.settings.session_ttl_seconds,
             }
         }
     )

@@ -30,8 +30,7 @@ from litestar._parsers import parse_cookie_string
 from litestar.middleware.session.base import BaseSessionBackend
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from inventory.accounts.guards import SESSION_COOKIE, SESSION_KEY
-from inventory.accounts.principal import Principal
+from inventory.accounts.guards import SESSION_COOKIE, session_principal
 from inventory.assets import queries as assets
 from inventory.db.pool import connection
 from inventory.db.store import PostgresStore
@@ -97,10 +96,9 @@ class TagPageLane:
                 )
             if row is None:  # no such session, or it has expired
                 return False
-            data = BaseSessionBackend.deserialize_data(row["session"]).get(SESSION_KEY)
-            if not data:
+            principal = session_principal(BaseSessionBackend.deserialize_data(row["session"]))
+            if principal is None:
                 return False
-            principal = Principal(**data)
             if row["id"] is None or row["scope_unit_id"] != principal.unit_id:
                 return False  # no such asset in the scope (or the SQL read another unit)
             request: Request[Any, Any, Any] = Request(scope, receive, send)
