@@ -3,7 +3,9 @@
 Litestar's server-side backend stores the session on every answer, so every page view
 was a write (and a visitor who never signed in got a session row per page). This one
 writes at sign-in and sign-out only: a session lasts INVENTORY_SESSION_TTL from signing
-in, and reading a page reads it, no more.
+in (its end is in its data too, `guards.session_principal`), and reading a page reads
+it, no more. Disabling an account or changing its role or unit deletes its sessions
+(`accounts.queries.end_sessions`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 A token carries the principal and its expiry. Writes re-check the user in the
 database (`history.record.begin_write`), so an account disabled or given another
 role or unit cannot change anything even with a token that has not yet expired;
-reads end at expiry.
+reads end at expiry (INVENTORY_TOKEN_TTL): tokens are not revoked, unlike browser
+sessions, which end with the account's change (docs/security.md).
 """
 
 from __future__ import annotations
