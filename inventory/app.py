@@ -64,6 +64,7 @@ from inventory.requests import queries as equipment_requests
 from inventory.requests.routes import router as requests_router
 from inventory.rooms import queries as rooms
 from inventory.rooms.routes import router as rooms_router
+from inventory.security import SecurityHeaders
 from inventory.settings import Settings
 from inventory.sites import queries as sites
 from inventory.sites.routes import router as sites_router
@@ -277,6 +278,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         after_request=no_store,
     )
     # In front of the router: the scan look-up's and the asset page's common cases, and
-    # metrics for every request.
-    app.asgi_handler = RequestMetrics(ScanLane(app, TagPageLane(app, app.asgi_handler)))
+    # metrics and the security headers for every request.
+    app.asgi_handler = SecurityHeaders(
+        RequestMetrics(ScanLane(app, TagPageLane(app, app.asgi_handler)))
+    )
     return app

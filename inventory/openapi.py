@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from litestar.openapi.config import OpenAPIConfig
@@ -10,9 +10,13 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+if TYPE_CHECKING:
+    from litestar import Request
+
 BEARER = [{"bearer": []}]
 # Served by the /static router from inventory/web/static/vendor/swagger-ui.
 SWAGGER_UI = "/static/vendor/swagger-ui"
+SWAGGER_INIT = "/static/swagger-init.js"
 
 
 class ProblemDetails(msgspec.Struct):
@@ -55,6 +59,24 @@ def errors(*codes: int) -> dict[int, ResponseSpec]:
     }
 
 
+class SwaggerPage(SwaggerRenderPlugin):
+    """Swagger UI started by a script file rather than Litestar's inline script, which the
+    Content-Security-Policy (`script-src 'self'`) refuses; it reads /schema/openapi.json."""
+
+    def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
+        return f"""<!DOCTYPE html><html><head>
+<title>{openapi_schema["info"]["title"]}</title>
+{self.favicon}
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link href="{self.css_url}" rel="stylesheet">
+{self.style}
+</head><body><div id="swagger-container"></div>
+<script src="{self.js_url}"></script>
+<script src="{self.standalone_preset_js_url}"></script>
+<script src="{SWAGGER_INIT}"></script>
+</body></html>""".encode()
+
+
 def config() -> OpenAPIConfig:
     components: Any = Components(
         security_schemes={
@@ -69,7 +91,7 @@ def config() -> OpenAPIConfig:
         path="/schema",
         components=components,
         render_plugins=[
-            SwaggerRenderPlugin(
+            SwaggerPage(
                 # Swagger UI 5, vendored from npm by `make vendor` (4 cannot read OpenAPI 3.1).
                 js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
                 css_url=f"{SWAGGER_UI}/swagger-ui.css",

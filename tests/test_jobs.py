@@ -331,11 +331,11 @@ def test_the_job_page(settings, world: World, finished_job: int, database_url) -
         assert page.status_code == 200
         assert "Hoàn thành" in page.text and "<progress" in page.text
         assert f'href="/jobs/{finished_job}/result"' in page.text
-        assert "location.reload" not in page.text  # done: no more refreshing
+        assert "refresh.js" not in page.text  # done: no more refreshing
         file = browser.get(f"/jobs/{finished_job}/result")
         assert file.status_code == 200 and file.content == b"attempt 1"
         waiting = browser.get(f"/jobs/{queued}", params={"lang": "en"})
-        assert "Queued" in waiting.text and "location.reload" in waiting.text
+        assert "Queued" in waiting.text and "refresh.js" in waiting.text
         assert "/result" not in waiting.text
     with TestClient(create_app(settings)) as other:
         _sign_in(other, "officer_b", "/")

@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
         "openapi",
         "versioning",
         "metrics",
+        "security",
         "documents",
     },
     {"db"},  # the pool, the embedded server, SQL builders, lists

@@ -36,6 +36,13 @@ def test_swagger_lists_the_operations(page: Page, server: str) -> None:
         "request",
         lambda request: None if request.url.startswith(server) else outside.append(request.url),
     )
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.goto("/schema/swagger")
     # Swagger UI writes the path with zero-width spaces; data-path holds it as it is.
     expect(_scrolled_to(page, '[data-path="/api/v1/units/{unit_id}"]')).to_be_visible()
@@ -43,3 +50,4 @@ def test_swagger_lists_the_operations(page: Page, server: str) -> None:
     expect(page.get_by_text("Unable to render")).to_have_count(0)
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Commune Inventory API")
     assert outside == [], "the documentation must not load anything from elsewhere"
+    assert refused == [], "the page must run under the app's Content-Security-Policy"

@@ -12,6 +12,7 @@ var SHELL = [
   "/static/scan.js",
   "/static/stocktake.js",
   "/static/signout.js",
+  "/static/offline.js",
   "/static/vendor/jsqr/jsQR.js",
 ];
 var KEPT_PAGES = /^\/(scan|stocktakes|stocktakes\/\d+)$/;
