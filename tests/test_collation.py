@@ -123,3 +123,37 @@ def test_sort_keys_and_filters_are_in_the_openapi_document(client) -> None:
     assert {"name", "-name", "tag", "-original_cost"} <= set(values)
     bad = client.get("/api/v1/rooms?sort=password")
     assert bad.status_code in (400, 401)
+
+
+def test_percent_and_underscore_in_a_search_match_themselves(world: World) -> None:
+    site = world.create("/api/v1/sites", holder_unit_id=world.units["B"], name="Kho 50% mới")
+    names = ["Kệ 50% giá", "Kệ 500 giá", "Kệ_1", "Kệ 1"]
+    rooms = {
+        name: world.create("/api/v1/rooms", site_id=site["id"], name=name)["id"] for name in names
+    }
+
+    def found(q: str) -> list[str]:
+        params = {"site_id": site["id"], "q": q}
+        return [
+            r["name"] for r in world.officer_b.get("/api/v1/rooms", params=params).json()["items"]
+        ]
+
+    assert found("%") == ["Kệ 50% giá"]  # not every room
+    assert found("50%") == ["Kệ 50% giá"]  # not "500"
+    assert found("_") == ["Kệ_1"]
+    assert found("ke_1") == ["Kệ_1"]  # folded as the rest of the search
+    assert sorted(found("ke 1")) == ["Kệ 1", "Kệ_1"]  # the words alone, as before
+    sites = world.officer_b.get("/api/v1/sites", params={"q": "kho 50%"}).json()["items"]
+    assert [s["id"] for s in sites] == [site["id"]]
+    asset = world.create(
+        "/api/v1/assets",
+        name="Quạt 100% đồng",
+        category_id=world.categories["MT"],
+        holder_unit_id=world.units["B"],
+        room_id=rooms["Kệ_1"],
+    )
+    listed = world.officer_b.get("/api/v1/assets", params={"q": "100%"}).json()["items"]
+    assert [a["id"] for a in listed] == [asset["id"]]
+    for path in ("/api/v1/units", "/api/v1/categories", "/api/v1/users"):
+        response = world.admin.get(path, params={"q": "%_%"})
+        assert response.status_code == 200 and response.json()["items"] == [], path

@@ -29,5 +29,6 @@ ASSETS = Listing(
         Filter("ownership", "a.ownership", Ownership),
     ),
     search="a.search",
+    search_text="concat_ws(' ', a.name, a.tag, a.serial, a.model)",
     search_help="words of the name, model, tag or serial, by prefix, case and diacritics ignored",
 )

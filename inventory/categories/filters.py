@@ -14,5 +14,6 @@ CATEGORIES = Listing(
     default_sort="code",
     filters=(Filter("form_group", "form_group", FormGroup, "form 02 group: A, B, C or D"),),
     search="search",
+    search_text="concat_ws(' ', name, code)",
     search_help="words of the name or code, by prefix, case and diacritics ignored",
 )

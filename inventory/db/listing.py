@@ -36,6 +36,13 @@ def tsquery(text: str) -> str | None:
     return " & ".join(f"{w}:*" for w in words) or None
 
 
+def literal_terms(text: str) -> list[str]:
+    """Terms of a search box holding `%` or `_`, folded. The search vector keeps letters and
+    digits alone, so these are matched as written in the searched text (by strpos, which
+    has no wildcards): "50%" finds "Giảm 50%" and not "500", "%" alone does not find all."""
+    return [term for term in fold(text).split() if "%" in term or "_" in term]
+
+
 @dataclass
 class ListQuery:
     """A SELECT being built: WHERE clauses and their parameters, numbered as added."""
@@ -162,6 +169,7 @@ class Listing:
     id_column: str = "id"
     filters: Sequence[Filter] = ()
     search: str | None = None  # the tsvector column searched by `q`
+    search_text: str | None = None  # the text it is made of, for `literal_terms`
     search_help: str = SEARCH_HELP
 
     def choices(self, **given: Any) -> ListParams:
@@ -230,9 +238,13 @@ class ListParams:
             value = self.given.get(f.name)
             if value is not None:
                 query.add(f"{f.column} = {{}}", f.value(value))
-        words = tsquery(self.given.get("q") or "")
+        q = self.given.get("q") or ""
+        words = tsquery(q)
         if self.listing.search and words:
             query.add(f"{self.listing.search} @@ to_tsquery('simple', {{}})", words)
+        if self.listing.search_text:
+            for term in literal_terms(q):
+                query.add(f"strpos(inventory_fold({self.listing.search_text}), {{}}) > 0", term)
 
     def sql(self, select: str, query: ListQuery) -> str:
         """`select` (with `{where}` and `{sort_key}` slots) filtered, sorted and paged."""

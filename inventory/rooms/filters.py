@@ -21,5 +21,6 @@ ROOMS = Listing(
         Filter("purpose", "r.purpose", RoomPurpose),
     ),
     search="r.search",
+    search_text="r.name",
     search_help="words of the name, by prefix, case and diacritics ignored",
 )

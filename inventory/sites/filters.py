@@ -22,5 +22,6 @@ SITES = Listing(
         Filter("role", "role", SiteRole),
     ),
     search="search",
+    search_text="concat_ws(' ', name, address)",
     search_help="words of the name or address, by prefix, case and diacritics ignored",
 )

@@ -18,5 +18,6 @@ UNITS = Listing(
         Filter("merged_into_id", "merged_into_id", int, "former units merged into this one"),
     ),
     search="search",
+    search_text="concat_ws(' ', name, code)",
     search_help="words of the name or code, by prefix, case and diacritics ignored",
 )

@@ -14,5 +14,6 @@ USERS = Listing(
     default_sort="login",
     filters=(Filter("role", "role", Role), Filter("unit_id", "unit_id", int)),
     search="search",
+    search_text="concat_ws(' ', login, full_name)",
     search_help="words of the login or full name, by prefix, case and diacritics ignored",
 )
