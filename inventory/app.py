@@ -38,6 +38,7 @@ from inventory.deployment import base_url
 from inventory.errors import (
     Constraints,
     internal_error,
+    json_bodies_only,
     problem_details_plugin,
     recursion_handler,
     undecodable,
@@ -275,6 +276,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             backend="gzip", minimum_size=1200, exclude_opt_key="skip_compression"
         ),
         request_max_body_size=settings.max_body_bytes,
+        before_request=json_bodies_only,
         after_request=no_store,
     )
     # In front of the router: the scan look-up's and the asset page's common cases, and

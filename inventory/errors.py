@@ -13,7 +13,9 @@ from typing import Any
 
 import asyncpg
 from litestar import Request, Response
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import BodyKwarg
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
@@ -25,6 +27,7 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_412_PRECONDITION_FAILED,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_428_PRECONDITION_REQUIRED,
     HTTP_500_INTERNAL_SERVER_ERROR,
@@ -94,6 +97,40 @@ class TooLarge(Problem):
 
     status = HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_title = "Too large"
+
+
+class UnsupportedMediaType(Problem):
+    status = HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_title = "Unsupported media type"
+
+
+def _takes_json(request: Request) -> bool:
+    """Whether the route's `data` is decoded from a JSON body (Litestar's default)."""
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if data is None:
+        return False
+    body = data.kwarg_definition
+    media = body.media_type if isinstance(body, BodyKwarg) else RequestEncodingType.JSON
+    return media == RequestEncodingType.JSON
+
+
+async def json_bodies_only(request: Request) -> None:
+    """`before_request`: a route that reads JSON refuses a body sent as anything else.
+
+    Litestar decodes the body as JSON whatever its Content-Type, so a cross-site form
+    (text/plain, which needs no CORS preflight) could carry JSON to it.
+    """
+    if request.method in ("POST", "PUT", "PATCH") and _takes_json(request):
+        require_json(request)
+
+
+def require_json(request: Request) -> None:
+    """415 unless the request says its body is JSON (`application/json` or `...+json`)."""
+    media = request.content_type[0]
+    if media != "application/json" and not media.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"send the body as JSON, with Content-Type: application/json (not {media!r})"
+        )
 
 
 class InUse(Conflict):

@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import logging
 import re
+import secrets
 
 import asyncpg
 import msgspec
@@ -205,3 +206,29 @@ def test_invalid_utf8_in_a_page_form_is_a_400_page(settings) -> None:
     assert response.status_code == 400, response.text
     assert response.headers["content-type"].startswith("text/html")
     assert "Yêu cầu không hợp lệ" in response.text
+
+
+@pytest.mark.parametrize("media", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_a_json_body_sent_as_another_type_is_415(world: World, sql, media: str | None) -> None:
+    # A cross-site form may send text/plain with no preflight: it must not reach the route.
+    code = f"U415{secrets.token_hex(3)}"
+    body = msgspec.json.encode(
+        {"code": code, "name": "Xã 415", "kind": "commune", "parent_id": world.units["P"]}
+    )
+    headers = {"Content-Type": media} if media else {}
+    created = world.admin.post("/api/v1/units", content=body, headers=headers)
+    assert created.status_code == 415 and _is_problem(created), created.text
+    assert sql("SELECT id FROM units WHERE code = $1", code) == []
+    patched = world.admin.patch(
+        f"/api/v1/assets/{world.assets['A']}", content=b"{}", headers={**headers, "If-Match": "*"}
+    )
+    assert patched.status_code == 415 and _is_problem(patched)
+
+
+def test_a_json_body_with_a_json_type_and_charset_is_taken(world: World) -> None:
+    answer = world.admin.patch(
+        f"/api/v1/assets/{world.assets['A']}",
+        content=b"{}",
+        headers={"Content-Type": "application/json; charset=utf-8", "If-Match": "*"},
+    )
+    assert answer.status_code == 200, answer.text

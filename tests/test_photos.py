@@ -353,6 +353,10 @@ def test_a_report_without_a_photo_is_json_or_a_form(world: World) -> None:
     assert as_json.status_code == 201 and as_json.json()["condition"] == "needs_repair"
     bad = world.officer_a.post(url, json={"condition": "stolen"})
     assert bad.status_code == 400 and bad.json()["field"] == "condition"
+    plain = world.officer_a.post(
+        url, content=b'{"condition": "broken"}', headers={"Content-Type": "text/plain"}
+    )
+    assert plain.status_code == 415  # JSON under another name: a cross-site form's body
     assert _photos(world, asset["id"]) == []
 
 

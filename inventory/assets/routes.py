@@ -42,7 +42,7 @@ from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
 from inventory.db.pool import connection
-from inventory.errors import NotFound, TooLarge
+from inventory.errors import NotFound, TooLarge, require_json
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.holding import require_no_history_for_holder
 from inventory.history.schemas import EventRead
@@ -163,7 +163,7 @@ async def move_asset(
     "/{asset_id:int}/reports",
     guards=[allow(*WRITERS)],
     status_code=HTTP_201_CREATED,
-    responses=errors(404, 413, 422),
+    responses=errors(404, 413, 415, 422),
     operation_class=ReportOperation,
     **PHOTO_ROUTE,
 )
@@ -191,6 +191,7 @@ async def _report_of(request: Request, json_limit: int) -> tuple[AssetReport, by
         form = await request.form()
         given = {k: v for k in ("condition", "note") if isinstance(v := form.get(k), str)}
         return _decoded(lambda: msgspec.convert(given, AssetReport)), await uploads.photo_in(form)
+    require_json(request)
     body = await request.body()
     if len(body) > json_limit:
         raise TooLarge(f"the body is larger than {json_limit} bytes")
