@@ -52,6 +52,32 @@ def test_forged_or_expired_tokens_are_refused(client: TestClient, settings, worl
     assert client.get("/api/v1/units", headers={"Authorization": "Bearer x"}).status_code == 401
 
 
+def test_a_token_is_taken_only_as_issued(client: TestClient, world: World) -> None:
+    """Base64 decoders skip what is not in their alphabet and ignore spare bits: a token
+    with bytes added or a last letter changed is another string, and is refused."""
+    token = world.officer_a.token
+    body, _, signature = token.partition(".")
+    assert Caller(client, token).get("/api/v1/units").status_code == 200
+    # 32 bytes are 43 letters: the last holds 2 bits of the digest and 4 spare ones.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(signature[-1])
+    spare = alphabet[last ^ 1]
+    for variant in [
+        f"{token}.",
+        f"{token}=",
+        f"{token}==",
+        f"{token}!",
+        f"{body}.{signature[:10]}!{signature[10:]}",
+        f"{body}.{signature[:-1]}{spare}",
+        f"{body}=.{signature}",
+    ]:
+        answer = Caller(client, variant).get("/api/v1/units")
+        assert answer.status_code == 401, variant
+        # The scan lane verifies tokens itself.
+        looked_up = Caller(client, variant).get("/api/v1/assets/by-tag/TA-TEST")
+        assert looked_up.status_code == 401, variant
+
+
 def test_admin_manages_accounts_and_a_disabled_one_cannot_write(
     client: TestClient, world: World, sql
 ) -> None:

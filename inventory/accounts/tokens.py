@@ -26,7 +26,13 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """The bytes of `text`, which must be exactly what `_b64` writes for them: the decoder
+    skips characters outside its alphabet and ignores a last character's spare bits, so
+    without this check `token + "."` or a changed last letter would verify as the token."""
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:
+        raise ValueError("not canonical base64url")
+    return data
 
 
 def _sign(secret: str, payload: bytes) -> bytes:
@@ -41,7 +47,7 @@ def issue(principal: Principal, secret: str, ttl_seconds: int) -> tuple[str, int
 
 def verify(token: str, secret: str) -> Principal | None:
     """The principal a token names, or None if it is forged, malformed or expired."""
-    body, _, signature = token.partition(".")
+    body, _, signature = token.partition(".")  # a second "." is no base64url: refused
     try:
         payload = _unb64(body)
         valid = hmac.compare_digest(_unb64(signature), _sign(secret, payload))
