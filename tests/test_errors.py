@@ -232,3 +232,23 @@ def test_a_json_body_with_a_json_type_and_charset_is_taken(world: World) -> None
         headers={"Content-Type": "application/json; charset=utf-8", "If-Match": "*"},
     )
     assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("category_id", "<id>"), ("quantity", "2"), ("issue_tag", "false"), ("original_cost", "1e6")],
+)
+def test_a_string_is_never_taken_for_a_number_or_a_boolean(
+    world: World, sql, field: str, value: str
+) -> None:
+    name = f"Ghế {secrets.token_hex(4)}"
+    body = {"name": name, "category_id": world.categories["MT"], "holder_unit_id": world.units["A"]}
+    body[field] = str(world.categories["MT"]) if value == "<id>" else value
+    created = world.officer_a.post("/api/v1/assets", json=body)
+    assert created.status_code == 400 and _is_problem(created), created.text
+    assert created.json()["field"] == field
+    assert sql("SELECT id FROM assets WHERE name = $1", name) == []
+    patched = world.officer_a.patch(
+        f"/api/v1/assets/{world.assets['A']}", json={"quantity": "3"}, headers={"If-Match": "*"}
+    )
+    assert patched.status_code == 400 and patched.json()["field"] == "quantity"
