@@ -65,7 +65,7 @@ from inventory.requests import queries as equipment_requests
 from inventory.requests.routes import router as requests_router
 from inventory.rooms import queries as rooms
 from inventory.rooms.routes import router as rooms_router
-from inventory.security import SecurityHeaders
+from inventory.security import Edge
 from inventory.settings import Settings
 from inventory.sites import queries as sites
 from inventory.sites.routes import router as sites_router
@@ -280,8 +280,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         after_request=no_store,
     )
     # In front of the router: the scan look-up's and the asset page's common cases, and
-    # metrics and the security headers for every request.
-    app.asgi_handler = SecurityHeaders(
-        RequestMetrics(ScanLane(app, TagPageLane(app, app.asgi_handler)))
-    )
+    # metrics, bounds and security headers for every request.
+    app.asgi_handler = Edge(RequestMetrics(ScanLane(app, TagPageLane(app, app.asgi_handler))))
     return app

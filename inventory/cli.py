@@ -78,6 +78,8 @@ def _serve(settings: Settings, url: str, sock: socket.socket) -> None:
         access_log=False,
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,
+        # httptools with a bound on a request's head (inventory/security.py).
+        http="inventory.security:BoundedHttpTools",
     )
     sock.set_inheritable(True)
     if config.workers > 1:

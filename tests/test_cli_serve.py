@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import secrets
@@ -121,6 +122,27 @@ def test_running_on_is_printed_once_the_port_listens(settings: Settings, databas
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=START_TIMEOUT) as r:
             assert r.status == 200
         assert process.poll() is None
+
+
+def test_the_server_cuts_off_a_huge_header_with_431(settings: Settings, database_url: str) -> None:
+    """httptools buffers a request's head without bound: the server answers 431 (problem
+    details) as soon as the head passes its bound, without waiting for the rest."""
+    port = _free_port()
+    with _started("serve", _env(settings, database_url, port)) as (_, lines):
+        _wait_for(lines, "running on", [])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+            with suppress(OSError):  # the server may close while the header still flows
+                for _ in range(64):  # 4 MiB, never ended
+                    conn.sendall(b"a" * 65536)
+            answer = b""
+            with suppress(OSError):
+                while chunk := conn.recv(65536):
+                    answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 431 "), answer[:200]
+    assert b"content-type: application/problem+json" in head
+    assert json.loads(body)["status"] == 431
 
 
 def test_the_job_worker_child_is_stopped_with_the_block(

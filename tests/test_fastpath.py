@@ -26,7 +26,7 @@ BY_TAG = f"{PATH}/by-tag"
 
 
 def _lane(client: TestClient) -> ScanLane:
-    lane = client.app.asgi_handler.app.app  # SecurityHeaders, RequestMetrics wrap the lane
+    lane = client.app.asgi_handler.app.app  # Edge, RequestMetrics wrap the lane
     assert isinstance(lane, ScanLane)
     return lane
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
+from inventory.security import MAX_HEADER_BYTES, MAX_URL_BYTES
 from tests.world import World
 
 TEMPLATES = Path(__file__).parents[1] / "inventory" / "web" / "templates"
@@ -51,3 +52,32 @@ def test_no_template_runs_inline_script() -> None:
 def test_the_swagger_page_has_no_inline_script(client: TestClient) -> None:
     page = client.get("/schema/swagger").text
     assert all("src=" in tag for tag in re.findall(r"<script\b[^>]*>", page))
+
+
+def _is_problem(response, status: int) -> bool:
+    body = response.json()
+    return (
+        response.status_code == status
+        and response.headers["content-type"] == "application/problem+json"
+        and body["status"] == status
+        and body["title"]
+        and _has_security_headers(response)
+    )
+
+
+def test_a_url_too_long_is_414_problem_details(world: World) -> None:
+    fits = world.officer_a.get("/api/v1/assets", params={"q": "x" * 7000})
+    assert fits.status_code == 200
+    # Before the scan lane as before the router.
+    for path in ("/api/v1/assets", "/api/v1/assets/by-tag/TA-TEST", "/login"):
+        answer = world.officer_a.get(path, params={"q": "x" * (MAX_URL_BYTES + 1)})
+        assert _is_problem(answer, 414), (path, answer.text)
+
+
+def test_headers_too_large_are_431_problem_details(world: World) -> None:
+    fits = world.officer_a.get("/api/v1/units", headers={"X-Note": "x" * 16_000})
+    assert fits.status_code == 200
+    one = world.officer_a.get("/api/v1/units", headers={"X-Note": "x" * (MAX_HEADER_BYTES + 1)})
+    assert _is_problem(one, 431)
+    many = {f"X-Note-{i}": "x" * 1000 for i in range(40)}
+    assert _is_problem(world.officer_a.get("/api/v1/units", headers=many), 431)

@@ -19,7 +19,7 @@ from tests.world import World
 
 
 def _lane(client: TestClient) -> TagPageLane:
-    scan_lane = client.app.asgi_handler.app.app  # SecurityHeaders, RequestMetrics wrap it
+    scan_lane = client.app.asgi_handler.app.app  # Edge, RequestMetrics wrap it
     assert isinstance(scan_lane, ScanLane) and isinstance(scan_lane.framework, TagPageLane)
     return scan_lane.framework
 
