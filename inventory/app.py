@@ -36,6 +36,7 @@ from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore, sweep_expired
 from inventory.deployment import base_url
 from inventory.errors import (
+    MULTIPART_PARTS,
     Constraints,
     internal_error,
     json_bodies_only,
@@ -276,6 +277,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             backend="gzip", minimum_size=1200, exclude_opt_key="skip_compression"
         ),
         request_max_body_size=settings.max_body_bytes,
+        multipart_form_part_limit=MULTIPART_PARTS,
         before_request=json_bodies_only,
         after_request=no_store,
     )

@@ -243,7 +243,19 @@ def _validation_problem(exc: ValidationException) -> ProblemDetailsException:
     )
 
 
+MULTIPART_PARTS = 1000
+"""The most parts a multipart form may have (the app's `multipart_form_part_limit`)."""
+# What Litestar 2 raises, as a 400, for a form of more parts (a 413 from Litestar 3 on).
+_TOO_MANY_PARTS = "Request Entity Too Large"
+
+
 def _http_problem(exc: HTTPException) -> ProblemDetailsException:
+    if exc.status_code == HTTP_400_BAD_REQUEST and exc.detail == _TOO_MANY_PARTS:
+        return ProblemDetailsException(
+            status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            title="Too large",
+            detail=f"a multipart form may have at most {MULTIPART_PARTS} parts",
+        )
     return ProblemDetailsException(
         status_code=exc.status_code,
         title=_title(exc.status_code),

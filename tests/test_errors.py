@@ -15,7 +15,7 @@ from litestar import Litestar, get
 from litestar.testing import TestClient
 
 from inventory.app import create_app
-from inventory.errors import problem_details_plugin
+from inventory.errors import MULTIPART_PARTS, problem_details_plugin
 from tests.world import World
 
 
@@ -252,3 +252,19 @@ def test_a_string_is_never_taken_for_a_number_or_a_boolean(
         f"/api/v1/assets/{world.assets['A']}", json={"quantity": "3"}, headers={"If-Match": "*"}
     )
     assert patched.status_code == 400 and patched.json()["field"] == "quantity"
+
+
+def test_a_form_of_more_than_1000_parts_is_413(world: World) -> None:
+    aid = world.assets["A"]
+
+    def parts(n: int) -> list:
+        return [("note", (None, b"x")) for _ in range(n)]
+
+    for url in (f"/api/v1/assets/{aid}/photos", f"/api/v1/assets/{aid}/reports"):
+        refused = world.officer_a.post(url, files=parts(MULTIPART_PARTS + 1))
+        assert refused.status_code == 413 and _is_problem(refused), refused.text
+        assert str(MULTIPART_PARTS) in refused.json()["detail"]
+        # As many as the bound is read as a form (here one without its photo or condition).
+        taken = world.officer_a.post(url, files=parts(MULTIPART_PARTS))
+        assert taken.status_code in (400, 422) and taken.json()["field"] in ("data", "condition")
+        assert "parts" not in taken.json()["detail"]
