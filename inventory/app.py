@@ -81,11 +81,13 @@ from inventory.units import queries as units
 from inventory.units.routes import router as units_router
 from inventory.users import queries as users
 from inventory.users.routes import router as users_router
+from inventory.web import csrf
 from inventory.web.asset_actions import router as asset_pages_router
 from inventory.web.asset_edit import router as desk_asset_edit_router
 from inventory.web.assets import router as desk_asset_pages_router
 from inventory.web.batches import router as desk_batch_pages_router
 from inventory.web.compliance import router as compliance_page_router
+from inventory.web.csrf import MaskedCSRFMiddleware
 from inventory.web.errors import ErrorPages, no_store
 from inventory.web.handover_files import router as handover_file_pages_router
 from inventory.web.handover_flags import router as handover_flag_pages_router
@@ -250,13 +252,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             sessions.middleware,
             DefineMiddleware(authentication_middleware),
             Idempotency,
+            # Litestar's CSRF check, with the token masked anew in every page (BREACH).
+            DefineMiddleware(
+                MaskedCSRFMiddleware,
+                config=CSRFConfig(
+                    secret=settings.secret_key,
+                    exclude=["^/api/"],
+                    cookie_name=csrf.COOKIE,
+                    cookie_secure=settings.secure_cookies,
+                    cookie_httponly=False,
+                ),
+            ),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            exclude=["^/api/"],
-            cookie_secure=settings.secure_cookies,
-            cookie_httponly=False,
-        ),
         plugins=[problem_details_plugin(CONSTRAINTS), ErrorPages()],
         # Every 500 is logged with its traceback (internal_error), not only in debug mode.
         exception_handlers={

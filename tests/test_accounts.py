@@ -208,6 +208,8 @@ def test_failed_sign_ins_are_limited_per_login_and_signing_in_is_not(settings) -
         assert [client.post(token, json=wrong).status_code for _ in range(3)] == [401] * 3
         blocked = client.post(token, json={"login": "leader_a", "password": PASSWORD})
         assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+        assert blocked.headers["content-type"] == "application/problem+json"
+        assert blocked.json()["status"] == 429 and blocked.json()["detail"]
         form = client.get("/login")
         assert form.status_code == 200  # showing the form is not an attempt
         page = client.post(

@@ -10,6 +10,7 @@ from litestar import post
 from litestar.testing import TestClient
 
 from inventory.app import create_app
+from inventory.web.csrf import unmask
 from tests.world import PASSWORD
 
 
@@ -149,3 +150,30 @@ def test_expired_sessions_are_swept_when_the_app_starts(settings, sql) -> None:
             time.sleep(0.05)
     assert keys == {"live"}
     sql("DELETE FROM kv_store WHERE key = 'live'")
+
+
+def test_the_csrf_token_is_masked_anew_in_every_page(settings, world) -> None:
+    """BREACH: a compressed page that reflects a request must not hold one fixed secret."""
+    with TestClient(create_app(settings)) as client:
+        first, second = _csrf(client, "/login"), _csrf(client, "/login")
+        cookie = client.cookies.get("csrftoken")
+        assert first != second and cookie not in client.get("/login").text
+        assert unmask(first) == unmask(second) == cookie
+        changed = first[:10] + ("A" if first[10] != "A" else "B") + first[11:]
+        wrong = {"login": "officer_a", "password": "not-it"}
+        assert client.post("/login", data={**wrong, "_csrf_token": changed}).status_code == 403
+        again = client.post("/login", data={**wrong, "_csrf_token": first})
+        assert again.status_code == 401 and first not in again.text  # the form, not echoing it
+        assert unmask(_csrf_of(again.text)) == cookie
+        signed_in = client.post(
+            "/login",
+            data={"login": "officer_a", "password": PASSWORD, "_csrf_token": second},
+            follow_redirects=False,
+        )
+        assert signed_in.status_code in (302, 303)
+
+
+def _csrf_of(page: str) -> str:
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', page)
+    assert match, page
+    return match.group(1)

@@ -35,6 +35,7 @@ from inventory.assets import queries as assets
 from inventory.db.pool import connection
 from inventory.db.store import PostgresStore
 from inventory.tagcodes import normalize
+from inventory.web import csrf
 from inventory.web.i18n import LANG_COOKIE, language
 from inventory.web.tags import ASSET_PAGE, asset_context
 
@@ -55,9 +56,6 @@ class TagPageLane:
         store = app.stores.get("sessions")
         assert isinstance(store, PostgresStore)
         self._sessions = store
-        csrf = app.csrf_config
-        assert csrf is not None  # the page's forms carry its token
-        self._csrf_cookie = csrf.cookie_name
         compression = app.compression_config
         self._compression = compression
         assert app.template_engine is not None
@@ -85,7 +83,7 @@ class TagPageLane:
         if cookie is None or (host is not None and not is_valid_host(host)):
             return False
         cookies = parse_cookie_string(cookie.decode("latin-1"))
-        session_id, csrf_token = cookies.get(SESSION_COOKIE), cookies.get(self._csrf_cookie)
+        session_id, csrf_token = cookies.get(SESSION_COOKIE), cookies.get(csrf.COOKIE)
         if not session_id or not csrf_token:
             return False
         pool = self.litestar.state.pool
@@ -109,7 +107,7 @@ class TagPageLane:
                 **asset_context(row, principal),
                 request=request,
                 csrf_input='<input type="hidden" name="_csrf_token"'
-                f' value="{html.escape(csrf_token)}" />',
+                f' value="{html.escape(csrf.mask(csrf_token))}" />',
             ).encode()
         except Exception:  # the route meets it again and answers as it does
             return False
