@@ -23,7 +23,7 @@ _KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 def _csv(mark: str, *, broken: bool) -> bytes:
     """Three assets of serials of this test's own (other tests import into unit A too)."""
     count = "ba" if broken else "3"
-    category = "Quạt" if broken else "BG"
+    category = "Loại lạ" if broken else "BG"
     return (
         "Ten tai san,Loai tai san,Don vi tinh,So luong,Nguyen gia,So hieu\r\n"
         f'Bàn họp {mark},BG,cái,2,"3.500.000",{mark}-1\r\n'
