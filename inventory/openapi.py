@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, Operation, SecurityScheme
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -75,6 +76,26 @@ class SwaggerPage(SwaggerRenderPlugin):
 <script src="{self.standalone_preset_js_url}"></script>
 <script src="{SWAGGER_INIT}"></script>
 </body></html>""".encode()
+
+
+def file_types(*media_types: str) -> type[Operation]:
+    """An operation class whose 200 answer is a file of any of `media_types`.
+
+    A ResponseSpec names one media type; a route whose file depends on a parameter (labels:
+    PDF, PNG, ZIP or ZPL) declares it as `application/octet-stream` and this class lists the
+    real ones instead, so a client (and the contract test) knows what can come back.
+    """
+
+    @dataclasses.dataclass
+    class FileOperation(Operation):
+        def __post_init__(self) -> None:
+            ok = (self.responses or {}).get("200")
+            content = getattr(ok, "content", None)
+            if content:
+                (declared,) = content.values()
+                ok.content = {media_type: declared for media_type in media_types}  # type: ignore[union-attr]
+
+    return FileOperation
 
 
 def config() -> OpenAPIConfig:

@@ -29,7 +29,7 @@ from inventory.db.listing import Listed, ListParams
 from inventory.db.pool import connection
 from inventory.deployment import base_url as deployment
 from inventory.errors import Conflict, Invalid, NotFound
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, errors, file_types
 from inventory.printing import queries
 from inventory.printing import render as printing
 from inventory.printing.render import DEFAULT_STOCK, MAX_LABELS, LabelFormat, Options
@@ -49,6 +49,10 @@ def _options(
 
 LabelOptions = NamedDependency[Options]
 """Handler parameter type for `format`, `stock` (a name from the labels registry) and `skip`."""
+
+
+# What `format` makes (inventory/printing/render.py): the document names each.
+LABEL_FILES = file_types("application/pdf", "image/png", "application/zip", "text/plain")
 
 
 def _responses(*codes: int) -> dict[int, ResponseSpec]:
@@ -97,7 +101,12 @@ async def _respond(
     )
 
 
-@get("/assets/{asset_id:int}", guards=[allow(*READERS)], responses=_responses(404, 409, 422))
+@get(
+    "/assets/{asset_id:int}",
+    guards=[allow(*READERS)],
+    operation_class=LABEL_FILES,
+    responses=_responses(404, 409, 422),
+)
 async def asset_label(
     request: Request, state: State, asset_id: FromPath[int], options: LabelOptions
 ) -> Response[bytes]:
@@ -119,7 +128,9 @@ async def one_asset_label(
     return await _respond(state, rows, options, asset["tag"])
 
 
-@get("/assets", guards=[allow(*READERS)], responses=_responses(404, 422))
+@get(
+    "/assets", guards=[allow(*READERS)], operation_class=LABEL_FILES, responses=_responses(404, 422)
+)
 async def selection_labels(
     request: Request,
     state: State,
@@ -145,7 +156,12 @@ async def selection_file(
     return await _respond(state, rows, options, "labels")
 
 
-@get("/batches/{batch_id:int}", guards=[allow(*READERS)], responses=_responses(404, 422))
+@get(
+    "/batches/{batch_id:int}",
+    guards=[allow(*READERS)],
+    operation_class=LABEL_FILES,
+    responses=_responses(404, 422),
+)
 async def batch_labels(
     request: Request, state: State, batch_id: FromPath[int], options: LabelOptions
 ) -> Response[bytes]:
@@ -164,7 +180,9 @@ async def batch_file(
     return await _respond(state, rows, options, f"batch-{batch_id}")
 
 
-@get("/rooms", guards=[allow(*READERS)], responses=_responses(404, 422))
+@get(
+    "/rooms", guards=[allow(*READERS)], operation_class=LABEL_FILES, responses=_responses(404, 422)
+)
 async def site_room_labels(
     request: Request, state: State, options: LabelOptions, site_id: FromQuery[int]
 ) -> Response[bytes]:
@@ -187,7 +205,12 @@ async def site_room_labels(
     )
 
 
-@get("/rooms/{room_id:int}", guards=[allow(*READERS)], responses=_responses(404, 409, 422))
+@get(
+    "/rooms/{room_id:int}",
+    guards=[allow(*READERS)],
+    operation_class=LABEL_FILES,
+    responses=_responses(404, 409, 422),
+)
 async def room_label(
     request: Request, state: State, room_id: FromPath[int], options: LabelOptions
 ) -> Response[bytes]:
