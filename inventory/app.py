@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -40,6 +40,7 @@ from inventory.errors import (
     Constraints,
     internal_error,
     json_bodies_only,
+    one_value_each,
     problem_details_plugin,
     recursion_handler,
     undecodable,
@@ -137,6 +138,12 @@ def _template_engine(jinja: JinjaTemplateEngine) -> None:
     jinja.engine.globals.update(switch_language=switch_language)
     # Templates ship with the package: no look at their files' times on every page.
     jinja.engine.auto_reload = False
+
+
+async def _checked(request: Request) -> None:
+    """Every request's checks before its handler (Litestar takes one before_request)."""
+    one_value_each(request)
+    await json_bodies_only(request)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -285,7 +292,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         request_max_body_size=settings.max_body_bytes,
         multipart_form_part_limit=MULTIPART_PARTS,
-        before_request=json_bodies_only,
+        before_request=_checked,
         after_request=no_store,
     )
     # In front of the router: the scan look-up's and the asset page's common cases, and

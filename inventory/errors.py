@@ -389,3 +389,20 @@ def problem_details_plugin(constraints: Constraints) -> ProblemDetailsPlugin:
     for exc_type in OUTAGES:
         mapping[exc_type] = unavailable
     return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))
+
+
+def one_value_each(request: Request) -> None:
+    """A query parameter the API takes once may not be sent twice (400 naming it).
+
+    Litestar would keep the last value and drop the others unread, so `?unit_id=abc&unit_id=5`
+    answered as if the first were never sent; the list parameters (labels' `ids`) repeat.
+    """
+    if not request.url.path.startswith("/api/"):
+        return
+    keys = [key for key, _ in request.query_params.multi_items()]
+    if len(keys) == len(set(keys)):
+        return
+    lists = request.route_handler.parsed_fn_signature.parameters
+    for key in keys:
+        if keys.count(key) > 1 and not (key in lists and lists[key].is_non_string_sequence):
+            raise Problem(f"`{key}` is given more than once", field=key)

@@ -52,6 +52,22 @@ def test_body_over_the_limit_is_413(world: World, settings) -> None:
     assert response.status_code == 413 and _is_problem(response)
 
 
+@pytest.mark.parametrize(
+    "query", ["unit_id=abc&unit_id=5", "unit_id=5&unit_id=6", "sort=id&sort=-id"]
+)
+def test_a_query_parameter_sent_twice_is_400(world: World, query: str) -> None:
+    """Litestar would keep the last value and answer as if the first were never sent."""
+    response = world.admin.get(f"/api/v1/tags/batches?{query}")
+    assert response.status_code == 400, response.text
+    assert response.json()["field"] == query.split("=")[0]
+
+
+def test_a_list_parameter_may_repeat(world: World) -> None:
+    ids = "&".join(f"ids={world.assets[key]}" for key in list(world.assets)[:2])
+    response = world.admin.get(f"/api/v1/labels/assets?{ids}&format=zpl")
+    assert response.status_code != 400, response.text
+
+
 def test_not_found_route_is_a_problem(world: World) -> None:
     response = world.admin.get("/api/v1/units/999999999")
     assert response.status_code == 404 and _is_problem(response)
