@@ -47,7 +47,7 @@ from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.holding import require_no_history_for_holder
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.photos import uploads
 from inventory.photos.routes import PHOTO_ROUTE
 from inventory.tagcodes import normalize
@@ -210,7 +210,12 @@ def _decoded(decode: Callable[[], AssetReport]) -> AssetReport:
         raise ValidationException(f"the body is not JSON: {exc}") from None
 
 
-@patch("/{asset_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 422, 428))
+@patch(
+    "/{asset_id:int}",
+    operation_class=IfMatch,
+    guards=[allow(*WRITERS)],
+    responses=errors(404, 409, 412, 422, 428),
+)
 async def update_asset(
     request: Request, conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetPatch]
 ) -> Response[AssetRead]:
@@ -240,7 +245,12 @@ async def update(
     return await ASSETS.update(conn, principal, asset_id, version, change)
 
 
-@delete("/{asset_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 428))
+@delete(
+    "/{asset_id:int}",
+    operation_class=IfMatch,
+    guards=[allow(*WRITERS)],
+    responses=errors(404, 409, 412, 428),
+)
 async def delete_asset(
     request: Request, conn: Conn, principal: Me, asset_id: FromPath[int]
 ) -> None:

@@ -15,7 +15,7 @@ from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.versioning import expected_version
 
 # The same for every unit: read without a caller, so without a scope; its history is
@@ -68,7 +68,12 @@ async def create_category(
     )
 
 
-@patch("/{category_id:int}", guards=[deployment_admin()], responses=errors(404, 409, 412, 422, 428))
+@patch(
+    "/{category_id:int}",
+    operation_class=IfMatch,
+    guards=[deployment_admin()],
+    responses=errors(404, 409, 412, 422, 428),
+)
 async def update_category(
     request: Request,
     conn: Conn,
@@ -88,7 +93,12 @@ async def update_category(
     )
 
 
-@delete("/{category_id:int}", guards=[deployment_admin()], responses=errors(404, 409, 412, 428))
+@delete(
+    "/{category_id:int}",
+    operation_class=IfMatch,
+    guards=[deployment_admin()],
+    responses=errors(404, 409, 412, 428),
+)
 async def delete_category(
     request: Request, conn: Conn, principal: Me, category_id: FromPath[int]
 ) -> None:

@@ -52,7 +52,7 @@ from inventory.history.schemas import EventRead
 from inventory.history.write import Write
 from inventory.notifications.notify import tell_parties
 from inventory.notifications.schemas import NoticeKind
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.tagcodes import normalize
 from inventory.versioning import etag, expected_version
 from inventory.workflow.machine import Forbidden, NotAllowed
@@ -314,7 +314,12 @@ async def get_handover(
     return Response(detail, headers={"ETag": etag(row["version"])})
 
 
-@patch("/{handover_id:int}", guards=[allow(*WRITERS)], responses=errors(403, 404, 409, 412, 428))
+@patch(
+    "/{handover_id:int}",
+    operation_class=IfMatch,
+    guards=[allow(*WRITERS)],
+    responses=errors(403, 404, 409, 412, 428),
+)
 async def update_handover(
     request: Request,
     conn: Conn,

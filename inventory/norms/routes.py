@@ -18,7 +18,7 @@ from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.norms import filters, queries
 from inventory.norms.schemas import CategoryRef, NormItemRead, NormPatch, NormRead
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.versioning import expected_version
 
 NORMS = Records(
@@ -69,7 +69,12 @@ async def norm_history(conn: Conn, norm_id: FromPath[int], listing: Listed) -> P
     return await NORMS.history(conn, None, norm_id, listing)
 
 
-@patch("/{norm_id:int}", guards=[deployment_admin()], responses=errors(404, 409, 412, 422, 428))
+@patch(
+    "/{norm_id:int}",
+    operation_class=IfMatch,
+    guards=[deployment_admin()],
+    responses=errors(404, 409, 412, 422, 428),
+)
 async def update_norm(
     request: Request, conn: Conn, principal: Me, norm_id: FromPath[int], data: JSONBody[NormPatch]
 ) -> Response[NormRead]:

@@ -31,7 +31,7 @@ from inventory.needs import report
 from inventory.needs.rules import USABLE_STATUSES
 from inventory.needs.schemas import ItemGap
 from inventory.norms.schemas import NormSource
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.requests import filters, queries, rules
 from inventory.requests.schemas import (
     Arrivals,
@@ -305,6 +305,7 @@ async def _line_of(conn: asyncpg.Connection, request_id: int, line_id: int) -> a
 
 @patch(
     "/{request_id:int}/lines/{line_id:int}",
+    operation_class=IfMatch,
     guards=[allow(*WRITERS)],
     responses=errors(404, 409, 412, 422, 428),
 )
@@ -334,6 +335,7 @@ async def patch_line(
 
 @delete(
     "/{request_id:int}/lines/{line_id:int}",
+    operation_class=IfMatch,
     guards=[allow(*WRITERS)],
     status_code=200,
     responses=errors(404, 409, 412, 428),

@@ -19,7 +19,7 @@ from inventory.db.listing import Listed, ListQuery, Page
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.rooms import export, filters, queries
 from inventory.rooms.schemas import RoomCreate, RoomPatch, RoomRead
 from inventory.sites import queries as sites
@@ -80,7 +80,12 @@ async def create(
     return await ROOMS.create(conn, principal, insert)
 
 
-@patch("/{room_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 422, 428))
+@patch(
+    "/{room_id:int}",
+    operation_class=IfMatch,
+    guards=[allow(*WRITERS)],
+    responses=errors(404, 409, 412, 422, 428),
+)
 async def update_room(
     request: Request, conn: Conn, principal: Me, room_id: FromPath[int], data: JSONBody[RoomPatch]
 ) -> Response[RoomRead]:
@@ -105,7 +110,12 @@ async def update(
     return await ROOMS.update(conn, principal, room_id, version, change)
 
 
-@delete("/{room_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 428))
+@delete(
+    "/{room_id:int}",
+    operation_class=IfMatch,
+    guards=[allow(*WRITERS)],
+    responses=errors(404, 409, 412, 428),
+)
 async def delete_room(request: Request, conn: Conn, principal: Me, room_id: FromPath[int]) -> None:
     """Remove a room that holds no assets; needs If-Match."""
     await ROOMS.delete(conn, principal, room_id, expected_version(request), queries.delete)

@@ -19,7 +19,7 @@ from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.holding import require_no_history_for_holder
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.sites import export, filters, queries
 from inventory.sites.schemas import SiteCreate, SitePatch, SiteRead
 from inventory.versioning import expected_version
@@ -74,7 +74,12 @@ async def create(
     return await SITES.create(conn, principal, insert)
 
 
-@patch("/{site_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 412, 422, 428))
+@patch(
+    "/{site_id:int}",
+    operation_class=IfMatch,
+    guards=[allow(*WRITERS)],
+    responses=errors(404, 412, 422, 428),
+)
 async def update_site(
     request: Request, conn: Conn, principal: Me, site_id: FromPath[int], data: JSONBody[SitePatch]
 ) -> Response[SiteRead]:
@@ -101,7 +106,12 @@ async def update(
     return await SITES.update(conn, principal, site_id, version, change)
 
 
-@delete("/{site_id:int}", guards=[allow(*WRITERS)], responses=errors(404, 409, 412, 428))
+@delete(
+    "/{site_id:int}",
+    operation_class=IfMatch,
+    guards=[allow(*WRITERS)],
+    responses=errors(404, 409, 412, 428),
+)
 async def delete_site(request: Request, conn: Conn, principal: Me, site_id: FromPath[int]) -> None:
     """Remove a site with no rooms or assets left; needs If-Match."""
     await SITES.delete(conn, principal, site_id, expected_version(request), queries.delete)

@@ -18,7 +18,7 @@ from inventory.history import queries as history
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.staffing import queries
 from inventory.staffing.schemas import StaffingRead, StaffingSet, StaffPosition
 from inventory.versioning import check_version, etag, expected_version
@@ -57,7 +57,12 @@ async def get_staffing(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Res
     return Response(staffing, headers={"ETag": etag(staffing.version)})
 
 
-@put("/{unit_id:int}/staffing", guards=[allow(*WRITERS)], responses=errors(404, 412, 422, 428))
+@put(
+    "/{unit_id:int}/staffing",
+    operation_class=IfMatch,
+    guards=[allow(*WRITERS)],
+    responses=errors(404, 412, 422, 428),
+)
 async def set_staffing(
     request: Request,
     conn: Conn,

@@ -20,7 +20,7 @@ from inventory.errors import Forbidden, Invalid
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.units import filters, queries
 from inventory.units.schemas import Lineage, UnitBrief, UnitCreate, UnitPatch, UnitRead
 from inventory.versioning import expected_version
@@ -102,7 +102,12 @@ async def create(
     return await UNITS.create(conn, principal, insert)
 
 
-@patch("/{unit_id:int}", guards=[allow(Role.ADMIN)], responses=errors(403, 404, 409, 412, 422, 428))
+@patch(
+    "/{unit_id:int}",
+    operation_class=IfMatch,
+    guards=[allow(Role.ADMIN)],
+    responses=errors(403, 404, 409, 412, 422, 428),
+)
 async def update_unit(
     request: Request, conn: Conn, principal: Me, unit_id: FromPath[int], data: JSONBody[UnitPatch]
 ) -> Response[UnitRead]:

@@ -19,7 +19,7 @@ from inventory.db.listing import Listed, ListQuery, Page
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, IfMatch, errors
 from inventory.users import filters, queries
 from inventory.users.schemas import UserCreate, UserPatch, UserRead
 from inventory.versioning import expected_version
@@ -87,7 +87,12 @@ async def create(
     return await USERS.create(conn, principal, insert)
 
 
-@patch("/{user_id:int}", guards=[allow(Role.ADMIN)], responses=errors(404, 409, 412, 422, 428))
+@patch(
+    "/{user_id:int}",
+    operation_class=IfMatch,
+    guards=[allow(Role.ADMIN)],
+    responses=errors(404, 409, 412, 422, 428),
+)
 async def update_user(
     request: Request, conn: Conn, principal: Me, user_id: FromPath[int], data: JSONBody[UserPatch]
 ) -> Response[UserRead]:
