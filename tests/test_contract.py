@@ -1,0 +1,155 @@
+"""The API against its own OpenAPI document: every operation, generated input, a live server.
+
+Schemathesis reads the app's OpenAPI document (the one /schema/openapi.json serves) and sends
+each operation, on the app under uvicorn, inputs drawn from what the document says, as the
+province's admin so that most operations get past the guard. A server error, or a status,
+content type or body the document does not declare, fails the test: a client generated from
+the document is then right first time.
+
+It runs on a database of its own: generated writes (a user disabled, a unit deleted) must
+not reach the shared world of the other tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+import pytest
+import schemathesis
+import uvicorn
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+from litestar.testing import TestClient
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from inventory.app import create_app
+from inventory.db import embedded
+from inventory.db.migrate import upgrade
+from inventory.settings import Settings
+from tests.conftest import run_sql
+from tests.world import World, seed_world
+
+
+@schemathesis.check
+def no_server_error(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
+    """not_a_server_error, but for the documented outage answer: a 503 problem with
+    Retry-After. On this shared 2-core machine a request now and then waits out the pool's
+    5 s acquire timeout (a different operation each run, never the same input twice), which
+    is what the 503 is documented for; any other 5xx, or a 503 without Retry-After, fails."""
+    if response.status_code == 503 and response.headers.get("retry-after"):
+        return None
+    return not_a_server_error(ctx, response, case)
+
+
+CHECKS = [
+    no_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+# Not negative_data_rejection: it fails on an unknown query parameter, which every route
+# ignores rather than refuses (`GET /api/v1/norms?ä=x` answers 200). Refusing them needs each
+# route's full parameter list, its dependencies' included; left for later. What it found
+# besides (a parameter sent twice was read as its last value) is fixed and covered by
+# tests/test_errors.py.
+# Examples per operation: with about a hundred operations this keeps the run well under
+# two minutes on a 2-core machine, and a new route is covered without touching this file.
+EXAMPLES = 6
+
+
+@dataclasses.dataclass
+class Live:
+    base_url: str
+    world: World
+
+
+@pytest.fixture(scope="module")
+def live(server_url: str, settings: Settings) -> Iterator[Live]:
+    """The app under uvicorn on a free port, on a database and province of its own."""
+    name = f"inventory_contract_{secrets.token_hex(4)}"
+    run_sql(server_url, f'CREATE DATABASE "{name}"')
+    url = embedded.with_database(server_url, name)
+    sock = socket.socket()
+    try:
+        upgrade(url)
+        own = dataclasses.replace(settings, database_url=url)
+        with TestClient(create_app(own), base_url="http://127.0.0.1:8000") as client:
+            world = asyncio.run(seed_world(url, client))
+        sock.bind(("127.0.0.1", 0))
+        config = uvicorn.Config(create_app(own), log_level="warning", access_log=False)
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        try:
+            yield Live(f"http://127.0.0.1:{sock.getsockname()[1]}", world)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=15)
+    finally:
+        sock.close()
+        run_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _document() -> dict[str, Any]:
+    """The app's OpenAPI document, as /schema/openapi.json serves it (read at collection, so
+    that each operation is a test of its own; building the app opens no connection)."""
+    app = create_app(
+        dataclasses.replace(
+            Settings.from_env(),
+            database_url="postgresql://contract@127.0.0.1:1/unused",
+            secret_key="contract-" + secrets.token_hex(8),
+        )
+    )
+    return msgspec.json.decode(msgspec.json.encode(app.openapi_schema.to_schema()))
+
+
+DOCUMENT = _document()
+schema = schemathesis.openapi.from_dict(DOCUMENT)
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_keeps_its_contract(case: schemathesis.Case, live: Live) -> None:
+    case.call_and_validate(
+        base_url=live.base_url,
+        headers={"Authorization": f"Bearer {live.world.admin.token}"},
+        checks=CHECKS,
+        timeout=30,
+    )
+
+
+def test_the_document_requires_if_match_where_the_server_does() -> None:
+    """A PATCH or DELETE answering 428 without If-Match declares the header required."""
+    missing = [
+        f"{method.upper()} {path}"
+        for path, item in DOCUMENT["paths"].items()
+        for method, operation in item.items()
+        if "428" in operation.get("responses", {})
+        and not any(
+            p["in"] == "header" and p["name"] == "If-Match" and p.get("required")
+            for p in operation.get("parameters", [])
+        )
+    ]
+    assert not missing
