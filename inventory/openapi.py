@@ -49,7 +49,9 @@ _DESCRIPTIONS = {
 
 def errors(*codes: int) -> dict[int, ResponseSpec]:
     """Problem-details responses for `codes`, plus the ones every API route can give."""
-    every = (400, 401, 403, 503)
+    # 415: a body sent without a JSON Content-Type (errors.json_bodies_only), on any route
+    # that reads one; declared on every route rather than traced through each signature.
+    every = (400, 401, 403, 415, 503)
     return {
         code: ResponseSpec(
             data_container=ProblemDetails,
