@@ -39,6 +39,8 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
+DESK = {"viewport": {"width": 1366, "height": 768}}
+"""The desktop the issue names: the pages must be usable at 1366x768."""
 START_TIMEOUT = 30.0
 
 if not CHROMIUM.exists():
@@ -124,6 +126,16 @@ def phone(server: str, chromium: Browser) -> Iterator[Page]:
     """A fresh phone-sized page: no cookies, no session. (The server, and so the seeded
     world, come first: Playwright runs an event loop that asyncio.run cannot share.)"""
     context = chromium.new_context(base_url=server, locale="vi-VN", **PHONE)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def desk(server: str, chromium: Browser) -> Iterator[Page]:
+    """A fresh desktop page at 1366x768, Vietnamese, signed out."""
+    context = chromium.new_context(base_url=server, locale="vi-VN", **DESK)
     try:
         yield context.new_page()
     finally:

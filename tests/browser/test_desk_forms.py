@@ -6,23 +6,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.world import PASSWORD, World
-
-DESK = {"viewport": {"width": 1366, "height": 768}}
-
-
-@pytest.fixture
-def desk(server: str, chromium: Browser) -> Iterator[Page]:
-    page = chromium.new_context(base_url=server, locale="vi-VN", **DESK).new_page()
-    try:
-        yield page
-    finally:
-        page.context.close()
 
 
 def _sign_in_by_keyboard(page: Page, login: str, back: str) -> None:

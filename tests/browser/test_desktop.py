@@ -9,9 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.conftest import DESK
 from tests.world import PASSWORD, World
-
-DESK = {"viewport": {"width": 1366, "height": 768}}
 
 
 def _desk(server: str, chromium: Browser) -> Page:

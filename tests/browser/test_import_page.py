@@ -5,24 +5,13 @@ imports it from the check, and imports it again to find nothing added twice."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.test_desk_forms import DESK, _sign_in_by_keyboard
+from tests.browser.test_desk_forms import _sign_in_by_keyboard
 from tests.test_import_page import _csv
 from tests.test_jobs import WorkerThread
 from tests.world import World
-
-
-@pytest.fixture
-def desk(server: str, chromium: Browser) -> Iterator[Page]:
-    page = chromium.new_context(base_url=server, locale="vi-VN", **DESK).new_page()
-    try:
-        yield page
-    finally:
-        page.context.close()
 
 
 def _choose(page: Page, content: bytes) -> None:

@@ -5,26 +5,13 @@ then downloads an asset's card from the asset's page."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pypdfium2 as pdfium
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from inventory.clock import this_year
 from inventory.web.i18n import VI
 from tests.world import PASSWORD, World
-
-
-@pytest.fixture
-def desk(server: str, chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(
-        base_url=server, locale="vi-VN", viewport={"width": 1366, "height": 768}
-    )
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_an_officer_reads_the_year_and_prints_a_card(desk: Page, world: World) -> None:

@@ -10,25 +10,12 @@ edit conflict are in test_desktop.py.)"""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from inventory.web.i18n import VI
 from tests.test_requests import R, draft
 from tests.world import PASSWORD, World
-
-DESK = {"viewport": {"width": 1366, "height": 768}}
-
-
-@pytest.fixture
-def desk(server: str, chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(base_url=server, locale="vi-VN", **DESK)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def _sign_in(page: Page, login: str) -> None:
