@@ -1547,7 +1547,8 @@ class Fields(dict[str, Any]):
         self.__dict__.update(self)
 
 
-_TEXTS = {"vi": Fields(VI), "en": Fields(EN)}
+LANGUAGES = {"vi": Fields(VI), "en": Fields(EN)}
+"""The texts of each language the pages speak, by code."""
 
 
 def texts(request: Request, lang: str | None) -> dict[str, str]:
@@ -1556,7 +1557,7 @@ def texts(request: Request, lang: str | None) -> dict[str, str]:
 
 def language(chosen: str | None) -> dict[str, str]:
     """The texts of `chosen` (a ?lang= or the language cookie): English or Vietnamese."""
-    return _TEXTS["en" if chosen == "en" else "vi"]
+    return LANGUAGES["en" if chosen == "en" else "vi"]
 
 
 def remember(lang: str | None) -> list[Cookie]:

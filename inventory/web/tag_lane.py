@@ -36,7 +36,8 @@ from inventory.db.pool import connection
 from inventory.db.store import PostgresStore
 from inventory.tagcodes import normalize
 from inventory.web import csrf
-from inventory.web.i18n import LANG_COOKIE, language
+from inventory.web.i18n import LANG_COOKIE, LANGUAGES, language
+from inventory.web.inline_texts import per_language
 from inventory.web.tags import ASSET_PAGE, asset_context
 
 PREFIXES = {"/t/": "/t/{tag}", "/T/": "/T/{tag}"}
@@ -59,8 +60,12 @@ class TagPageLane:
         compression = app.compression_config
         self._compression = compression
         assert app.template_engine is not None
-        # Compiled once: the framework's engine looks the file up (and stats it) per page.
-        self._template = app.template_engine.get_template(ASSET_PAGE)
+        # Compiled once per language, its fixed texts written in: the framework's engine
+        # looks the file up (and stats it) per page, and looks up and escapes each text.
+        self._templates = per_language(app.template_engine.engine, ASSET_PAGE, LANGUAGES)
+        # Template.render merges the globals (a ChainMap) into a new dict on every page;
+        # they are fixed once the app is built, so the lane merges a copy made here.
+        self._globals = {lang: dict(t.globals) for lang, t in self._templates.items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = _page_path(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
@@ -101,14 +106,20 @@ class TagPageLane:
                 return False  # no such asset in the scope (or the SQL read another unit)
             request: Request[Any, Any, Any] = Request(scope, receive, send)
             scope["user"] = principal
-            body = self._template.render(
-                t=language(cookies.get(LANG_COOKIE)),
-                user=principal,
+            texts = language(cookies.get(LANG_COOKIE))
+            template = self._templates[texts["lang"]]
+            values = {
+                **self._globals[texts["lang"]],
+                "t": texts,
+                "user": principal,
                 **asset_context(row, principal),
-                request=request,
-                csrf_input='<input type="hidden" name="_csrf_token"'
+                "request": request,
+                "csrf_input": '<input type="hidden" name="_csrf_token"'
                 f' value="{html.escape(csrf.mask(csrf_token))}" />',
-            ).encode()
+            }
+            # What Template.render does, but for merging the globals.
+            body = "".join(template.root_render_func(template.new_context(values, shared=True)))
+            body = body.encode()
         except Exception:  # the route meets it again and answers as it does
             return False
         headers = list(_HEADERS)
