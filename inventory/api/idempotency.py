@@ -6,16 +6,23 @@ run: it gets the first one's answer (`Idempotent-Replayed: true`). The same key 
 different request is a 422; while the first is still running, a 409. Keys are the
 caller's own, kept in PostgreSQL for a day, so every worker sees them.
 
-Known limit: the answer is stored once the handler's transaction has committed; a
-worker dying between the two leaves the key free, and a retry runs again. Writes that
-must never run twice carry their own key into their transaction (scans carry the
-phone's scan id).
+The key is marked as used inside the write's own transaction (the write step runs
+`ON_COMMIT` last before COMMIT), by the sending that claimed it: the change and its key
+commit together. The answer is stored after, so a worker that dies, or a database that
+goes away, between the two leaves a key that made its change with no answer: a retry is
+told so (409) and changes nothing. A claim holds for HOLD; past it with nothing
+committed, the sender is taken to be gone and a retry runs in its place. Should the
+first sending be only slow and reach its COMMIT after all, its mark finds the claim
+taken and it rolls back: under one key a change commits once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import secrets
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -26,26 +33,54 @@ from litestar.plugins.problem_details import ProblemDetailsException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from inventory.db.pool import connection
-from inventory.errors import OUTAGES, unavailable
+from inventory.errors import OUTAGES, Conflict, unavailable
+from inventory.history.write import ON_COMMIT
 
 HEADER = b"idempotency-key"
 MAX_KEY = 255
 MAX_STORED = 5 * 1024 * 1024  # bytes of answer kept for a replay
 KEEP = "1 day"
+HOLD = "2 minutes"
+"""How long a claim with no answer counts as still running: far above any request's time
+(a statement stops at 30 s; long work is a job), and short for a phone that retries."""
 
+# $4 the sending's claim (None for a page's form, claimed inside its create's transaction).
 CLAIM = f"""
 WITH swept AS (DELETE FROM idempotency_keys WHERE user_id = $1 AND expires_at < now())
-INSERT INTO idempotency_keys (user_id, key, fingerprint, expires_at)
-VALUES ($1, $2, $3, now() + interval '{KEEP}')
+INSERT INTO idempotency_keys (user_id, key, fingerprint, expires_at, claim, claimed_until)
+VALUES ($1, $2, $3, now() + interval '{KEEP}', $4, now() + interval '{HOLD}')
 ON CONFLICT (user_id, key) DO NOTHING RETURNING 1
 """
 EARLIER = """
-SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE user_id = $1 AND key = $2
+SELECT fingerprint, status, headers, body, committed_at IS NOT NULL AS committed,
+       coalesce(claimed_until, expires_at) > now() AS running
+FROM idempotency_keys WHERE user_id = $1 AND key = $2
+"""
+# A claim whose sender is gone (its hold passed) and that committed nothing.
+TAKE_OVER = f"""
+UPDATE idempotency_keys SET claim = $3, claimed_until = now() + interval '{HOLD}'
+WHERE user_id = $1 AND key = $2 AND status IS NULL AND committed_at IS NULL
+  AND coalesce(claimed_until, expires_at) <= now()
+RETURNING 1
+"""
+# In the write's transaction: only the sending holding the claim may commit under the key.
+MARK_COMMITTED = """
+UPDATE idempotency_keys SET committed_at = coalesce(committed_at, now())
+WHERE user_id = $1 AND key = $2 AND claim = $3 RETURNING 1
 """
 KEEP_ANSWER = """
 UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 WHERE user_id = $1 AND key = $2
 """
-FORGET = "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2"
+# A failure is kept only where its sending committed a change (a retry must not run again).
+KEEP_CLAIMED_ANSWER = """
+UPDATE idempotency_keys SET status = $4, headers = $5, body = $6
+WHERE user_id = $1 AND key = $2 AND claim = $3 AND ($4 < 500 OR committed_at IS NOT NULL)
+RETURNING 1
+"""
+FORGET = """
+DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND claim = $3
+  AND committed_at IS NULL
+"""
 SWEEP = "DELETE FROM idempotency_keys WHERE expires_at < now()"
 
 
@@ -81,21 +116,35 @@ class Idempotency:
         fingerprint = hashlib.sha256(
             b"\0".join((scope["path"].encode(), scope.get("query_string", b""), _same(scope, body)))
         ).digest()
-        pool = scope["litestar_app"].state.pool
+        pool, user, claim = (
+            scope["litestar_app"].state.pool,
+            principal.user_id,
+            secrets.token_hex(8),
+        )
         try:
             async with connection(pool) as conn:
-                first = await conn.fetchval(CLAIM, principal.user_id, key, fingerprint)
-                earlier = None if first else await conn.fetchrow(EARLIER, principal.user_id, key)
+                earlier = await _claim(conn, user, key, fingerprint, claim)
         except OUTAGES as exc:
             await _send(unavailable(exc), scope, receive, send)
             return
         if earlier is not None:
             await _answer_again(earlier, fingerprint, scope, receive, send)
             return
-        await self._run(scope, receive, send, pool, principal.user_id, key)
+        mark = ON_COMMIT.set(partial(_mark_committed, user, key, claim))
+        try:
+            await self._run(scope, receive, send, pool, user, key, claim)
+        finally:
+            ON_COMMIT.reset(mark)
 
     async def _run(
-        self, scope: Scope, receive: Receive, send: Send, pool: asyncpg.Pool, user: int, key: str
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        pool: asyncpg.Pool,
+        user: int,
+        key: str,
+        claim: str,
     ) -> None:
         status, headers, parts = 500, [], []
 
@@ -111,15 +160,44 @@ class Idempotency:
             await self.app(scope, receive, keep)
         finally:
             body = b"".join(parts)
+            named = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in headers]
             try:
                 async with connection(pool) as conn:
-                    if status >= 500 or len(body) > MAX_STORED:  # a failure may be retried
-                        await conn.execute(FORGET, user, key)
-                    else:
-                        kept = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in headers]
-                        await conn.execute(KEEP_ANSWER, user, key, status, kept, body)
-            except OUTAGES:  # the answer is sent; the key stays in flight until it expires
+                    small = len(body) <= MAX_STORED
+                    args = (user, key, claim)
+                    if not (
+                        small
+                        and await conn.fetchval(KEEP_CLAIMED_ANSWER, *args, status, named, body)
+                    ):
+                        await conn.execute(FORGET, *args)  # nothing changed: a retry runs again
+            except OUTAGES:  # the answer is sent; a retry finds the key as its write left it
                 pass
+
+
+async def _claim(
+    conn: asyncpg.Connection, user: int, key: str, fingerprint: bytes, claim: str
+) -> Mapping[str, Any] | None:
+    """None once this sending holds the key, else the key's earlier use."""
+    if await conn.fetchval(CLAIM, user, key, fingerprint, claim):
+        return None
+    earlier = await conn.fetchrow(EARLIER, user, key)
+    if earlier is None:  # forgotten by its failed sending in between: "retry shortly"
+        return {"fingerprint": fingerprint, "status": None, "running": True, "committed": False}
+    gone = earlier["status"] is None and not (earlier["committed"] or earlier["running"])
+    if gone and earlier["fingerprint"] == fingerprint:
+        if await conn.fetchval(TAKE_OVER, user, key, claim):
+            return None  # its sender is gone, having changed nothing
+        return await conn.fetchrow(EARLIER, user, key) or earlier
+    return earlier
+
+
+async def _mark_committed(user: int, key: str, claim: str, conn: asyncpg.Connection) -> None:
+    """The write step's last statement for a sending with a key: the key is used."""
+    if not await conn.fetchval(MARK_COMMITTED, user, key, claim):
+        raise Conflict(
+            "a later sending with this Idempotency-Key took the request over: it is answered there",
+            field="Idempotency-Key",
+        )
 
 
 def _same(scope: Scope, body: bytes) -> bytes:
@@ -158,7 +236,7 @@ async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receiv
 
 
 async def _answer_again(
-    earlier: asyncpg.Record, fingerprint: bytes, scope: Scope, receive: Receive, send: Send
+    earlier: Mapping[str, Any], fingerprint: bytes, scope: Scope, receive: Receive, send: Send
 ) -> None:
     if earlier["fingerprint"] != fingerprint:
         await _problem(
@@ -169,7 +247,7 @@ async def _answer_again(
             "Invalid input",
             "this Idempotency-Key was used for another request: use a new key",
         )
-    elif earlier["status"] is None:
+    elif earlier["status"] is None and earlier["running"]:
         await _problem(
             scope,
             receive,
@@ -177,6 +255,16 @@ async def _answer_again(
             409,
             "Conflict",
             "a request with this Idempotency-Key is still being answered; retry shortly",
+        )
+    elif earlier["status"] is None:  # committed, and its sender gone before it answered
+        await _problem(
+            scope,
+            receive,
+            send,
+            409,
+            "Conflict",
+            "the request with this Idempotency-Key made its change, but its answer was lost:"
+            " look the record up instead of sending it again",
         )
     else:
         headers = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in earlier["headers"]]

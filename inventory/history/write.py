@@ -7,12 +7,17 @@ transaction works and appended at its end, in one statement for any number of ro
 to the chain of the unit whose record changed. Only then are the heads of those chains
 locked, so writers of one unit wait on each other only for the last moment of a
 transaction, and writers of different units never.
+
+A request may add one step of its own to each of its writes' transactions, last before
+COMMIT (`ON_COMMIT`): an Idempotency-Key is marked as used there, so that the key and the
+change it stands for commit together or not at all.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -51,6 +56,13 @@ UPDATE event_heads h SET seq = v.seq, hash = v.hash
 FROM unnest($12::bigint[], $13::bigint[], $14::bytea[]) AS v(chain, seq, hash)
 WHERE h.chain = v.chain
 """
+
+
+ON_COMMIT: ContextVar[Callable[[asyncpg.Connection], Awaitable[None]] | None] = ContextVar(
+    "on_commit", default=None
+)
+"""What the request being answered runs in each of its writes' transactions, last before
+COMMIT (set by api.idempotency); an exception there rolls the write back."""
 
 
 def snapshot(row: Mapping[str, Any] | None) -> str | None:
@@ -122,6 +134,8 @@ class Write:
             return
         try:
             await self._append()
+            if (step := ON_COMMIT.get()) is not None:
+                await step(self.conn)
         except BaseException:
             await self._transaction.rollback()
             raise

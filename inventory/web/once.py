@@ -52,7 +52,7 @@ async def claim(conn: asyncpg.Connection, user_id: int, path: str, form: Mapping
         raise ValidationException("the form has no Idempotency-Key: reload it")
     key = _PREFIX + key
     fingerprint = _fingerprint(path, form)
-    if await conn.fetchval(CLAIM, user_id, key, fingerprint):
+    if await conn.fetchval(CLAIM, user_id, key, fingerprint, None):
         return key
     earlier = await conn.fetchrow(EARLIER, user_id, key)
     same = earlier is not None and earlier["fingerprint"] == fingerprint
