@@ -34,9 +34,12 @@ GET = f"SELECT {COLUMNS} FROM {FROM} WHERE a.id = $1 AND {SCOPE}"
 GET_FOR_UPDATE = GET + " FOR NO KEY UPDATE OF a"
 BY_TAG = f"SELECT {COLUMNS} FROM {FROM} WHERE a.tag = $1 AND {SCOPE}"
 # The phone page's: the asset, where and by whom it was last seen, and its latest photo,
-# in one round trip.
+# in one round trip; only what the page shows (web/templates/tag_asset.html), since it is
+# read on every scan and each column more is decoded on every page.
 _PAGE = f"""
-SELECT {COLUMNS}, a.latest_photo_id, seen_room.name AS seen_room_name,
+SELECT a.id, a.tag, a.name, c.name AS category_name, u.name AS holder_unit_name,
+       s.name AS site_name, r.name AS room_name, a.condition, a.status, a.last_seen_at,
+       a.latest_photo_id, seen_room.name AS seen_room_name,
        coalesce(nullif(seen_by.full_name, ''), seen_by.login) AS seen_by_name
 FROM {FROM}
 LEFT JOIN rooms seen_room ON seen_room.id = a.last_seen_room_id
