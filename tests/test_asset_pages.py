@@ -151,3 +151,68 @@ def test_the_language_switch_keeps_where_the_user_was_going(settings) -> None:
         switch = re.search(r'href="([^"]+)" hreflang="en"', page).group(1).replace("&amp;", "&")
         english = visitor.get(switch).text
         assert 'value="/t/TA-TEST"' in english and "Sign in" in english
+
+
+_KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
+
+
+def _form_of(client: TestClient, url: str) -> dict[str, str]:
+    """The hidden fields a phone's form is drawn with: its CSRF token and its key."""
+    page = client.get(url).text
+    return {
+        "_csrf_token": _CSRF.search(page).group(1),
+        "idempotency_key": _KEY.search(page).group(1),
+    }
+
+
+def test_a_move_sent_twice_moves_once_and_both_go_to_the_asset(
+    officer: TestClient, world: World, sql
+) -> None:
+    """A double tap or a reload on a weak network: the form's key makes one change."""
+    asset = _asset(world)
+    url = f"/t/{asset['tag']}/move"
+    rooms = [
+        world.create("/api/v1/rooms", site_id=world.sites["A"], name=f"Kho {secrets.token_hex(2)}")
+        for _ in range(2)
+    ]
+    form = {**_form_of(officer, url), "room_id": str(rooms[0]["id"])}
+    answers = [officer.post(url, data=form, follow_redirects=False) for _ in range(2)]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert {a.headers["location"] for a in answers} == {f"/t/{asset['tag']}?done=moved"}
+    moves = sql(
+        "SELECT count(*) FROM events WHERE entity = 'asset' AND entity_id = $1"
+        " AND after->>'room_id' = $2",
+        asset["id"],
+        str(rooms[0]["id"]),
+    )
+    assert moves[0][0] == 1
+    changed = officer.post(url, data={**form, "room_id": str(rooms[1]["id"])})
+    assert changed.status_code == 409 and 'id="resent"' in changed.text
+    assert sql("SELECT room_id FROM assets WHERE id = $1", asset["id"])[0][0] == rooms[0]["id"]
+
+
+def test_a_report_sent_twice_is_kept_once(officer: TestClient, world: World, sql) -> None:
+    asset = _asset(world)
+    url = f"/t/{asset['tag']}/damage"
+    form = {**_form_of(officer, url), "condition": "broken", "note": f"Vỡ {secrets.token_hex(3)}"}
+    answers = [officer.post(url, data=form, follow_redirects=False) for _ in range(2)]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert answers[1].headers["location"] == f"/t/{asset['tag']}?done=reported"
+    reports = sql(
+        "SELECT count(*) FROM events WHERE entity = 'asset' AND entity_id = $1"
+        " AND after::text LIKE $2",
+        asset["id"],
+        f"%{form['note']}%",
+    )
+    assert reports[0][0] == 1
+
+
+def test_a_form_drawn_before_forms_had_keys_still_reports(
+    officer: TestClient, world: World, sql
+) -> None:
+    """A page kept open (or by the phone, offline) from before: sent as it is, it runs."""
+    asset = _asset(world)
+    url = f"/t/{asset['tag']}/damage"
+    form = {"_csrf_token": _csrf(officer, url), "condition": "fair", "note": ""}
+    assert officer.post(url, data=form, follow_redirects=False).status_code == 303
+    assert sql("SELECT condition FROM assets WHERE id = $1", asset["id"])[0][0] == "fair"

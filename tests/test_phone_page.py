@@ -354,3 +354,21 @@ def test_a_claim_by_an_account_disabled_since_signing_in_shows_the_page(
     assert refused.headers["content-type"].startswith("text/html")
     assert "Tài khoản của bạn đã bị khóa" in refused.text
     assert world.officer_a.get(f"/api/v1/tags/{code}").json()["state"] == "blank"
+
+
+def test_a_claim_sent_twice_makes_one_asset(officer: TestClient, world: World, sql) -> None:
+    code, name = _blank(world), f"Quạt trần {secrets.token_hex(3)}"
+    page = officer.get(f"/t/{code}").text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert key
+    form = {
+        "_csrf_token": _csrf(page),
+        "idempotency_key": key.group(1),
+        "action": "create",
+        "name": name,
+        "category_id": str(world.categories["BG"]),
+    }
+    answers = [officer.post(f"/t/{code}/claim", data=form, follow_redirects=False) for _ in "12"]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert {a.headers["location"] for a in answers} == {f"/t/{code}?claimed=1"}
+    assert sql("SELECT count(*) FROM assets WHERE name = $1", name)[0][0] == 1

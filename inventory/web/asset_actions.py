@@ -8,6 +8,7 @@ server refuses; another unit's asset is the not-found page, as everywhere.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from inventory.history.write import Write
 from inventory.photos import rules, uploads
 from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
+from inventory.web import once
 from inventory.web.pages import page
 from inventory.web.tags import asset_of
 
@@ -54,7 +56,15 @@ async def move_form(
     if principal.role not in WRITERS:
         return _form(request, "tag_move.html", lang, asset, 403, error="claim_forbidden")
     choices = await rooms.of_unit(conn, asset["holder_unit_id"])
-    return _form(request, "tag_move.html", lang, asset, rooms=choices, chosen=asset["room_id"])
+    return _form(
+        request,
+        "tag_move.html",
+        lang,
+        asset,
+        rooms=choices,
+        chosen=asset["room_id"],
+        key=once.new_key(),
+    )
 
 
 @post(["/t/{tag:str}/move", "/T/{tag:str}/move"], include_in_schema=False)
@@ -68,18 +78,39 @@ async def move_page(
     if principal.role not in WRITERS:
         return _form(request, "tag_move.html", None, asset, 403, error="claim_forbidden")
     room = data.get("room_id", "")
-    try:
-        async with Write(conn, principal) as write:
-            before = await ASSETS.get(conn, principal, asset["id"], lock=True)
-            await move(write, before, None, int(room) if room.isdigit() else None)
-    except (Invalid, NotFound):
+    done = f"/t/{quote(asset['tag'])}?done=moved"
+
+    async def again(status: int, **said: Any) -> Template:
         choices = await rooms.of_unit(conn, asset["holder_unit_id"])
         return _form(
-            request, "tag_move.html", None, asset, 422, rooms=choices, error="move_invalid"
+            request,
+            "tag_move.html",
+            None,
+            asset,
+            status,
+            rooms=choices,
+            chosen=int(room) if room.isdigit() else None,
+            key=data.get(once.FIELD, ""),
+            **said,
         )
+
+    try:
+        async with Write(conn, principal) as write:
+            key = await once.claim_sent(conn, principal.user_id, f"/t/{asset['tag']}/move", data)
+            before = await ASSETS.get(conn, principal, asset["id"], lock=True)
+            await move(write, before, None, int(room) if room.isdigit() else None)
+            await once.keep(conn, principal.user_id, key, done)
+    except once.SentBefore as sent:  # a double tap, a reload: where the first went
+        return (
+            Redirect(sent.location, status_code=303)
+            if sent.location
+            else await again(409, resent=True)
+        )
+    except (Invalid, NotFound):
+        return await again(422, error="move_invalid")
     except Unauthorized:
         return _form(request, "tag_move.html", None, asset, 403, error="claim_signed_out")
-    return Redirect(f"/t/{quote(asset['tag'])}?done=moved", status_code=303)
+    return Redirect(done, status_code=303)
 
 
 @get(["/t/{tag:str}/damage", "/T/{tag:str}/damage"], include_in_schema=False)
@@ -102,6 +133,7 @@ async def damage_form(
         max_photo=rules.MAX_UPLOAD,
         chosen=asset["condition"],
         note="",
+        key=once.new_key(),
     )
 
 
@@ -123,6 +155,7 @@ async def damage_page(request: Request, conn: Conn, tag: FromPath[str]) -> Templ
         "max_photo": rules.MAX_UPLOAD,
         "chosen": condition,
         "note": note,
+        "key": _text(form, once.FIELD),
     }
 
     def refused(status: int, **error: str) -> Template:
@@ -141,13 +174,27 @@ async def damage_page(request: Request, conn: Conn, tag: FromPath[str]) -> Templ
         return refused(413, field_error="photo_size")
     except Invalid:
         return refused(422, field_error="photo")
+    done = f"/t/{quote(asset['tag'])}?done=reported"
+    # The photo's content stands for it: sent again, the same file comes in another part.
+    sent = {
+        "condition": condition,
+        "note": note,
+        "photo": hashlib.sha256(upload).hexdigest() if upload is not None else "",
+        once.FIELD: _text(form, once.FIELD),
+    }
     try:
         async with Write(conn, principal) as write:
+            key = await once.claim_sent(conn, principal.user_id, f"/t/{asset['tag']}/damage", sent)
             before = await ASSETS.get(conn, principal, asset["id"], lock=True)
             await report(write, before, condition, note, photo)
+            await once.keep(conn, principal.user_id, key, done)
+    except once.SentBefore as first:  # a double tap, a reload: where the first went
+        if first.location:
+            return Redirect(first.location, status_code=303)
+        return refused(409, resent="1")
     except Unauthorized:
         return refused(403, error="claim_signed_out")
-    return Redirect(f"/t/{quote(asset['tag'])}?done=reported", status_code=303)
+    return Redirect(done, status_code=303)
 
 
 def _text(form: FormMultiDict, name: str) -> str:

@@ -1,4 +1,5 @@
-"""An Idempotency-Key for a page's create form: what the API's header is to a phone.
+"""An Idempotency-Key for a page's form that makes something: what the API's header is to
+a phone's script.
 
 A browser cannot send a header with a form, so the form carries its key in a hidden field
 (`FIELD`), drawn when the form is drawn. The key is claimed in `idempotency_keys` (the
@@ -60,6 +61,15 @@ async def claim(conn: asyncpg.Connection, user_id: int, path: str, form: Mapping
     raise SentBefore(headers.get("location"))
 
 
-async def keep(conn: asyncpg.Connection, user_id: int, key: str, location: str) -> None:
+async def claim_sent(
+    conn: asyncpg.Connection, user_id: int, path: str, form: Mapping[str, str]
+) -> str | None:
+    """`claim` for a phone's form, which may have been drawn before its forms carried keys
+    (a page left open, or kept by the phone offline): one without a key runs as sent."""
+    return await claim(conn, user_id, path, form) if form.get(FIELD, "").strip() else None
+
+
+async def keep(conn: asyncpg.Connection, user_id: int, key: str | None, location: str) -> None:
     """Remember where the create went, for the form sent again."""
-    await conn.execute(KEEP_ANSWER, user_id, key, 303, [["location", location]], b"")
+    if key is not None:
+        await conn.execute(KEEP_ANSWER, user_id, key, 303, [["location", location]], b"")

@@ -33,7 +33,7 @@ from inventory.history.filters import OF_RECORD
 from inventory.rooms import queries as rooms
 from inventory.sites.schemas import Condition
 from inventory.tagcodes import TagProblem, normalize, validate
-from inventory.web import readable
+from inventory.web import once, readable
 from inventory.web.i18n import Fields, texts
 from inventory.web.pages import login_redirect, page, when
 
@@ -109,6 +109,8 @@ async def _show(
             "rooms": await rooms.of_unit(conn, tag["unit_id"]),
             "categories": await categories.choices(conn),
             "conditions": [c.value for c in Condition],
+            # Refused, the form comes back under its key: the corrected one is the same claim.
+            "key": (typed or {}).get(once.FIELD) or once.new_key(),
         }
     return page(
         request,
@@ -179,9 +181,16 @@ async def claim_page(
         return await _show(
             request, conn, principal, code, None, error="claim_forbidden", status=403
         )
-    field = None
+    field, done = None, f"/t/{quote(code)}?claimed=1"
     try:
-        await binding.claim(conn, principal, code, _claim_from_form(data))
+        async with conn.transaction():
+            key = await once.claim_sent(conn, principal.user_id, f"/t/{code}/claim", data)
+            await binding.claim(conn, principal, code, _claim_from_form(data))
+            await once.keep(conn, principal.user_id, key, done)
+    except once.SentBefore as sent:  # a double tap, a reload: where the first went
+        if sent.location:
+            return Redirect(sent.location, status_code=303)
+        error, status = "fm_resent", 409
     except NotFound:
         return missing(request, code, None)
     except Unauthorized:  # disabled, or given another role or unit, since signing in
@@ -196,7 +205,7 @@ async def claim_page(
         found = re.search(r"\$\.(?:asset\.)?(\w+)", str(refused))
         field = _form_field(found.group(1) if found else "")
     else:
-        return Redirect(f"/t/{quote(code)}?claimed=1", status_code=303)
+        return Redirect(done, status_code=303)
     return await _show(
         request,
         conn,
