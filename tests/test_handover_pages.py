@@ -439,3 +439,24 @@ def test_page_weight(pages, world) -> None:
     unpacked = sum(len(f) for f in files)
     print(f"handover page: {len(page.content)} B; with its files {wire} B gzipped, {unpacked} B")
     assert wire <= MAX_PAGE_BYTES
+
+
+def test_a_flag_sent_twice_is_added_once(pages, world) -> None:
+    """A double click on a slow network: the form's key adds one flag; the same form with
+    another comment under that key adds nothing and says so."""
+    made = _handover(world, 1)
+    url = f"/handovers/{made['id']}"
+    auditor = pages["auditor"]
+    page = auditor.get(url).text
+    hidden = {
+        "_csrf_token": _CSRF.search(page).group(1),
+        "idempotency_key": re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1),
+    }
+    form = {**hidden, "comment": "Thiếu biên bản kiểm kê"}
+    answers = [auditor.post(f"{url}/flags", data=form, follow_redirects=False) for _ in "12"]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert {a.headers["location"] for a in answers} == {f"{url}?done=flag"}
+    changed = auditor.post(f"{url}/flags", data={**form, "comment": "Khác"})
+    assert changed.status_code == 409 and VI["fm_resent"] in changed.text
+    flags = world.callers["admin"].get(f"/api/v1/handovers/{made['id']}/flags").json()
+    assert [f["comment"] for f in flags["items"]] == ["Thiếu biên bản kiểm kê"]

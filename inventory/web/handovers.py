@@ -48,7 +48,7 @@ from inventory.history.filters import OF_RECORD
 from inventory.sites.schemas import Condition
 from inventory.tagcodes import normalize
 from inventory.users import queries as users
-from inventory.web import handover_files, readable
+from inventory.web import handover_files, once, readable
 from inventory.web.i18n import texts
 from inventory.web.pages import login_redirect, page, when
 
@@ -197,6 +197,8 @@ async def _show(
         done=done if done in DONE else None,
         error=error or {},
         typed=typed or {},
+        # Refused, a form comes back under its key: the corrected one is the same addition.
+        key=(typed or {}).get(once.FIELD) or once.new_key(),
         person=person,
         conditions=CONDITIONS,
         groups=GROUPS,
@@ -279,10 +281,31 @@ async def act(
     call: Any,
     typed: dict[str, str] | None = None,
 ) -> Template | Redirect:
-    """Run one of the API's steps; back to the page with `done`, or with the refusal."""
+    """Run one of the API's steps; back to the page with `done`, or with the refusal. A
+    form that adds something (a surplus item, a flag) carries a key: sent twice, it adds
+    once, and the second sending lands where the first did."""
     principal = request.user
     try:
-        answer = await call
+        async with conn.transaction():
+            path = f"/handovers/{handover_id}/{action}"
+            key = await once.claim_sent(conn, principal.user_id, path, typed or {})
+            answer = await call
+            done = _done(handover_id, action, answer)
+            await once.keep(conn, principal.user_id, key, done)
+    except once.SentBefore as sent:
+        if sent.location:
+            return Redirect(sent.location, status_code=303)
+        message = texts(request, None)["fm_resent"]
+        return await _show(
+            request,
+            conn,
+            principal,
+            handover_id,
+            None,
+            error={"action": action, "message": message},
+            typed=typed,
+            status=409,
+        )
     except (ProblemDetailsException, msgspec.ValidationError) as refused:
         status = 422 if isinstance(refused, msgspec.ValidationError) else refused.status_code
         row = await HANDOVERS.get(conn, principal, handover_id)  # another unit's: 404
@@ -297,11 +320,16 @@ async def act(
             typed=typed,
             status=status,
         )
+    return Redirect(done, status_code=303)
+
+
+def _done(handover_id: int, action: str, answer: Any) -> str:
+    """Where a step done goes: the handover's page, saying what was done."""
     content = getattr(answer, "content", answer)
     handover = getattr(content, "handover", content)
     if action == "sign" and getattr(handover, "status", None) == "completed":
         action = "complete"
-    return Redirect(f"/handovers/{handover_id}?done={action}", status_code=303)
+    return f"/handovers/{handover_id}?done={action}"
 
 
 def form_of(data: Any) -> dict[str, str]:
