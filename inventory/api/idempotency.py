@@ -116,11 +116,8 @@ class Idempotency:
         fingerprint = hashlib.sha256(
             b"\0".join((scope["path"].encode(), scope.get("query_string", b""), _same(scope, body)))
         ).digest()
-        pool, user, claim = (
-            scope["litestar_app"].state.pool,
-            principal.user_id,
-            secrets.token_hex(8),
-        )
+        pool, user = scope["litestar_app"].state.pool, principal.user_id
+        claim = secrets.token_hex(8)  # this sending's, apart from any other of the key
         try:
             async with connection(pool) as conn:
                 earlier = await _claim(conn, user, key, fingerprint, claim)
