@@ -293,6 +293,7 @@ async def act(
             done = _done(handover_id, action, answer)
             await once.keep(conn, principal.user_id, key, done)
     except once.SentBefore as sent:
+        call.close()  # the step is not run: the first sending's stands
         if sent.location:
             return Redirect(sent.location, status_code=303)
         message = texts(request, None)["fm_resent"]
