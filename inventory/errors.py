@@ -36,6 +36,7 @@ from litestar.status_codes import (
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_428_PRECONDITION_REQUIRED,
+    HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
@@ -165,6 +166,13 @@ class InUse(Conflict):
     def __init__(self, detail: str, *, constraint: str) -> None:
         super().__init__(detail)
         self.extra = {"constraint": constraint}
+
+
+class TooMany(Problem):
+    """429: the caller has used their share for now; `Retry-After` says when to ask again."""
+
+    status = HTTP_429_TOO_MANY_REQUESTS
+    default_title = "Too many requests"
 
 
 class PreconditionRequired(Problem):

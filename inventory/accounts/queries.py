@@ -15,24 +15,29 @@ ACCOUNT = "SELECT active, role, unit_id FROM users WHERE id = $1"
 # A unit at the top of the hierarchy: no parent, merged into none (a province).
 AT_TOP = "SELECT parent_id IS NULL AND merged_into_id IS NULL FROM units WHERE id = $1"
 
-# Sign-in attempts per login and per address (`throttle`). An attempt is reserved before
-# its password is checked: one statement adds it and returns the counts, so attempts sent
-# at once cannot all pass a count read before any of them was added. Rows are taken in
-# the order of `who` by every statement here, so two never wait on each other.
+# Counts in a window per key (`throttle`): failed sign-ins per login ("login:...") and per
+# address ("address:..."), and labels rendered per account ("labels:<user id>"). A use is
+# reserved before the work it pays for: one statement adds $3 to each key and returns the
+# counts, so requests sent at once cannot all pass a count read before any of them was
+# added. Rows are taken in the order of `who` by every statement here, so two never wait
+# on each other.
 RESERVE = """
 INSERT INTO sign_in_failures (who, failures, window_ends)
-SELECT who, 1, now() + make_interval(secs => $2) FROM unnest($1::text[]) AS w(who) ORDER BY who
+SELECT who, $3::integer, now() + make_interval(secs => $2)
+FROM unnest($1::text[]) AS w(who) ORDER BY who
 ON CONFLICT (who) DO UPDATE SET
     failures = CASE WHEN sign_in_failures.window_ends > now()
-                    THEN sign_in_failures.failures + 1 ELSE 1 END,
+                    THEN sign_in_failures.failures + excluded.failures ELSE excluded.failures END,
     window_ends = CASE WHEN sign_in_failures.window_ends > now()
                        THEN sign_in_failures.window_ends ELSE excluded.window_ends END
 RETURNING who, failures, window_ends
 """
-# Give an attempt back (refused, or its password was right), and clear the counts of $2.
+# Give $3 back to each key of $1 (a use refused, or a password that was right), and clear
+# the counts of $2.
 RELEASE = """
 UPDATE sign_in_failures f
-SET failures = CASE WHEN f.who = ANY($2::text[]) THEN 0 ELSE greatest(f.failures - 1, 0) END
+SET failures = CASE WHEN f.who = ANY($2::text[]) THEN 0
+                    ELSE greatest(f.failures - $3::integer, 0) END
 FROM (SELECT who FROM sign_in_failures WHERE who = ANY($1::text[]) ORDER BY who FOR UPDATE) mine
 WHERE f.who = mine.who
 """

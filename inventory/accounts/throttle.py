@@ -11,6 +11,9 @@ cannot all pass a count read before any had failed. An attempt over the limit is
 back and refused (429); one whose password was right gives its count back and clears
 the login's; a wrong one stays counted. No connection is held while the password is
 checked (about 200 ms, `passwords.verified`).
+
+`spend` counts anything else in the same table with the same statements, by a key of its
+own: the labels an account renders a minute (`printing.routes`).
 """
 
 from __future__ import annotations
@@ -23,16 +26,15 @@ import asyncpg
 from inventory.accounts import passwords, queries
 from inventory.accounts.principal import Principal
 from inventory.db.pool import connection
-from inventory.errors import Problem
+from inventory.errors import TooMany
 
 WINDOW_SECONDS = 15 * 60
 PER_ADDRESS = 10
 """An address may fail this many times the per-login limit."""
 
 
-class TooManyAttempts(Problem):
-    status = 429
-    default_title = "Too many requests"
+class TooManyAttempts(TooMany):
+    """Too many failed sign-ins (the sign-in page answers it with its own form)."""
 
 
 def _keys(login: str, address: str | None) -> list[str]:
@@ -42,21 +44,36 @@ def _keys(login: str, address: str | None) -> list[str]:
     return keys
 
 
+def _retry_after(window_ends: datetime) -> dict[str, str]:
+    """The Retry-After of a count whose window ends at `window_ends`: at least a second."""
+    wait = math.ceil((window_ends - datetime.now(UTC)).total_seconds())
+    return {"Retry-After": str(max(wait, 1))}
+
+
+async def spend(
+    conn: asyncpg.Connection, key: str, amount: int, limit: int, window: int, refused: str
+) -> None:
+    """Count `amount` against `key` for `window` seconds, or give it back and refuse it (429
+    with Retry-After, `refused` its detail) when the window's count would pass `limit`."""
+    (row,) = await conn.fetch(queries.RESERVE, [key], window, amount)
+    if row["failures"] > limit:
+        await conn.execute(queries.RELEASE, [key], [], amount)
+        raise TooMany(refused, headers=_retry_after(row["window_ends"]))
+
+
 async def _reserve(conn: asyncpg.Connection, keys: list[str], limit: int) -> None:
     """Count the attempt, or give it back and refuse it (429 with Retry-After) while the
     login or the address has failed too often."""
     over = [
         row
-        for row in await conn.fetch(queries.RESERVE, keys, WINDOW_SECONDS)
+        for row in await conn.fetch(queries.RESERVE, keys, WINDOW_SECONDS, 1)
         if row["failures"] > (limit * PER_ADDRESS if row["who"].startswith("address:") else limit)
     ]
     if over:
-        await conn.execute(queries.RELEASE, keys, [])
-        ends = max(row["window_ends"] for row in over)
-        wait = math.ceil((ends - datetime.now(UTC)).total_seconds())
+        await conn.execute(queries.RELEASE, keys, [], 1)
         raise TooManyAttempts(
             "too many failed sign-ins: wait before trying again",
-            headers={"Retry-After": str(max(wait, 1))},
+            headers=_retry_after(max(row["window_ends"] for row in over)),
         )
 
 
@@ -73,5 +90,5 @@ async def authenticate(
     if not ok or account is None or not account["active"]:
         return None
     async with connection(pool) as conn:
-        await conn.execute(queries.RELEASE, keys, keys[:1])  # the login's count is cleared
+        await conn.execute(queries.RELEASE, keys, keys[:1], 1)  # the login's count is cleared
     return queries.principal_of(account)
