@@ -42,7 +42,8 @@ _DESCRIPTIONS = {
     415: "The body is not of the media type the route takes (Content-Type)",
     422: "Well-formed input that breaks a rule or names a record outside your scope",
     428: "If-Match is required",
-    429: "Too many failed attempts (see Retry-After)",
+    429: "Too many for now: failed sign-ins, or your account's label runs (the detail says"
+    " which; see Retry-After)",
     503: "The database cannot be reached (see Retry-After)",
 }
 

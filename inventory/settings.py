@@ -37,6 +37,7 @@ class Settings:
     workers: int
     secure_cookies: bool
     sign_in_failures: int  # per login in 15 minutes (per address: ten times as many)
+    labels_per_minute: int  # labels one account renders a minute, synchronously
     trusted_proxies: str
     metrics_allow: tuple[Network, ...]
     smtp: Smtp | None = None  # None: notifications are in the app only
@@ -87,6 +88,7 @@ class Settings:
             workers=_int(env, "INVENTORY_WORKERS", 1, 1),
             secure_cookies=_flag(env, "INVENTORY_SECURE_COOKIES", default=False),
             sign_in_failures=_int(env, "INVENTORY_SIGN_IN_FAILURES", 10, 1),
+            labels_per_minute=_int(env, "INVENTORY_LABELS_PER_MINUTE", 10_000, 1),
             # uvicorn takes the client address from X-Forwarded-For only from these peers.
             trusted_proxies=_trusted_proxies(env),
             metrics_allow=_networks(env, "INVENTORY_METRICS_ALLOW", "127.0.0.1/32,::1/128"),

@@ -41,6 +41,7 @@ def test_defaults() -> None:
         ipaddress.ip_network("::1/128"),
     )
     assert settings.secure_cookies is False
+    assert settings.labels_per_minute == 10_000
 
 
 def test_good_values_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,10 +52,12 @@ def test_good_values_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
         "INVENTORY_SECURE_COOKIES": "1",
         "INVENTORY_TRUSTED_PROXIES": "172.18.0.1, 10.0.0.0/8,::1",
         "INVENTORY_METRICS_ALLOW": "10.0.0.0/8",
+        "INVENTORY_LABELS_PER_MINUTE": "20000",
     }.items():
         monkeypatch.setenv(name, value)
     settings = Settings.from_env()
     assert (settings.port, settings.pool_min, settings.pool_max) == (8080, 0, 1)
+    assert settings.labels_per_minute == 20_000
     assert settings.secure_cookies is True
     assert settings.trusted_proxies == "172.18.0.1, 10.0.0.0/8,::1"
     assert settings.metrics_allow == (ipaddress.ip_network("10.0.0.0/8"),)
@@ -94,6 +97,7 @@ def test_trusted_proxies_may_be_everyone(monkeypatch: pytest.MonkeyPatch) -> Non
         ("INVENTORY_POOL_MAX", "0", "INVENTORY_POOL_MAX must be a whole number, 1 or more"),
         ("INVENTORY_POOL_MIN", "11", "INVENTORY_POOL_MIN (11) must not be more than"),
         ("INVENTORY_SIGN_IN_FAILURES", "many", "INVENTORY_SIGN_IN_FAILURES must be a whole number"),
+        ("INVENTORY_LABELS_PER_MINUTE", "0", "INVENTORY_LABELS_PER_MINUTE must be a whole number"),
         ("INVENTORY_SECURE_COOKIES", "yes", "INVENTORY_SECURE_COOKIES must be 0 or 1, not 'yes'"),
         (
             "INVENTORY_METRICS_ALLOW",

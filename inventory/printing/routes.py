@@ -6,6 +6,11 @@ worker thread (and, for big runs, the app's process pool): a render of hundreds
 of labels neither blocks the event loop nor keeps a database connection. So these
 handlers take neither `conn` nor `principal` (which is resolved after `conn`, and
 would keep it until the response is sent): the caller comes from the request.
+
+Each account renders at most `INVENTORY_LABELS_PER_MINUTE` labels a minute here (429 with
+Retry-After past that), counted in PostgreSQL by the sign-in throttle's statements, so
+every worker and machine shares the count: renders sent at once by one account cannot
+fill the label process pool. Larger runs are jobs (`printing.jobs`), capped per account.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery
 
+from inventory.accounts import throttle
 from inventory.accounts.guards import READERS, allow
 from inventory.accounts.principal import Principal
 from inventory.assets import queries as assets
@@ -47,6 +53,8 @@ def _options(
     return printing.options(format, stock, skip)
 
 
+LABELS_WINDOW = 60  # seconds: the window of INVENTORY_LABELS_PER_MINUTE
+
 LabelOptions = NamedDependency[Options]
 """Handler parameter type for `format`, `stock` (a name from the labels registry) and `skip`."""
 
@@ -58,7 +66,7 @@ LABEL_FILES = file_types("application/pdf", "image/png", "application/zip", "tex
 def _responses(*codes: int) -> dict[int, ResponseSpec]:
     """The file as the 200 answer (not the JSON string the return type would say), and errors."""
     return {
-        **errors(*codes),
+        **errors(*codes, 429),
         200: ResponseSpec(
             data_container=bytes,
             media_type="application/octet-stream",
@@ -76,6 +84,7 @@ def _caller(request: Request) -> Principal:
 
 async def _respond(
     state: State,
+    principal: Principal,
     rows: list[asyncpg.Record],
     options: Options,
     name: str,
@@ -88,6 +97,17 @@ async def _respond(
         raise Invalid(
             f"more than {MAX_LABELS} labels: narrow the selection, or print them"
             " with `inventory labels`"
+        )
+    budget = state.settings.labels_per_minute
+    async with connection(state.pool) as conn:
+        await throttle.spend(
+            conn,
+            f"labels:{principal.user_id}",
+            len(rows),
+            budget,
+            LABELS_WINDOW,
+            f"more than {budget} labels a minute for your account: wait (Retry-After), or"
+            " print a large run as a job (POST /api/v1/labels/jobs)",
         )
     base_url = await deployment.of_app(state)
     labels = [make(row, base_url) for row in rows]
@@ -125,7 +145,7 @@ async def one_asset_label(
         if asset["tag"] is None:
             raise Conflict(f"asset {asset_id} has no tag yet: POST /api/v1/assets/{asset_id}/tag")
         rows = await queries.asset_labels(conn, principal.unit_id, ASSETS.choices(), [asset_id], 1)
-    return await _respond(state, rows, options, asset["tag"])
+    return await _respond(state, principal, rows, options, asset["tag"])
 
 
 @get(
@@ -153,7 +173,7 @@ async def selection_file(
     """The labels file of a selection (the API's and the label page's download)."""
     async with connection(state.pool) as conn:
         rows = await queries.asset_labels(conn, principal.unit_id, listing, ids, MAX_LABELS + 1)
-    return await _respond(state, rows, options, "labels")
+    return await _respond(state, principal, rows, options, "labels")
 
 
 @get(
@@ -177,7 +197,7 @@ async def batch_file(
         if await tags.fetch_batch(conn, batch_id, principal.unit_id) is None:
             raise NotFound(f"no tag batch {batch_id}")
         rows = await queries.batch_labels(conn, batch_id)
-    return await _respond(state, rows, options, f"batch-{batch_id}")
+    return await _respond(state, principal, rows, options, f"batch-{batch_id}")
 
 
 @get(
@@ -197,6 +217,7 @@ async def site_room_labels(
         )
     return await _respond(
         state,
+        principal,
         rows,
         options,
         f"rooms-site-{site_id}",
@@ -224,7 +245,7 @@ async def room_label(
         if room["tag"] is None:
             raise Conflict(f"room {room_id} has no code")
         rows = await queries.room_labels(conn, principal.unit_id, room_id=room_id, limit=1)
-    return await _respond(state, rows, options, room["tag"], printing.room_label)
+    return await _respond(state, principal, rows, options, room["tag"], printing.room_label)
 
 
 router = Router(
