@@ -30,6 +30,17 @@ DEFAULT_SORT = "-created"
 INSERT = """
 INSERT INTO jobs (kind, owner_id, scope_unit_id, params) VALUES ($1, $2, $3, $4) RETURNING id
 """
+# An owner's jobs of one kind are counted and queued one transaction at a time, so that a
+# cap on how many may wait or run (`live`) holds for requests sent at once. The lock
+# is taken in a statement of its own: a statement's snapshot is taken as it starts, so a
+# count in the same statement would miss a job committed while it waited for the lock.
+LOCK_OWNER = """
+SELECT pg_advisory_xact_lock(hashtext('inventory.jobs:' || $2), $1::bigint::integer)
+"""
+LIVE = """
+SELECT id FROM jobs WHERE owner_id = $1 AND kind = $2 AND status IN ('queued', 'running')
+ORDER BY id
+"""
 GET_FOR_WORKER = "SELECT id, kind, owner_id, scope_unit_id, params, status FROM jobs WHERE id = $1"
 START = """
 UPDATE jobs SET status = 'running', started_at = now(), attempts = attempts + 1,
@@ -93,6 +104,14 @@ async def insert(
     conn: asyncpg.Connection, kind: str, owner_id: int, scope_unit_id: int, params: dict[str, Any]
 ) -> int:
     return await conn.fetchval(INSERT, kind, owner_id, scope_unit_id, params)
+
+
+async def live(conn: asyncpg.Connection, kind: str, owner_id: int) -> list[int]:
+    """The owner's jobs of `kind` queued or running, oldest first, with the owner's jobs of
+    that kind locked until the caller's transaction ends: call it in the transaction that
+    queues the next one (outside one, the lock would end with its statement)."""
+    await conn.execute(LOCK_OWNER, owner_id, kind)
+    return [row["id"] for row in await conn.fetch(LIVE, owner_id, kind)]
 
 
 SAME = """

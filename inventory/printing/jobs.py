@@ -6,6 +6,10 @@ MAX_LABELS. The job reads the caller's scope only: its scope unit is the caller'
 the worker selects the rows again within it when it runs, so an asset that left the
 scope meanwhile is left out. The file is the job's result, downloaded from
 `/api/v1/jobs/{id}/result`.
+
+An account has at most JOBS_PER_ACCOUNT label jobs queued or running at once; one more is
+429 until one of them is done or failed. The count and the new job are one transaction,
+serialised per account (`jobs.queries.live`), so requests sent at once cannot all pass it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from inventory.assets.schemas import AssetStatus, Ownership
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListParams, ListQuery
 from inventory.deployment import base_url as deployment
-from inventory.errors import Invalid, NotFound
+from inventory.errors import Invalid, NotFound, TooMany
 from inventory.history.write import Write
 from inventory.jobs import queries as jobs
 from inventory.jobs.kinds import Context, Result, enqueue, register
@@ -42,6 +46,12 @@ from inventory.sites.schemas import Condition
 
 KIND = "labels"
 JOB_MAX_LABELS = 50_000  # ~2,400 A4 sheets; the synchronous route stops at MAX_LABELS
+JOBS_PER_ACCOUNT = 3
+"""Label jobs one account may have queued or running at once. Every worker renders two jobs
+at a time (`worker.JOBS_AT_ONCE`) in one process pool, first come first served: without a
+cap one account could queue hours of rendering ahead of everyone else's. Three lets a user
+queue the next runs while one prints."""
+JOBS_RETRY_AFTER = "30"  # seconds: a run of some thousand labels takes about that
 
 COUNT = """
 SELECT count(*) FROM (SELECT 1 FROM assets a WHERE a.tag IS NOT NULL AND {where} LIMIT {limit}) s
@@ -93,13 +103,14 @@ async def count(conn: asyncpg.Connection, scope_unit_id: int, spec: LabelJobCrea
     "/jobs",
     guards=[allow(*READERS)],
     status_code=HTTP_202_ACCEPTED,
-    responses=errors(404, 413, 422),
+    responses=errors(404, 413, 422, 429),
 )
 async def label_job(
     request: Request, conn: Conn, principal: Me, data: JSONBody[LabelJobCreate]
 ) -> Response[JobRead]:
     """Print a large selection in the background (up to 50,000 labels): 202 with the job,
-    whose `Location` to follow; its result is the file."""
+    whose `Location` to follow; its result is the file. 429 while you have 3 label jobs
+    queued or running: wait for one to finish."""
     job_id = await start(request, conn, principal, data)
     row = await jobs.fetch(conn, principal, job_id)
     return Response(read(row), status_code=HTTP_202_ACCEPTED, headers={"Location": job_url(job_id)})
@@ -122,6 +133,14 @@ async def start(
         "count": labels,
     }
     async with Write(conn, principal):  # a disabled account queues nothing
+        mine = await jobs.live(conn, KIND, principal.user_id)
+        if len(mine) >= JOBS_PER_ACCOUNT:
+            raise TooMany(
+                f"you have {len(mine)} label jobs queued or running"
+                f" ({', '.join(map(str, mine))}), as many as an account may: wait for one to"
+                f" finish (GET {job_url(mine[0])}), then start this one",
+                headers={"Retry-After": JOBS_RETRY_AFTER},
+            )
         return await enqueue(conn, KIND, principal, principal.unit_id, params)
 
 

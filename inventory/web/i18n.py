@@ -187,8 +187,9 @@ VI: dict[str, str] = {
     "error_413_text": "Nội dung gửi lên quá lớn. Hãy gửi ít hơn hoặc tệp nhỏ hơn.",
     "error_422_title": "Thông tin chưa hợp lệ",
     "error_422_text": "Thông tin gửi lên chưa đúng. Hãy quay lại, kiểm tra và gửi lại.",
-    "error_429_title": "Quá nhiều lần thử",
-    "error_429_text": "Bạn đã thử quá nhiều lần. Hãy đợi một chút rồi thử lại.",
+    "error_429_title": "Quá nhiều yêu cầu",
+    "error_429_text": "Bạn đã dùng hết phần của mình lúc này (in tem: quá nhiều công việc"
+    " nền đang chờ, hoặc quá nhiều tem trong một phút). Hãy đợi một chút rồi thử lại.",
     "error_500_title": "Lỗi máy chủ",
     "error_500_text": "Máy chủ gặp lỗi và đã ghi lại. Hãy thử lại sau ít phút.",
     "error_503_title": "Tạm thời không phục vụ được",
@@ -947,8 +948,9 @@ EN: dict[str, str] = {
     "error_413_text": "What was sent is too large. Send less, or a smaller file.",
     "error_422_title": "Something is not right",
     "error_422_text": "What was sent is not valid. Go back, check it and send it again.",
-    "error_429_title": "Too many attempts",
-    "error_429_text": "You tried too many times. Wait a little, then try again.",
+    "error_429_title": "Too many requests",
+    "error_429_text": "You have used your share for now (labels: too many jobs waiting, or"
+    " too many labels in a minute). Wait a little, then try again.",
     "error_500_title": "Server error",
     "error_500_text": "The server failed and has logged it. Try again in a few minutes.",
     "error_503_title": "Temporarily unavailable",
