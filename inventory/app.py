@@ -21,6 +21,7 @@ from inventory.accounts import queries as accounts
 from inventory.accounts.guards import authentication_middleware, current_principal
 from inventory.accounts.routes import auth_router, sign_in_router
 from inventory.accounts.sessions import SessionConfig
+from inventory.accounts.standing import Standing
 from inventory.api import idempotency
 from inventory.api.idempotency import Idempotency
 from inventory.assets import queries as assets
@@ -249,7 +250,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         lifespan=[lifespan],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "standing": Standing()}),
         stores=stores,
         dependencies={
             "conn": Provide(provide_conn),

@@ -11,7 +11,7 @@ import asyncpg
 import msgspec
 from litestar.testing import TestClient
 
-from inventory.accounts import tokens
+from inventory.accounts import standing, tokens
 from inventory.accounts.principal import Principal, Role
 from inventory.app import create_app
 from inventory.users.cli import create_user
@@ -233,3 +233,45 @@ async def _forget_attempts(url: str) -> None:
         await conn.execute("DELETE FROM sign_in_failures")
     finally:
         await conn.close()
+
+
+def test_a_token_stops_reading_once_its_account_is_disabled(
+    client: TestClient, world: World, monkeypatch
+) -> None:
+    """A token outlives its account's change by at most standing.FRESH_SECONDS (the
+    worker's last read of the account), on the API and on the scan look-up alike."""
+    monkeypatch.setattr(standing, "FRESH_SECONDS", 0.5)
+    created = world.admin.post(
+        "/api/v1/users",
+        json={
+            "login": "officer.disabled",
+            "password": "long-enough-1",
+            "role": "officer",
+            "unit_id": world.units["A"],
+        },
+    )
+    assert created.status_code == 201, created.text
+    user = created.json()
+    asset = world.create(
+        "/api/v1/assets",
+        name="Máy in",
+        category_id=world.categories["MT"],
+        holder_unit_id=world.units["A"],
+    )
+    token = client.post(
+        "/api/v1/auth/token", json={"login": user["login"], "password": "long-enough-1"}
+    ).json()["access_token"]
+    caller = Caller(client, token)
+    scan = f"/api/v1/assets/by-tag/{asset['tag']}"
+    assert caller.get("/api/v1/assets").status_code == caller.get(scan).status_code == 200
+    disabled = world.admin.patch(
+        f"/api/v1/users/{user['id']}",
+        json={"active": False},
+        headers={"If-Match": created.headers["etag"]},
+    )
+    assert disabled.status_code == 200, disabled.text
+    time.sleep(standing.FRESH_SECONDS)
+    for path in ("/api/v1/assets", scan):
+        refused = caller.get(path)
+        assert refused.status_code == 401, (path, refused.text)
+        assert "sign in again" in refused.json()["detail"]

@@ -20,12 +20,14 @@ from inventory.accounts import queries, tokens
 from inventory.accounts.principal import Principal, Role
 from inventory.db.dependencies import Conn
 from inventory.db.pool import connection as pooled
+from inventory.errors import Unauthorized
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 SESSION_KEY = "principal"
 """Where the session keeps the Principal (`queries.END_SESSIONS` finds users by it)."""
 SESSION_COOKIE = "inventory_session"
 """The session cookie, as the app's ServerSideSessionConfig names it."""
+ACCOUNT_CHANGED = "this account was disabled, or its role or unit changed: sign in again"
 READERS = (Role.ADMIN, Role.OFFICER, Role.AUDITOR, Role.LEADER)
 WRITERS = (Role.ADMIN, Role.OFFICER)
 """Roles that change the register (sites, rooms, assets, tags) within their scope."""
@@ -55,7 +57,9 @@ def authentication_middleware(app: ASGIApp) -> ASGIApp:
     """Put the caller's Principal (or None) in scope["user"].
 
     The API takes bearer tokens only, so cross-site requests cannot ride on a
-    browser cookie; pages use the server-side session, protected by CSRF tokens.
+    browser cookie; pages use the server-side session, protected by CSRF tokens. A
+    token's account must still stand as the token says (`standing`): a session ends with
+    the account's change, a token is refused from then on.
     """
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
@@ -63,7 +67,12 @@ def authentication_middleware(app: ASGIApp) -> ASGIApp:
             principal: Principal | None = None
             token = bearer(scope)
             if token is not None:
-                principal = tokens.verify(token, scope["litestar_app"].state.settings.secret_key)
+                state = scope["litestar_app"].state
+                principal = tokens.verify(token, state.settings.secret_key)
+                if principal is not None and not await state.standing.holds(
+                    state.pool, principal
+                ):
+                    raise Unauthorized(ACCOUNT_CHANGED)
             elif not scope["path"].startswith("/api/"):
                 principal = session_principal(scope.get("session"))
             scope["user"] = principal

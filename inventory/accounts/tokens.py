@@ -1,10 +1,9 @@
 """Signed bearer tokens: verified with one HMAC, no database round trip per request.
 
 A token carries the principal and its expiry. Writes re-check the user in the
-database (`history.record.begin_write`), so an account disabled or given another
-role or unit cannot change anything even with a token that has not yet expired;
-reads end at expiry (INVENTORY_TOKEN_TTL): tokens are not revoked, unlike browser
-sessions, which end with the account's change (docs/security.md).
+database (`history.write.Write`), so an account disabled or given another role or
+unit cannot change anything even with a token that has not yet expired; reads are
+refused within seconds too (`standing`, without a round trip per request).
 """
 
 from __future__ import annotations

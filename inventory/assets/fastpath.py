@@ -74,6 +74,8 @@ class ScanLane:
         scope["path_template"] = TEMPLATE
         pool = self.litestar.state.pool
         try:
+            if not await self.litestar.state.standing.holds(pool, principal):
+                return False  # the route refuses it as it refuses any such token
             async with connection(pool) as conn:
                 row = await queries.by_tag(conn, normalize(tag), principal.unit_id)
             if row is None:
