@@ -69,9 +69,7 @@ def authentication_middleware(app: ASGIApp) -> ASGIApp:
             if token is not None:
                 state = scope["litestar_app"].state
                 principal = tokens.verify(token, state.settings.secret_key)
-                if principal is not None and not await state.standing.holds(
-                    state.pool, principal
-                ):
+                if principal is not None and not await state.standing.holds(state.pool, principal):
                     raise Unauthorized(ACCOUNT_CHANGED)
             elif not scope["path"].startswith("/api/"):
                 principal = session_principal(scope.get("session"))
