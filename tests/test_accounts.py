@@ -275,3 +275,35 @@ def test_a_token_stops_reading_once_its_account_is_disabled(
         refused = caller.get(path)
         assert refused.status_code == 401, (path, refused.text)
         assert "sign in again" in refused.json()["detail"]
+
+
+def test_a_token_issued_after_a_move_reads_at_once(client: TestClient, world: World) -> None:
+    """What a worker last read of an account vouches for its old tokens only: signed in
+    again after a move, the new token is checked against the account as it is now."""
+    created = world.admin.post(
+        "/api/v1/users",
+        json={
+            "login": "officer.moving",
+            "password": "long-enough-1",
+            "role": "officer",
+            "unit_id": world.units["A"],
+        },
+    )
+    assert created.status_code == 201, created.text
+
+    def signed_in() -> Caller:
+        got = client.post(
+            "/api/v1/auth/token", json={"login": "officer.moving", "password": "long-enough-1"}
+        )
+        return Caller(client, got.json()["access_token"])
+
+    before = signed_in()
+    assert before.get("/api/v1/assets").status_code == 200
+    moved = world.admin.patch(
+        f"/api/v1/users/{created.json()['id']}",
+        json={"unit_id": world.units["B"]},
+        headers={"If-Match": created.headers["etag"]},
+    )
+    assert moved.status_code == 200, moved.text
+    assert signed_in().get("/api/v1/assets").status_code == 200
+    assert before.get("/api/v1/assets").status_code == 401  # its standing was read anew

@@ -30,17 +30,24 @@ class Standing:
         self._read: dict[int, tuple[float, bool, str, int]] = {}
 
     async def holds(self, pool: asyncpg.Pool, principal: Principal) -> bool:
-        """Whether the account is active with the role and unit `principal` carries."""
+        """Whether the account is active with the role and unit `principal` carries. Only a
+        match is taken from what was read before: a token issued since (signed in again
+        after a move) is checked against the database, not against its old standing."""
         now = time.monotonic()
         read = self._read.get(principal.user_id)
-        if read is None or read[0] <= now:
-            async with connection(pool) as conn:
-                row = await conn.fetchrow(queries.ACCOUNT, principal.user_id)
-            read = (
-                (now + FRESH_SECONDS, row["active"], row["role"], row["unit_id"])
-                if row is not None
-                else (now + FRESH_SECONDS, False, "", 0)
-            )
-            self._read[principal.user_id] = read
-        _, active, role, unit_id = read
-        return active and role == principal.role and unit_id == principal.unit_id
+        if read is not None and read[0] > now and _matches(read, principal):
+            return True
+        async with connection(pool) as conn:
+            row = await conn.fetchrow(queries.ACCOUNT, principal.user_id)
+        read = (
+            (now + FRESH_SECONDS, row["active"], row["role"], row["unit_id"])
+            if row is not None
+            else (now + FRESH_SECONDS, False, "", 0)
+        )
+        self._read[principal.user_id] = read
+        return _matches(read, principal)
+
+
+def _matches(read: tuple[float, bool, str, int], principal: Principal) -> bool:
+    _, active, role, unit_id = read
+    return active and role == principal.role and unit_id == principal.unit_id
