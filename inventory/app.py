@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Response
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -42,6 +42,7 @@ from inventory.errors import (
     internal_error,
     json_bodies_only,
     one_value_each,
+    options_answer,
     problem_details_plugin,
     recursion_handler,
     undecodable,
@@ -141,10 +142,13 @@ def _template_engine(jinja: JinjaTemplateEngine) -> None:
     jinja.engine.auto_reload = False
 
 
-async def _checked(request: Request) -> None:
+async def _checked(request: Request) -> Response | None:
     """Every request's checks before its handler (Litestar takes one before_request)."""
+    if (answer := options_answer(request)) is not None:
+        return answer
     one_value_each(request)
     await json_bodies_only(request)
+    return None
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

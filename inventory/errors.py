@@ -27,6 +27,7 @@ from litestar.plugins.problem_details import (
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
+from litestar.routes import HTTPRoute
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_404_NOT_FOUND,
@@ -397,6 +398,24 @@ def problem_details_plugin(constraints: Constraints) -> ProblemDetailsPlugin:
     for exc_type in OUTAGES:
         mapping[exc_type] = unavailable
     return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))
+
+
+def options_answer(request: Request) -> Response | None:
+    """OPTIONS answered with every method of its path, the ones its 405 names.
+
+    Litestar's own answer names only the methods of the first handler of a path that
+    several handlers share (litestar#4169, fixed in Litestar 3): `GET, OPTIONS` for
+    /api/v1/assets, which takes POST too.
+    """
+    if request.method != "OPTIONS" or request.route_handler.handler_name != "options_handler":
+        return None
+    template = request.scope.get("path_template")
+    for route in request.app.routes:
+        if isinstance(route, HTTPRoute) and route.path_format == template:
+            return Response(
+                None, status_code=204, headers={"Allow": ", ".join(sorted(route.methods))}
+            )
+    return None
 
 
 def one_value_each(request: Request) -> None:
