@@ -9,7 +9,16 @@ import msgspec
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, Operation, Parameter, Schema, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    Operation,
+    Parameter,
+    Reference,
+    Schema,
+    SecurityScheme,
+)
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -63,6 +72,16 @@ def errors(*codes: int) -> dict[int, ResponseSpec]:
         )
         for code in sorted({*every, *codes})
     }
+
+
+def problem(description: str) -> OpenAPIResponse:
+    """A problem-details answer, as `errors` declares them, for a pass over the built
+    document (a middleware's answers, which no handler declares)."""
+    schema = Reference(ref=f"#/components/schemas/{ProblemDetails.__name__}")
+    return OpenAPIResponse(
+        description=description,
+        content={"application/problem+json": OpenAPIMediaType(schema=schema)},
+    )
 
 
 class SwaggerPage(SwaggerRenderPlugin):

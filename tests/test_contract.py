@@ -153,3 +153,19 @@ def test_the_document_requires_if_match_where_the_server_does() -> None:
         )
     ]
     assert not missing
+
+
+def test_every_post_declares_what_its_idempotency_key_may_be_answered() -> None:
+    """The key's header and its own answers, 409 (the first request still running) and 422
+    (the key used for another request), on every POST: schemathesis sends the header, and
+    the document is the one create_app builds, without starting the app."""
+    missing = [
+        path
+        for path, item in DOCUMENT["paths"].items()
+        if "post" in item
+        and not (
+            {"409", "422"} <= item["post"]["responses"].keys()
+            and any(p["name"] == "Idempotency-Key" for p in item["post"].get("parameters", []))
+        )
+    ]
+    assert not missing

@@ -27,7 +27,7 @@ from typing import Any
 
 import asyncpg
 from litestar import Request
-from litestar.openapi.spec import OpenAPI, Operation, Parameter, Schema
+from litestar.openapi.spec import OpenAPI, OpenAPIResponse, Operation, Parameter, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.plugins.problem_details import ProblemDetailsException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,6 +35,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from inventory.db.pool import connection
 from inventory.errors import OUTAGES, Conflict, unavailable
 from inventory.history.write import ON_COMMIT
+from inventory.openapi import problem
 
 HEADER = b"idempotency-key"
 MAX_KEY = 255
@@ -289,7 +290,7 @@ async def _send(
 
 
 def document(openapi: OpenAPI) -> None:
-    """Name the header on every POST of the OpenAPI document."""
+    """Name the header, and what the key itself may be answered, on every POST."""
     header = Parameter(
         name="Idempotency-Key",
         param_in="header",  # type: ignore[arg-type]
@@ -302,3 +303,20 @@ def document(openapi: OpenAPI) -> None:
         operation: Operation | None = path.post
         if operation is not None:
             operation.parameters = [*(operation.parameters or []), header]
+            responses = operation.responses if operation.responses is not None else {}
+            for code, description in _KEY_ANSWERS.items():
+                if isinstance(declared := responses.get(code), OpenAPIResponse):
+                    declared.description = (
+                        f"{declared.description}; or {description[0].lower()}{description[1:]}"
+                    )
+                else:
+                    responses[code] = problem(description)
+            operation.responses = responses
+
+
+# What the key itself can be answered, on any POST (a bad key is a 400, as bad input is).
+_KEY_ANSWERS = {
+    "409": "A request with this Idempotency-Key is still being answered (retry shortly), or"
+    " made its change and lost its answer (look the record up)",
+    "422": "This Idempotency-Key was used for another request",
+}
