@@ -59,6 +59,7 @@ from inventory.needs.routes import router as needs_router
 from inventory.norms import queries as norms
 from inventory.norms.routes import router as norms_router
 from inventory.notifications.routes import router as notifications_router
+from inventory.openapi import complete as complete_openapi
 from inventory.openapi import config as openapi_config
 from inventory.photos import queries as photos
 from inventory.photos.routes import router as photos_router
@@ -305,4 +306,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # The OpenAPI document whole before it is first served, and as app.openapi_schema
     # whether or not the app has started (the contract test reads it so).
     idempotency.document(app.openapi_schema)
+    complete_openapi(app)
     return app

@@ -11,6 +11,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import (
     Components,
+    OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
     Operation,
@@ -19,9 +20,11 @@ from litestar.openapi.spec import (
     Schema,
     SecurityScheme,
 )
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.routes import HTTPRoute
 
 if TYPE_CHECKING:
-    from litestar import Request
+    from litestar import Litestar, Request
 
 BEARER = [{"bearer": []}]
 # Served by the /static router from inventory/web/static/vendor/swagger-ui.
@@ -161,3 +164,121 @@ def config() -> OpenAPIConfig:
             )
         ],
     )
+
+
+def complete(app: Litestar) -> None:
+    """Say in `app`'s OpenAPI document what the server enforces and Litestar leaves out.
+
+    Request bodies, from their Structs' own declarations: `additionalProperties: false` on
+    each object whose Struct refuses unknown fields (a 400), and each number's bounds and
+    each text's lengths on the value itself. Litestar puts those of an optional field beside
+    its `oneOf`, where many generators never look, drops a bound of 0 there (a money
+    field's minimum) and writes bigint's as floats, which round 2^63 - 1 up. And the
+    Retry-After header, which every 429 and 503 carries.
+    """
+    openapi = app.openapi_schema
+    schemas = (openapi.components.schemas if openapi.components else None) or {}
+    paths = openapi.paths or {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path_format not in paths:
+            continue
+        for handler in route.route_handlers:
+            data = handler.parsed_fn_signature.parameters.get("data")
+            if data is None or not handler.resolve_include_in_schema():
+                continue
+            declared = msgspec.inspect.type_info(data.annotation)
+            for method in handler.http_methods:
+                operation = getattr(paths[route.path_format], method.lower())
+                body = getattr(operation, "request_body", None)
+                for media in getattr(body, "content", {}).values():
+                    _declare(declared, media.schema, schemas, set())
+    for item in paths.values():
+        for method in ("get", "put", "post", "delete", "patch"):
+            responses = getattr(getattr(item, method), "responses", None) or {}
+            for code in ("429", "503"):
+                if isinstance(answer := responses.get(code), OpenAPIResponse):
+                    answer.headers = {**(answer.headers or {}), "Retry-After": _RETRY_AFTER}
+
+
+_RETRY_AFTER = OpenAPIHeader(
+    schema=Schema(type=OpenAPIType.INTEGER, minimum=1),
+    required=True,
+    description="seconds to wait before trying again",
+)
+_NUMBERS = (msgspec.inspect.IntType, msgspec.inspect.FloatType)
+_BOUNDS = {"minimum": "ge", "exclusive_minimum": "gt", "maximum": "le", "exclusive_maximum": "lt"}
+_LENGTHS = {"min_length": "min_length", "max_length": "max_length", "pattern": "pattern"}
+_ARRAYS = (
+    msgspec.inspect.ListType,
+    msgspec.inspect.SetType,
+    msgspec.inspect.FrozenSetType,
+    msgspec.inspect.VarTupleType,
+)
+
+
+def _declare(
+    declared: msgspec.inspect.Type,
+    schema: Schema | Reference | None,
+    schemas: dict[str, Schema],
+    done: set[int],
+) -> None:
+    """Carry what `declared` (a body's type as msgspec reads it) refuses into `schema`."""
+    if schema is None:
+        return
+    members = declared.types if isinstance(declared, msgspec.inspect.UnionType) else (declared,)
+    # msgspec leaves UNSET out of a patch's field types, Litestar keeps it as a one-way oneOf.
+    alternatives = schema.one_of if isinstance(schema, Schema) and schema.one_of else [schema]
+    for member in members:
+        inner = member.type if isinstance(member, msgspec.inspect.Metadata) else member
+        found = [s for s in alternatives if _kind(s, schemas) == _kind(inner, schemas)]
+        if isinstance(inner, msgspec.inspect.StructType) and len(found) > 1:
+            found = [s for s in found if _resolved(s, schemas).title == inner.cls.__name__]
+        if len(found) != 1:
+            continue
+        target = _resolved(found[0], schemas)
+        if isinstance(inner, msgspec.inspect.StructType):
+            if id(target) in done:
+                continue
+            done.add(id(target))
+            if inner.forbid_unknown_fields:
+                target.additional_properties = False
+            properties = target.properties or {}
+            for field in inner.fields:
+                _declare(field.type, properties.get(field.encode_name), schemas, done)
+        elif isinstance(inner, _ARRAYS):
+            _declare(inner.item_type, target.items, schemas, done)
+        elif isinstance(inner, msgspec.inspect.DictType):
+            values = target.additional_properties
+            _declare(inner.value_type, None if isinstance(values, bool) else values, schemas, done)
+        elif isinstance(inner, (*_NUMBERS, msgspec.inspect.StrType)):
+            bounds = _LENGTHS if isinstance(inner, msgspec.inspect.StrType) else _BOUNDS
+            for name, bound in bounds.items():
+                if (value := getattr(inner, bound)) is not None:
+                    setattr(target, name, value)
+                    if target is not schema:  # moved off the oneOf, onto the number
+                        setattr(schema, name, None)
+
+
+def _resolved(schema: Schema | Reference, schemas: dict[str, Schema]) -> Schema:
+    """The schema itself: a component for a reference, also one wrapped in a lone allOf."""
+    if isinstance(schema, Schema) and schema.all_of and len(schema.all_of) == 1:
+        schema = schema.all_of[0]
+    if isinstance(schema, Reference):
+        return schemas[schema.ref.rsplit("/", 1)[-1]]
+    return schema
+
+
+def _kind(of: Schema | Reference | msgspec.inspect.Type, schemas: dict[str, Schema]) -> str:
+    """The JSON type a schema or a msgspec type stands for ("" for one of no interest here)."""
+    if isinstance(of, Schema | Reference):
+        kind = _resolved(of, schemas).type
+        return kind.value if isinstance(kind, OpenAPIType) else ""
+    if isinstance(of, msgspec.inspect.StructType | msgspec.inspect.DictType):
+        return "object"
+    if isinstance(of, _ARRAYS):
+        return "array"
+    if isinstance(of, msgspec.inspect.IntType):
+        return "integer"
+    if isinstance(of, msgspec.inspect.StrType):
+        return "string"
+    return "number" if isinstance(of, msgspec.inspect.FloatType) else ""

@@ -11,6 +11,7 @@ import msgspec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 
+from inventory.db.types import BigInt
 from inventory.sites.schemas import Condition, Year
 from inventory.units.schemas import Name
 
@@ -45,8 +46,8 @@ class AssetCreate(msgspec.Struct, forbid_unknown_fields=True):
     """
 
     name: Name
-    category_id: int
-    holder_unit_id: int
+    category_id: BigInt
+    holder_unit_id: BigInt
     issue_tag: bool = True
     model: Short = ""
     serial: Short = ""
@@ -58,9 +59,9 @@ class AssetCreate(msgspec.Struct, forbid_unknown_fields=True):
     funding_source: Text = ""
     condition: Condition = Condition.GOOD
     status: AssetStatus = AssetStatus.IN_USE
-    site_id: int | None = None
-    room_id: int | None = None
-    origin_unit_id: int | None = None
+    site_id: BigInt | None = None
+    room_id: BigInt | None = None
+    origin_unit_id: BigInt | None = None
     ownership: Ownership = Ownership.OWN
     custodian: Text = ""
 
@@ -72,8 +73,8 @@ class AssetPatch(msgspec.Struct, forbid_unknown_fields=True):
     """
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    category_id: int | msgspec.UnsetType = msgspec.UNSET
-    holder_unit_id: int | msgspec.UnsetType = msgspec.UNSET
+    category_id: BigInt | msgspec.UnsetType = msgspec.UNSET
+    holder_unit_id: BigInt | msgspec.UnsetType = msgspec.UNSET
     model: Short | msgspec.UnsetType = msgspec.UNSET
     serial: Short | msgspec.UnsetType = msgspec.UNSET
     unit_of_measure: Measure | msgspec.UnsetType = msgspec.UNSET
@@ -84,9 +85,9 @@ class AssetPatch(msgspec.Struct, forbid_unknown_fields=True):
     funding_source: Text | msgspec.UnsetType = msgspec.UNSET
     condition: Condition | msgspec.UnsetType = msgspec.UNSET
     status: AssetStatus | msgspec.UnsetType = msgspec.UNSET
-    site_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    room_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    origin_unit_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    site_id: BigInt | None | msgspec.UnsetType = msgspec.UNSET
+    room_id: BigInt | None | msgspec.UnsetType = msgspec.UNSET
+    origin_unit_id: BigInt | None | msgspec.UnsetType = msgspec.UNSET
     ownership: Ownership | msgspec.UnsetType = msgspec.UNSET
     custodian: Text | msgspec.UnsetType = msgspec.UNSET
 
@@ -95,8 +96,8 @@ class AssetMove(msgspec.Struct, forbid_unknown_fields=True):
     """Where an asset now stands: a room (its site comes along), or a site and no room;
     a room or site of the asset's holder."""
 
-    room_id: int | None = None
-    site_id: int | None = None
+    room_id: BigInt | None = None
+    site_id: BigInt | None = None
 
 
 Note = Annotated[str, msgspec.Meta(max_length=1000)]
@@ -165,15 +166,23 @@ class ReportOperation(Operation):
     multipart form with the same fields and a photo."""
 
     def __post_init__(self) -> None:
-        def body(fields: dict[str, Schema | Reference]) -> OpenAPIMediaType:
+        def body(fields: dict[str, Schema | Reference], closed: bool) -> OpenAPIMediaType:
             return OpenAPIMediaType(
-                schema=Schema(type=OpenAPIType.OBJECT, properties=fields, required=["condition"])
+                schema=Schema(
+                    type=OpenAPIType.OBJECT,
+                    properties=fields,
+                    required=["condition"],
+                    additional_properties=False if closed else None,
+                )
             )
 
         self.request_body = RequestBody(
             required=True,
             content={
-                "application/json": body(_REPORT_FIELDS),
-                "multipart/form-data": body({**_REPORT_FIELDS, "photo": _PHOTO}),
+                # JSON is decoded as an AssetReport; the form's other fields are not read.
+                "application/json": body(
+                    _REPORT_FIELDS, AssetReport.__struct_config__.forbid_unknown_fields
+                ),
+                "multipart/form-data": body({**_REPORT_FIELDS, "photo": _PHOTO}, closed=False),
             },
         )

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import msgspec
 
+from inventory.db.types import BigInt
 from inventory.sites.schemas import Condition
 from inventory.units.schemas import Name
 
@@ -21,15 +22,15 @@ class NewAsset(msgspec.Struct, forbid_unknown_fields=True):
     """An asset made on the spot for a blank tag, held by the tag's unit."""
 
     name: Name
-    category_id: int
-    room_id: int | None = None
+    category_id: BigInt
+    room_id: BigInt | None = None
     condition: Condition = Condition.GOOD
 
 
 class Claim(msgspec.Struct, forbid_unknown_fields=True):
     """Bind a blank tag: to an untagged asset of its unit (`asset_id`), or to a new one."""
 
-    asset_id: int | None = None
+    asset_id: BigInt | None = None
     asset: NewAsset | None = None
 
     def __post_init__(self) -> None:

@@ -24,6 +24,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 
 from inventory.collation import fold
+from inventory.db.types import BigInt
 from inventory.errors import Problem
 
 MAX_LIMIT = 200
@@ -62,8 +63,8 @@ class ListQuery:
         return " AND ".join(self.where) if self.where else "true"
 
 
-# A cursor is the last row's sort value (as text) and id, a bigint.
-_Cursor = tuple[str, Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]]
+# A cursor is the last row's sort value (as text) and id.
+_Cursor = tuple[str, BigInt]
 
 
 def encode_cursor(values: list[Any]) -> str:

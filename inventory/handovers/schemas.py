@@ -9,11 +9,12 @@ from typing import Annotated
 import msgspec
 
 from inventory.assets.schemas import AssetStatus, Ownership
+from inventory.db.types import BigInt
 from inventory.sites.schemas import Condition
 
 Text = Annotated[str, msgspec.Meta(max_length=500)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Ids = Annotated[list[int], msgspec.Meta(max_length=10_000)]
+Ids = Annotated[list[BigInt], msgspec.Meta(max_length=10_000)]
 LongText = Annotated[str, msgspec.Meta(max_length=4000)]
 
 
@@ -87,10 +88,10 @@ class Decision(msgspec.Struct, forbid_unknown_fields=True):
 class AssetFilter(msgspec.Struct, forbid_unknown_fields=True):
     """The asset list's filters (GET /api/v1/assets), within the giving unit's holdings."""
 
-    site_id: int | None = None
-    room_id: int | None = None
-    category_id: int | None = None
-    origin_unit_id: int | None = None
+    site_id: BigInt | None = None
+    room_id: BigInt | None = None
+    category_id: BigInt | None = None
+    origin_unit_id: BigInt | None = None
     status: AssetStatus | None = None
     condition: Condition | None = None
     ownership: Ownership | None = None
@@ -103,7 +104,7 @@ class Selection(msgspec.Struct, forbid_unknown_fields=True):
     the assets an asset-list filter selects, and assets by id. Disposed assets are left
     out of a selection; naming one is refused."""
 
-    from_unit_id: int | None = None
+    from_unit_id: BigInt | None = None
     site_ids: Ids = []
     room_ids: Ids = []
     asset_ids: Ids = []
@@ -113,9 +114,9 @@ class Selection(msgspec.Struct, forbid_unknown_fields=True):
 class HandoverCreate(msgspec.Struct, forbid_unknown_fields=True):
     kind: Kind
     decision: Decision
-    giving_unit_id: int
-    receiving_unit_id: int
-    corrects_id: int | None = None
+    giving_unit_id: BigInt
+    receiving_unit_id: BigInt
+    corrects_id: BigInt | None = None
     place: Text = ""
     handover_date: date | None = None
     giver_parties: Annotated[list[Party], msgspec.Meta(max_length=20)] = []
@@ -228,7 +229,7 @@ class ItemRead(msgspec.Struct):
 
 
 class ItemIds(msgspec.Struct, forbid_unknown_fields=True):
-    item_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=10_000)]
+    item_ids: Annotated[list[BigInt], msgspec.Meta(min_length=1, max_length=10_000)]
 
 
 class Added(msgspec.Struct):
@@ -249,7 +250,7 @@ class ReceiptBatch(msgspec.Struct, forbid_unknown_fields=True):
     """What arrived: items by id or assets by tag (scanned), up to 500 at once."""
 
     status: Receipt
-    item_ids: Annotated[list[int], msgspec.Meta(max_length=500)] = []
+    item_ids: Annotated[list[BigInt], msgspec.Meta(max_length=500)] = []
     tags: Annotated[
         list[Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=500)
     ] = []

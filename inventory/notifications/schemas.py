@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 
+from inventory.db.types import BigInt
+
 
 class NoticeKind(StrEnum):
     SUBMITTED = "submitted"  # the giver handed the list over
@@ -52,5 +54,5 @@ class Marked(msgspec.Struct):
 class MarkRead(msgspec.Struct, forbid_unknown_fields=True):
     """Which of your notices to mark read: by id, or every one (`all`)."""
 
-    ids: list[int] = []
+    ids: list[BigInt] = []
     all: bool = False

@@ -31,6 +31,7 @@ from inventory.assets.filters import ASSETS
 from inventory.assets.schemas import AssetStatus, Ownership
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListParams, ListQuery
+from inventory.db.types import BigInt
 from inventory.deployment import base_url as deployment
 from inventory.errors import Invalid, NotFound, TooMany
 from inventory.history.write import Write
@@ -62,12 +63,12 @@ class LabelJobCreate(msgspec.Struct, forbid_unknown_fields=True):
     """Which tagged assets of your scope (as GET /api/v1/labels/assets selects them), and how
     to print them."""
 
-    ids: list[int] | None = None
-    holder_unit_id: int | None = None
-    site_id: int | None = None
-    room_id: int | None = None
-    category_id: int | None = None
-    origin_unit_id: int | None = None
+    ids: list[BigInt] | None = None
+    holder_unit_id: BigInt | None = None
+    site_id: BigInt | None = None
+    room_id: BigInt | None = None
+    category_id: BigInt | None = None
+    origin_unit_id: BigInt | None = None
     status: AssetStatus | None = None
     condition: Condition | None = None
     ownership: Ownership | None = None

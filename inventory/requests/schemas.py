@@ -8,6 +8,7 @@ from typing import Annotated
 
 import msgspec
 
+from inventory.db.types import BigInt
 from inventory.handovers.schemas import Decision
 from inventory.needs.schemas import UnitBrief
 from inventory.norms.schemas import NormSource
@@ -33,7 +34,7 @@ class RequestStatus(StrEnum):
 class FromGaps(msgspec.Struct, forbid_unknown_fields=True):
     """Draft a request for `unit_id` with one line per norm item it lacks."""
 
-    unit_id: int
+    unit_id: BigInt
     title: Title = ""
 
 
@@ -70,7 +71,7 @@ class LineDecision(msgspec.Struct, forbid_unknown_fields=True):
 class Arrivals(msgspec.Struct, forbid_unknown_fields=True):
     """Assets of the unit that arrived for an approved line (untagged ones get their tag)."""
 
-    asset_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=500)]
+    asset_ids: Annotated[list[BigInt], msgspec.Meta(min_length=1, max_length=500)]
 
 
 class LineRead(msgspec.Struct):
@@ -145,8 +146,8 @@ class ReallocationAccept(msgspec.Struct, forbid_unknown_fields=True):
     `to_unit_id` of up to `quantity` usable assets of the item, under the decision given."""
 
     item: str
-    from_unit_id: int
-    to_unit_id: int
+    from_unit_id: BigInt
+    to_unit_id: BigInt
     quantity: Quantity
     decision: Decision
     place: Title = ""

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from inventory.db.types import BigInt
+
 RoomName = Annotated[
     str, msgspec.Meta(min_length=1, max_length=100, description="name or number on the door")
 ]
@@ -26,7 +28,7 @@ class RoomPurpose(StrEnum):
 
 
 class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
-    site_id: int
+    site_id: BigInt
     name: RoomName
     floor: Floor | None = None
     area_m2: RoomArea | None = None
@@ -35,7 +37,7 @@ class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RoomPatch(msgspec.Struct, forbid_unknown_fields=True):
-    site_id: int | msgspec.UnsetType = msgspec.UNSET
+    site_id: BigInt | msgspec.UnsetType = msgspec.UNSET
     name: RoomName | msgspec.UnsetType = msgspec.UNSET
     floor: Floor | None | msgspec.UnsetType = msgspec.UNSET
     area_m2: RoomArea | None | msgspec.UnsetType = msgspec.UNSET

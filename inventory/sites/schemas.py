@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from inventory.db.types import BigInt
 from inventory.units.schemas import Name
 
 Address = Annotated[str, msgspec.Meta(max_length=500)]
@@ -40,9 +41,9 @@ class SiteStatus(StrEnum):
 
 
 class SiteCreate(msgspec.Struct, forbid_unknown_fields=True):
-    holder_unit_id: int
+    holder_unit_id: BigInt
     name: Name
-    origin_unit_id: int | None = None
+    origin_unit_id: BigInt | None = None
     address: Address = ""
     latitude: Latitude | None = None
     longitude: Longitude | None = None
@@ -55,9 +56,9 @@ class SiteCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class SitePatch(msgspec.Struct, forbid_unknown_fields=True):
-    holder_unit_id: int | msgspec.UnsetType = msgspec.UNSET
+    holder_unit_id: BigInt | msgspec.UnsetType = msgspec.UNSET
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    origin_unit_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    origin_unit_id: BigInt | None | msgspec.UnsetType = msgspec.UNSET
     address: Address | msgspec.UnsetType = msgspec.UNSET
     latitude: Latitude | None | msgspec.UnsetType = msgspec.UNSET
     longitude: Longitude | None | msgspec.UnsetType = msgspec.UNSET

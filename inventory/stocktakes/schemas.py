@@ -10,6 +10,7 @@ from typing import Annotated
 
 import msgspec
 
+from inventory.db.types import BigInt
 from inventory.sites.schemas import Condition
 
 Label = Annotated[str, msgspec.Meta(max_length=200)]
@@ -42,9 +43,9 @@ class Outcome(StrEnum):
 class StocktakeCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A count over a site of `unit_id`, or only the rooms named (of that site)."""
 
-    unit_id: int
-    site_id: int
-    room_ids: Annotated[list[int], msgspec.Meta(max_length=500)] = []
+    unit_id: BigInt
+    site_id: BigInt
+    room_ids: Annotated[list[BigInt], msgspec.Meta(max_length=500)] = []
     name: Label = ""
 
 
@@ -90,7 +91,7 @@ class Scan(msgspec.Struct, forbid_unknown_fields=True):
 
     id: uuid.UUID
     tag: Annotated[str, msgspec.Meta(max_length=200)]
-    room_id: int
+    room_id: BigInt
     seen_at: Seen
     condition: Condition | None = None
     quantity: Count | None = None

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from inventory.db.types import BigInt
+
 MAX_BATCH = 1000  # 48 A4 sheets of 21: more than a commune prints in one go
 BatchSize = Annotated[int, msgspec.Meta(ge=1, le=MAX_BATCH)]
 
@@ -14,7 +16,7 @@ BatchSize = Annotated[int, msgspec.Meta(ge=1, le=MAX_BATCH)]
 class BatchCreate(msgspec.Struct, forbid_unknown_fields=True):
     """Reserve `size` blank tags for a unit, to print now and claim by scanning later."""
 
-    unit_id: int
+    unit_id: BigInt
     size: BatchSize
 
 

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import msgspec
 
+from inventory.db.types import BigInt
+
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=16, pattern=r"^[0-9A-Za-z._-]+$")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
@@ -26,8 +28,8 @@ class UnitCreate(msgspec.Struct, forbid_unknown_fields=True):
     code: Code
     name: Name
     kind: UnitKind
-    parent_id: int | None = None
-    merged_into_id: int | None = None
+    parent_id: BigInt | None = None
+    merged_into_id: BigInt | None = None
     valid_from: date | None = None
     valid_to: date | None = None
 
@@ -36,8 +38,8 @@ class UnitPatch(msgspec.Struct, forbid_unknown_fields=True):
     code: Code | msgspec.UnsetType = msgspec.UNSET
     name: Name | msgspec.UnsetType = msgspec.UNSET
     kind: UnitKind | msgspec.UnsetType = msgspec.UNSET
-    parent_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    merged_into_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    parent_id: BigInt | None | msgspec.UnsetType = msgspec.UNSET
+    merged_into_id: BigInt | None | msgspec.UnsetType = msgspec.UNSET
     valid_from: date | None | msgspec.UnsetType = msgspec.UNSET
     valid_to: date | None | msgspec.UnsetType = msgspec.UNSET
 
