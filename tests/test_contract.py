@@ -292,3 +292,19 @@ def test_every_post_declares_what_its_idempotency_key_may_be_answered() -> None:
         )
     ]
     assert not missing
+
+
+def test_every_page_size_states_its_range(world: World) -> None:
+    """`limit` is 1 to 200 on every paged route, in the document as on the server; the jobs'
+    list refused 0 and 201 without saying so."""
+    ranges = {
+        (parameter["schema"].get("minimum"), parameter["schema"].get("maximum"))
+        for item in DOCUMENT["paths"].values()
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "limit"
+    }
+    assert ranges == {(1, 200)}
+    for limit in (0, 201):
+        refused = world.admin.get("/api/v1/jobs", params={"limit": limit})
+        assert refused.status_code == 400 and refused.json()["field"] == "limit", refused.text

@@ -28,6 +28,9 @@ from inventory.db.types import BigInt
 from inventory.errors import Problem
 
 MAX_LIMIT = 200
+_LIMIT_HELP = f"rows per page, 1 to {MAX_LIMIT}"
+# A page's size, for a paged route that takes no Listing (the jobs).
+Limit = Annotated[int, QueryParameter(description=_LIMIT_HELP, ge=1, le=MAX_LIMIT)]
 T = TypeVar("T")
 
 
@@ -198,7 +201,7 @@ class Listing:
         if paged:
             parameters += [
                 _param("cursor", str | None, None, "the next_cursor of the previous page"),
-                _param("limit", int, 50, f"rows per page, 1 to {MAX_LIMIT}", ge=1, le=MAX_LIMIT),
+                _param("limit", int, 50, _LIMIT_HELP, ge=1, le=MAX_LIMIT),
             ]
 
         def listing(**given: Any) -> ListParams:

@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.db.dependencies import Conn
-from inventory.db.listing import ListQuery, Page, page_sql, paginate
+from inventory.db.listing import Limit, ListQuery, Page, page_sql, paginate
 from inventory.errors import Conflict, NotFound
 from inventory.jobs import queries
 from inventory.jobs.schemas import JobRead, JobStatus, Progress, ResultFile
@@ -69,7 +69,7 @@ async def list_jobs(
     kind: FromQuery[str | None] = None,
     sort: FromQuery[str] = queries.DEFAULT_SORT,
     cursor: FromQuery[str | None] = None,
-    limit: FromQuery[int] = 50,
+    limit: Limit = 50,
 ) -> Page[JobRead]:
     """Jobs you may see, newest first: your own, and for admins and auditors every job
     of their scope."""
