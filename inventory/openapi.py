@@ -173,8 +173,8 @@ def complete(app: Litestar) -> None:
     each object whose Struct refuses unknown fields (a 400), and each number's bounds and
     each text's lengths on the value itself. Litestar puts those of an optional field beside
     its `oneOf`, where many generators never look, drops a bound of 0 there (a money
-    field's minimum) and writes bigint's as floats, which round 2^63 - 1 up. And the
-    Retry-After header, which every 429 and 503 carries.
+    field's minimum) and writes bigint's as floats, which round 2^63 - 1 up. And what any
+    route answers: a 413 wherever a body is taken, the Retry-After of every 429 and 503.
     """
     openapi = app.openapi_schema
     schemas = (openapi.components.schemas if openapi.components else None) or {}
@@ -194,7 +194,11 @@ def complete(app: Litestar) -> None:
                     _declare(declared, media.schema, schemas, set())
     for item in paths.values():
         for method in ("get", "put", "post", "delete", "patch"):
-            responses = getattr(getattr(item, method), "responses", None) or {}
+            operation = getattr(item, method)
+            responses = getattr(operation, "responses", None) or {}
+            # Any body past the app's bound, or the route's own, is refused before it is read.
+            if getattr(operation, "request_body", None) and "413" not in responses:
+                operation.responses = responses = {**responses, "413": problem(_DESCRIPTIONS[413])}
             for code in ("429", "503"):
                 if isinstance(answer := responses.get(code), OpenAPIResponse):
                     answer.headers = {**(answer.headers or {}), "Retry-After": _RETRY_AFTER}

@@ -308,3 +308,22 @@ def test_every_page_size_states_its_range(world: World) -> None:
     for limit in (0, 201):
         refused = world.admin.get("/api/v1/jobs", params={"limit": limit})
         assert refused.status_code == 400 and refused.json()["field"] == "limit", refused.text
+
+
+def test_every_body_declares_its_413(world: World, settings: Settings) -> None:
+    """A body past the app's bound (or the route's own) is a 413 on whatever route takes
+    one; 29 of the 42 operations with a body did not declare it."""
+    missing = [
+        f"{method.upper()} {path}"
+        for path, item in DOCUMENT["paths"].items()
+        for method, operation in item.items()
+        if "requestBody" in operation and "413" not in operation["responses"]
+    ]
+    assert not missing
+    big = b'{"room_id": null, "x": "' + b"x" * settings.max_body_bytes + b'"}'
+    refused = world.admin.post(
+        f"/api/v1/assets/{world.assets['A']}/move",
+        content=big,
+        headers={"Content-Type": "application/json"},
+    )
+    assert refused.status_code == 413, refused.text
