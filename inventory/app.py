@@ -32,7 +32,7 @@ from inventory.categories.routes import router as categories_router
 from inventory.claims.routes import router as claims_router
 from inventory.compliance import queries as compliance
 from inventory.compliance.routes import router as compliance_router
-from inventory.db.dependencies import provide_conn
+from inventory.db.dependencies import checked, provide_conn
 from inventory.db.pool import create_pool
 from inventory.db.store import PostgresStore, sweep_expired
 from inventory.deployment import base_url
@@ -257,6 +257,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "standing": Standing()}),
         stores=stores,
         dependencies={
+            "checked": Provide(checked, sync_to_thread=False),
             "conn": Provide(provide_conn),
             "principal": Provide(current_principal, sync_to_thread=False),
         },

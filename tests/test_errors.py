@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import gc
 import logging
 import re
 import secrets
@@ -309,3 +310,24 @@ def test_options_and_a_wrong_method_name_every_method_of_the_path(client: TestCl
         assert refused.status_code == 405 and _is_problem(refused), (wrong, path)
         assert _allowed(refused) == methods | {"OPTIONS"}, (wrong, path)
     assert _allowed(client.options("/api/v1/assets")) == {"GET", "POST", "OPTIONS"}
+
+
+@pytest.mark.parametrize(
+    "query", ["sort=nope", "limit=500", f"holder_unit_id={2**63}", "status=nope"]
+)
+def test_a_refused_list_query_gives_its_connection_back(settings, world: World, query: str) -> None:
+    """A list parameter refused (400) while its connection was being taken: Litestar lost
+    the connection's clean-up when a dependency beside it failed, so each such request
+    kept one out of the pool until the garbage collector ran, and a few exhausted it."""
+    app = create_app(dataclasses.replace(settings, pool_min=0, pool_max=2))
+    headers = {"Authorization": f"Bearer {world.admin.token}"}
+    gc.disable()  # the collector would give them back at its own time
+    try:
+        with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+            for _ in range(3):
+                refused = client.get(f"/api/v1/assets?{query}", headers=headers)
+                assert refused.status_code == 400, refused.text
+            listed = client.get("/api/v1/assets?limit=1", headers=headers)
+            assert listed.status_code == 200, listed.text
+    finally:
+        gc.enable()
