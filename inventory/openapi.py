@@ -183,15 +183,20 @@ def complete(app: Litestar) -> None:
         if not isinstance(route, HTTPRoute) or route.path_format not in paths:
             continue
         for handler in route.route_handlers:
-            data = handler.parsed_fn_signature.parameters.get("data")
-            if data is None or not handler.resolve_include_in_schema():
+            if not handler.resolve_include_in_schema():
                 continue
-            declared = msgspec.inspect.type_info(data.annotation)
+            fields = handler.parsed_fn_signature.parameters
             for method in handler.http_methods:
                 operation = getattr(paths[route.path_format], method.lower())
+                for parameter in operation.parameters or []:
+                    if isinstance(parameter, Parameter) and isinstance(parameter.schema, Schema):
+                        field = fields.get(parameter.name)
+                        _bound(parameter.schema, field.kwarg_definition if field else None)
                 body = getattr(operation, "request_body", None)
-                for media in getattr(body, "content", {}).values():
-                    _declare(declared, media.schema, schemas, set())
+                if "data" in fields:
+                    declared = msgspec.inspect.type_info(fields["data"].annotation)
+                    for media in getattr(body, "content", {}).values():
+                        _declare(declared, media.schema, schemas, set())
     for item in paths.values():
         for method in ("get", "put", "post", "delete", "patch"):
             operation = getattr(item, method)
@@ -261,6 +266,22 @@ def _declare(
                     setattr(target, name, value)
                     if target is not schema:  # moved off the oneOf, onto the number
                         setattr(schema, name, None)
+
+
+def _bound(schema: Schema, declared: object) -> None:
+    """An integer parameter's bounds on the integer itself, as its handler declares them:
+    Litestar writes a path parameter's as floats (bigint's 2^63 - 1 as 2^63) and an
+    optional query parameter's beside its oneOf. A dependency's parameters (the lists'
+    filters) are not the handler's: theirs, already exact, are moved."""
+    members = [m for m in schema.one_of or [schema] if isinstance(m, Schema)]
+    for member in (m for m in members if m.type == OpenAPIType.INTEGER):
+        for name, bound in _BOUNDS.items():
+            value = getattr(declared, bound, None)
+            value = getattr(schema, name) if value is None else value
+            if value is not None:
+                setattr(member, name, value)
+                if member is not schema:
+                    setattr(schema, name, None)
 
 
 def _resolved(schema: Schema | Reference, schemas: dict[str, Schema]) -> Schema:

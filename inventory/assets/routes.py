@@ -42,6 +42,7 @@ from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
 from inventory.db.pool import connection
+from inventory.db.types import PathId
 from inventory.errors import NotFound, TooLarge, require_json
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.holding import require_no_history_for_holder
@@ -98,7 +99,7 @@ async def get_asset_by_tag(conn: Conn, principal: Me, tag: FromPath[str]) -> Res
 
 
 @get("/{asset_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_asset(conn: Conn, principal: Me, asset_id: FromPath[int]) -> Response[AssetRead]:
+async def get_asset(conn: Conn, principal: Me, asset_id: PathId) -> Response[AssetRead]:
     """One asset; its ETag is the version to send back in If-Match."""
     return ASSETS.respond(await ASSETS.get(conn, principal, asset_id))
 
@@ -110,7 +111,7 @@ async def get_asset(conn: Conn, principal: Me, asset_id: FromPath[int]) -> Respo
     dependencies=OF_RECORD_PAGES,
 )
 async def asset_history(
-    conn: Conn, principal: Me, asset_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, asset_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """Every recorded change to the asset, oldest first."""
     return await ASSETS.history(conn, principal, asset_id, listing)
@@ -136,7 +137,7 @@ async def create_asset(
     responses=errors(404, 409),
 )
 async def issue_tag(
-    conn: Conn, principal: Me, state: State, asset_id: FromPath[int]
+    conn: Conn, principal: Me, state: State, asset_id: PathId
 ) -> Response[AssetRead]:
     """Issue a tag to an untagged asset in your scope (409 if it has one: tags are for life)."""
     async with Write(conn, principal) as write:
@@ -149,7 +150,7 @@ async def issue_tag(
 
 @post("/{asset_id:int}/move", guards=[allow(*WRITERS)], status_code=200, responses=errors(404, 422))
 async def move_asset(
-    conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetMove]
+    conn: Conn, principal: Me, asset_id: PathId, data: JSONBody[AssetMove]
 ) -> Response[AssetRead]:
     """Move an asset in your scope to a room (or a site, no room) of its holder; recorded
     in its history as a move. Moving it where it already stands changes nothing."""
@@ -168,7 +169,7 @@ async def move_asset(
     **PHOTO_ROUTE,
 )
 async def report_asset(
-    request: Request, state: State, principal: Me, asset_id: FromPath[int]
+    request: Request, state: State, principal: Me, asset_id: PathId
 ) -> Response[AssetRead]:
     """Report a problem seen on an asset in your scope: its condition now and a note,
     recorded in its history (damage reports from the phone). As JSON, or as a multipart
@@ -217,7 +218,7 @@ def _decoded(decode: Callable[[], AssetReport]) -> AssetReport:
     responses=errors(404, 409, 412, 422, 428),
 )
 async def update_asset(
-    request: Request, conn: Conn, principal: Me, asset_id: FromPath[int], data: JSONBody[AssetPatch]
+    request: Request, conn: Conn, principal: Me, asset_id: PathId, data: JSONBody[AssetPatch]
 ) -> Response[AssetRead]:
     """Change an asset in your scope; needs If-Match. A new `status` must be one the
     status workflow allows next (409 names them); a new holder, once the asset has
@@ -251,9 +252,7 @@ async def update(
     guards=[allow(*WRITERS)],
     responses=errors(404, 409, 412, 428),
 )
-async def delete_asset(
-    request: Request, conn: Conn, principal: Me, asset_id: FromPath[int]
-) -> None:
+async def delete_asset(request: Request, conn: Conn, principal: Me, asset_id: PathId) -> None:
     """Remove an asset entered by mistake; needs If-Match. (Disposal is a status.)"""
     await ASSETS.delete(conn, principal, asset_id, expected_version(request), queries.delete)
 

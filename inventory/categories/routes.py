@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request, Response, Router, delete, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow, deployment_admin
@@ -13,6 +13,7 @@ from inventory.categories.schemas import CategoryCreate, CategoryPatch, Category
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.openapi import BEARER, IfMatch, errors
@@ -38,7 +39,7 @@ async def list_categories(conn: Conn, listing: Listed) -> Page[CategoryRead]:
 
 
 @get("/{category_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_category(conn: Conn, category_id: FromPath[int]) -> Response[CategoryRead]:
+async def get_category(conn: Conn, category_id: PathId) -> Response[CategoryRead]:
     """One category; its ETag is the version to send back in If-Match."""
     return CATEGORIES.respond(await CATEGORIES.get(conn, None, category_id))
 
@@ -49,9 +50,7 @@ async def get_category(conn: Conn, category_id: FromPath[int]) -> Response[Categ
     responses=errors(404),
     dependencies=OF_RECORD_PAGES,
 )
-async def category_history(
-    conn: Conn, category_id: FromPath[int], listing: Listed
-) -> Page[EventRead]:
+async def category_history(conn: Conn, category_id: PathId, listing: Listed) -> Page[EventRead]:
     """Every recorded change to the category, oldest first."""
     return await CATEGORIES.history(conn, None, category_id, listing)
 
@@ -78,7 +77,7 @@ async def update_category(
     request: Request,
     conn: Conn,
     principal: Me,
-    category_id: FromPath[int],
+    category_id: PathId,
     data: JSONBody[CategoryPatch],
 ) -> Response[CategoryRead]:
     """Change a category (admin); needs If-Match."""
@@ -99,9 +98,7 @@ async def update_category(
     guards=[deployment_admin()],
     responses=errors(404, 409, 412, 428),
 )
-async def delete_category(
-    request: Request, conn: Conn, principal: Me, category_id: FromPath[int]
-) -> None:
+async def delete_category(request: Request, conn: Conn, principal: Me, category_id: PathId) -> None:
     """Remove a category no asset uses (admin); needs If-Match."""
     await CATEGORIES.delete(conn, principal, category_id, expected_version(request), queries.delete)
 

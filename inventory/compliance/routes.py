@@ -17,7 +17,7 @@ import asyncpg
 from litestar import Response, Router, get, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
@@ -34,6 +34,7 @@ from inventory.compliance.schemas import (
 )
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.documents.xlsx import XLSX_MEDIA, xlsx_bytes
 from inventory.errors import Conflict, NotFound
 from inventory.handovers.routes import HANDOVERS
@@ -108,7 +109,7 @@ async def compliance_xlsx(conn: Conn, principal: Me) -> Response[bytes]:
     dependencies={"listing": filters.UNCOVERED.provide()},
 )
 async def coverage_items(
-    conn: Conn, principal: Me, unit_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, unit_id: PathId, listing: Listed
 ) -> Page[Uncovered]:
     """The sites and assets former unit `unit_id` still holds outside any completed merger
     handover, with the open handover listing each, if any."""
@@ -120,7 +121,7 @@ async def coverage_items(
 
 
 @get("/{handover_id:int}/flags", guards=[allow(*READERS)], responses=errors(404))
-async def list_flags(conn: Conn, principal: Me, handover_id: FromPath[int]) -> Flags:
+async def list_flags(conn: Conn, principal: Me, handover_id: PathId) -> Flags:
     """The auditors' flags on a handover, oldest first, with their comments (its parties,
     auditors and leaders of its scope read them)."""
     await HANDOVERS.get(conn, principal, handover_id)
@@ -135,7 +136,7 @@ async def list_flags(conn: Conn, principal: Me, handover_id: FromPath[int]) -> F
     responses=errors(404, 422),
 )
 async def flag_handover(
-    conn: Conn, principal: Me, state: State, handover_id: FromPath[int], data: JSONBody[FlagCreate]
+    conn: Conn, principal: Me, state: State, handover_id: PathId, data: JSONBody[FlagCreate]
 ) -> Response[FlagRead]:
     """Flag a handover with a comment (auditors, admins): its parties are told. Its status
     does not change. Send an Idempotency-Key: sent again, it flags once."""
@@ -171,8 +172,8 @@ async def flag_handover(
 async def clear_flag(
     conn: Conn,
     principal: Me,
-    handover_id: FromPath[int],
-    flag_id: FromPath[int],
+    handover_id: PathId,
+    flag_id: PathId,
     data: JSONBody[FlagClear],
 ) -> FlagRead:
     """Clear a flag (auditors, admins), with an optional comment; clearing one already

@@ -24,7 +24,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 
 from inventory.collation import fold
-from inventory.db.types import BigInt
+from inventory.db.types import BIGINT_MAX, BIGINT_MIN, BigInt
 from inventory.errors import Problem
 
 MAX_LIMIT = 200
@@ -188,7 +188,12 @@ class Listing:
         sorts = Literal[tuple(k for key in keys for k in (key, f"-{key}"))]  # type: ignore[valid-type]
         parameters = [
             _param(
-                f.name, f.kind | None, None, f.description or f"only rows whose {f.name} is this"
+                f.name,
+                f.kind | None,
+                None,
+                f.description or f"only rows whose {f.name} is this",
+                # A number filters an id column: past a bigint, a 400 naming it.
+                **({"ge": BIGINT_MIN, "le": BIGINT_MAX} if f.kind is int else {}),
             )
             for f in self.filters
         ]

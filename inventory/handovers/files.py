@@ -21,12 +21,12 @@ import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from inventory.accounts.guards import READERS, WRITERS, allow
 from inventory.accounts.principal import Principal
 from inventory.db.pool import connection
+from inventory.db.types import PathId
 from inventory.deployment import base_url as deployment
 from inventory.errors import Conflict, Invalid, NotFound, Problem
 from inventory.handovers import minutes_docx, minutes_pdf, queries, rules, signatures
@@ -243,9 +243,7 @@ async def _minutes(state: State, request: Request, handover_id: int, form: Forma
     guards=[allow(*READERS)],
     responses={**errors(404), **_FILE_RESPONSES, 202: ResponseSpec(JobRead, description="a job")},
 )
-async def minutes_pdf_file(
-    request: Request, state: State, handover_id: FromPath[int]
-) -> Response[Any]:
+async def minutes_pdf_file(request: Request, state: State, handover_id: PathId) -> Response[Any]:
     """The minutes on form 02/TSC-BBGN as an A4 PDF (print at 100%). Minutes of more than
     500 items are made by a job: 202 with the job, whose `Location` to follow; its result
     is the file."""
@@ -257,9 +255,7 @@ async def minutes_pdf_file(
     guards=[allow(*READERS)],
     responses={**errors(404), **_FILE_RESPONSES, 202: ResponseSpec(JobRead, description="a job")},
 )
-async def minutes_docx_file(
-    request: Request, state: State, handover_id: FromPath[int]
-) -> Response[Any]:
+async def minutes_docx_file(request: Request, state: State, handover_id: PathId) -> Response[Any]:
     """The same minutes as DOCX, for the commune to edit; large ones by a job, as the PDF."""
     return await _minutes(state, request, handover_id, Format.DOCX)
 
@@ -291,7 +287,7 @@ async def make_minutes(ctx: Context, params: dict[str, Any]) -> Result:
     request_max_body_size=signatures.MAX_DECISION_BYTES,
 )
 async def upload_decision(
-    request: Request, state: State, handover_id: FromPath[int]
+    request: Request, state: State, handover_id: PathId
 ) -> Response[FileRead]:
     """Attach the scanned decision the handover executes (the giving side, until the
     handover is completed or cancelled): the PDF itself as the body (Content-Type
@@ -344,7 +340,7 @@ async def decision_answer(state: State, principal: Principal, handover_id: int) 
     guards=[allow(*READERS)],
     responses={**errors(404), **_FILE_RESPONSES},
 )
-async def decision_file(request: Request, state: State, handover_id: FromPath[int]) -> Response:
+async def decision_file(request: Request, state: State, handover_id: PathId) -> Response:
     """The scanned decision (the latest sent), as application/pdf."""
     return await decision_answer(state, _caller(request), handover_id)
 
@@ -375,7 +371,7 @@ def _parties(row: asyncpg.Record) -> dict[str, list[str]]:
     request_max_body_size=signatures.MAX_SIGNED_BYTES,
 )
 async def upload_signed_minutes(
-    request: Request, state: State, handover_id: FromPath[int]
+    request: Request, state: State, handover_id: PathId
 ) -> Response[SignedMinutesRead]:
     """Send back the minutes PDF signed outside the app (PAdES), by either side: the PDF
     itself as the body (application/pdf, at most 20 MB). It is accepted when every
@@ -440,9 +436,7 @@ async def upload_signed_minutes(
 
 
 @get("/{handover_id:int}/signed-minutes", guards=[allow(*READERS)], responses=errors(404))
-async def signed_minutes(
-    request: Request, state: State, handover_id: FromPath[int]
-) -> SignedMinutesList:
+async def signed_minutes(request: Request, state: State, handover_id: PathId) -> SignedMinutesList:
     """The signed minutes sent back, oldest first, with who signed each."""
     principal = _caller(request)
     async with connection(state.pool) as conn:
@@ -465,7 +459,7 @@ async def signed_list(conn: asyncpg.Connection, row: asyncpg.Record) -> SignedMi
     responses={**errors(404), **_FILE_RESPONSES},
 )
 async def signed_minutes_file(
-    request: Request, state: State, handover_id: FromPath[int], file_id: FromPath[int]
+    request: Request, state: State, handover_id: PathId, file_id: PathId
 ) -> Response:
     """One signed minutes PDF as it was sent."""
     return await signed_answer(state, _caller(request), handover_id, file_id)

@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 from litestar import Request, Response, Router, get, patch, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
@@ -24,6 +24,7 @@ from inventory.api.records import Records, held
 from inventory.assets.filters import ASSETS
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.errors import Conflict, Invalid
 from inventory.handovers import export, filters, queries, rules
 from inventory.handovers.schemas import (
@@ -303,9 +304,7 @@ async def open_draft(
 
 
 @get("/{handover_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_handover(
-    conn: Conn, principal: Me, handover_id: FromPath[int]
-) -> Response[HandoverDetail]:
+async def get_handover(conn: Conn, principal: Me, handover_id: PathId) -> Response[HandoverDetail]:
     """One handover with its deadline and its items summed up: count, quantity, cost and
     remaining value by form 02 group (A/B/C/D) and by transfer status."""
     row = await HANDOVERS.get(conn, principal, handover_id)
@@ -324,7 +323,7 @@ async def update_handover(
     request: Request,
     conn: Conn,
     principal: Me,
-    handover_id: FromPath[int],
+    handover_id: PathId,
     data: JSONBody[HandoverPatch],
 ) -> Response[HandoverRead]:
     """Write the documents handed over (form 02's B.2) and the parties' opinions (B.4) into
@@ -352,7 +351,7 @@ async def update_handover(
     dependencies={"listing": filters.ITEMS.provide()},
 )
 async def list_items(
-    conn: Conn, principal: Me, handover_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, handover_id: PathId, listing: Listed
 ) -> Page[ItemRead]:
     """The items as the giver listed them and the receiver recorded them (filter by
     `transfer_status`: `missing` is the shortage)."""
@@ -369,7 +368,7 @@ async def list_items(
     dependencies=OF_RECORD_PAGES,
 )
 async def handover_history(
-    conn: Conn, principal: Me, handover_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, handover_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """The handover's recorded steps, oldest first."""
     return await HANDOVERS.history(conn, principal, handover_id, listing)
@@ -382,7 +381,7 @@ async def handover_history(
     responses=errors(404, 409, 422),
 )
 async def add_items(
-    conn: Conn, principal: Me, handover_id: FromPath[int], data: JSONBody[Selection]
+    conn: Conn, principal: Me, handover_id: PathId, data: JSONBody[Selection]
 ) -> Added:
     """List more items (the giving side, while draft or disputed); those already listed
     here are left out."""
@@ -401,7 +400,7 @@ async def add_items(
     responses=errors(404, 409, 422),
 )
 async def remove_items(
-    conn: Conn, principal: Me, handover_id: FromPath[int], data: JSONBody[ItemIds]
+    conn: Conn, principal: Me, handover_id: PathId, data: JSONBody[ItemIds]
 ) -> Removed:
     """Take items off the list (the giving side, while draft or disputed); a site goes
     with its rooms. They may then join another handover. Every item named must be listed
@@ -453,7 +452,7 @@ async def _change(
     responses=errors(404, 409, 422),
 )
 async def submit(
-    conn: Conn, principal: Me, state: State, handover_id: FromPath[int]
+    conn: Conn, principal: Me, state: State, handover_id: PathId
 ) -> Response[HandoverRead]:
     """The giving side hands the list to the receiver: it no longer changes unless disputed."""
     return await _change(conn, principal, handover_id, "submit", state)
@@ -465,7 +464,7 @@ async def submit(
     status_code=200,
     responses=errors(404, 409),
 )
-async def cancel(conn: Conn, principal: Me, handover_id: FromPath[int]) -> Response[HandoverRead]:
+async def cancel(conn: Conn, principal: Me, handover_id: PathId) -> Response[HandoverRead]:
     """The giving side drops a draft (or disputed) handover: its items are free again."""
     return await _change(conn, principal, handover_id, "cancel")
 
@@ -476,7 +475,7 @@ async def cancel(conn: Conn, principal: Me, handover_id: FromPath[int]) -> Respo
     status_code=200,
     responses=errors(404, 409),
 )
-async def resume(conn: Conn, principal: Me, handover_id: FromPath[int]) -> Response[HandoverRead]:
+async def resume(conn: Conn, principal: Me, handover_id: PathId) -> Response[HandoverRead]:
     """The giving side, having fixed the list, takes a disputed handover back to verifying."""
     return await _change(conn, principal, handover_id, "resume")
 
@@ -488,7 +487,7 @@ async def resume(conn: Conn, principal: Me, handover_id: FromPath[int]) -> Respo
     responses=errors(404, 409, 422),
 )
 async def dispute(
-    conn: Conn, principal: Me, state: State, handover_id: FromPath[int], data: JSONBody[Dispute]
+    conn: Conn, principal: Me, state: State, handover_id: PathId, data: JSONBody[Dispute]
 ) -> Response[HandoverRead]:
     """Either side disputes the handover, with its reason; signatures are voided."""
     async with Write(conn, principal) as write:
@@ -543,7 +542,7 @@ async def _receiving(
     responses=errors(403, 404, 409, 422),
 )
 async def record_receipts(
-    conn: Conn, principal: Me, handover_id: FromPath[int], data: JSONBody[ReceiptBatch]
+    conn: Conn, principal: Me, handover_id: PathId, data: JSONBody[ReceiptBatch]
 ) -> Recorded:
     """The receiving side records items by id or by scanned tag, up to 500 at once, as
     `received`, `received_damaged` (with the `condition` found and a note) or `missing`.
@@ -594,7 +593,7 @@ async def record_receipts(
     responses=errors(403, 404, 409, 422),
 )
 async def add_surplus(
-    conn: Conn, principal: Me, handover_id: FromPath[int], data: JSONBody[SurplusBatch]
+    conn: Conn, principal: Me, handover_id: PathId, data: JSONBody[SurplusBatch]
 ) -> Recorded:
     """The receiving side adds what it found but the giver did not list (surplus)."""
     columns: list[list[Any]] = [[] for _ in range(7)]
@@ -628,7 +627,7 @@ async def add_surplus(
     responses=errors(403, 404, 409, 422),
 )
 async def sign(
-    conn: Conn, principal: Me, state: State, handover_id: FromPath[int], data: JSONBody[SignBody]
+    conn: Conn, principal: Me, state: State, handover_id: PathId, data: JSONBody[SignBody]
 ) -> Response[HandoverRead]:
     """Sign the minutes for your side: the person and position, the time, and the SHA-256
     of the minutes' content (the handover and its items as canonical JSON). Nothing is

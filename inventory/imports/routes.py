@@ -14,6 +14,7 @@ from inventory.accounts.guards import WRITERS, allow
 from inventory.accounts.principal import Principal
 from inventory.categories import queries as categories
 from inventory.db.pool import connection
+from inventory.db.types import BIGINT_MAX, BIGINT_MIN
 from inventory.errors import Invalid, TooLarge
 from inventory.history.write import Write
 from inventory.imports import jobs as kind
@@ -55,10 +56,14 @@ async def _body(request: Request) -> tuple[str, bytes]:
 async def start_import(
     request: Request,
     state: State,
-    unit_id: Annotated[int, Parameter(description="the unit that will hold the assets")],
+    unit_id: Annotated[
+        int,
+        Parameter(description="the unit that will hold the assets", ge=BIGINT_MIN, le=BIGINT_MAX),
+    ],
     dry_run: Annotated[bool, Parameter(description="check and count only; add nothing")] = False,
     category_id: Annotated[
-        int | None, Parameter(description="the category of rows that name none")
+        int | None,
+        Parameter(description="the category of rows that name none", ge=BIGINT_MIN, le=BIGINT_MAX),
     ] = None,
 ) -> Response[JobRead]:
     """Import an asset list (CSV or XLSX, at most 20 MB: the body itself, or a form's

@@ -12,11 +12,12 @@ from urllib.parse import quote
 import asyncpg
 from litestar import Response, Router, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Limit, ListQuery, Page, page_sql, paginate
+from inventory.db.types import PathId
 from inventory.errors import Conflict, NotFound
 from inventory.jobs import queries
 from inventory.jobs.schemas import JobRead, JobStatus, Progress, ResultFile
@@ -84,7 +85,7 @@ async def list_jobs(
 
 
 @get("/{job_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_job(conn: Conn, principal: Me, job_id: FromPath[int]) -> JobRead:
+async def get_job(conn: Conn, principal: Me, job_id: PathId) -> JobRead:
     """One job: its status, progress, and when done its result file."""
     row = await queries.fetch(conn, principal, job_id)
     if row is None:
@@ -105,7 +106,7 @@ async def get_job(conn: Conn, principal: Me, job_id: FromPath[int]) -> JobRead:
         ),
     },
 )
-async def job_result(conn: Conn, principal: Me, job_id: FromPath[int]) -> Response[bytes]:
+async def job_result(conn: Conn, principal: Me, job_id: PathId) -> Response[bytes]:
     """The file a done job made (409 while it is queued or running, or if it failed)."""
     row = await queries.result(conn, principal, job_id)
     if row is None:

@@ -11,12 +11,13 @@ from typing import Annotated
 import anyio
 from litestar import Response, Router, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, Parameter
+from litestar.params import Parameter
 from litestar.response import Stream
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.clock import this_year
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.documents.xlsx import XLSX_MEDIA, file_chunks, xlsx_file
 from inventory.ledger import card, card_pdf, changes, changes_files
 from inventory.ledger.schemas import AssetCard, AssetChanges
@@ -46,14 +47,14 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 @get("/assets/{asset_id:int}/card", guards=[allow(*READERS)], responses=errors(404))
-async def asset_card(conn: Conn, principal: Me, asset_id: FromPath[int]) -> AssetCard:
+async def asset_card(conn: Conn, principal: Me, asset_id: PathId) -> AssetCard:
     """The asset's card (thẻ tài sản cố định): its identity, original cost, the wear of
     each year to this one with the value remaining, and its changes from its history."""
     return await card.build(conn, asset_id, principal.unit_id)
 
 
 @get("/assets/{asset_id:int}/card.pdf", guards=[allow(*READERS)], responses=_file(PDF_MEDIA, "A4"))
-async def asset_card_pdf(conn: Conn, principal: Me, asset_id: FromPath[int]) -> Response[bytes]:
+async def asset_card_pdf(conn: Conn, principal: Me, asset_id: PathId) -> Response[bytes]:
     """The asset's card as a printable A4 PDF: the same facts as `GET .../card`."""
     found = await card.build(conn, asset_id, principal.unit_id)
     made = functools.partial(card_pdf.card_pdf, found, datetime.now(UTC))
@@ -66,7 +67,7 @@ async def asset_card_pdf(conn: Conn, principal: Me, asset_id: FromPath[int]) -> 
 
 @get("/units/{unit_id:int}/asset-changes", guards=[allow(*READERS)], responses=errors(404))
 async def asset_changes(
-    conn: Conn, principal: Me, unit_id: FromPath[int], year: YearAsked = None
+    conn: Conn, principal: Me, unit_id: PathId, year: YearAsked = None
 ) -> AssetChanges:
     """The unit's fixed assets increased and decreased in a year: at its start, registered,
     received by handover, handed over, disposed of or written off, at its end, with the
@@ -80,7 +81,7 @@ async def asset_changes(
     responses=_file(PDF_MEDIA, "A4 landscape"),
 )
 async def asset_changes_pdf(
-    conn: Conn, principal: Me, unit_id: FromPath[int], year: YearAsked = None
+    conn: Conn, principal: Me, unit_id: PathId, year: YearAsked = None
 ) -> Response[bytes]:
     """The report of `GET .../asset-changes` as a PDF, with the same numbers."""
     found = await changes.report(conn, unit_id, year or this_year(), principal.unit_id)
@@ -98,7 +99,7 @@ async def asset_changes_pdf(
     responses=_file(XLSX_MEDIA, "one sheet"),
 )
 async def asset_changes_xlsx(
-    conn: Conn, principal: Me, unit_id: FromPath[int], year: YearAsked = None
+    conn: Conn, principal: Me, unit_id: PathId, year: YearAsked = None
 ) -> Stream:
     """The report of `GET .../asset-changes` as XLSX: the same lines, numbers as numbers."""
     found = await changes.report(conn, unit_id, year or this_year(), principal.unit_id)

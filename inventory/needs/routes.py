@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import anyio
 from litestar import Response, Router, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath
 from litestar.response import Stream
 
 from inventory.accounts.guards import READERS, Me, allow
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.documents.xlsx import CSV_MEDIA, XLSX_MEDIA, csv_chunks, file_chunks, xlsx_file
 from inventory.errors import NotFound
 from inventory.needs import charts, export, pdf, report
@@ -31,7 +31,7 @@ async def province_needs(conn: Conn, principal: Me) -> Overview:
 
 
 @get("/units/{unit_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def unit_needs(conn: Conn, principal: Me, unit_id: FromPath[int]) -> UnitNeeds:
+async def unit_needs(conn: Conn, principal: Me, unit_id: PathId) -> UnitNeeds:
     """One commune's room shortfall and equipment gap, each figure with its norm and
     version."""
     found = await report.needs_of(conn, principal.unit_id, unit_id)
@@ -81,7 +81,7 @@ async def needs_csv(conn: Conn, principal: Me) -> Stream:
     guards=[allow(*READERS)],
     responses={**_file(XLSX_MEDIA, "three sheets"), **errors(404)},
 )
-async def unit_needs_xlsx(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Stream:
+async def unit_needs_xlsx(conn: Conn, principal: Me, unit_id: PathId) -> Stream:
     """One commune's needs as XLSX: the area lines, the required rooms, and the equipment
     per item and per norm, each figure with its norm's code and version."""
     needs = await unit_needs.fn(conn=conn, principal=principal, unit_id=unit_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 import msgspec
 from litestar import Request, Response, Router, get, patch
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from inventory.accounts.guards import READERS, Me, allow, deployment_admin
 from inventory.accounts.principal import Principal
@@ -14,6 +14,7 @@ from inventory.api.records import Records, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.norms import filters, queries
@@ -53,7 +54,7 @@ async def list_norm_items(conn: Conn) -> list[NormItemRead]:
 
 
 @get("/{norm_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_norm(conn: Conn, norm_id: FromPath[int]) -> Response[NormRead]:
+async def get_norm(conn: Conn, norm_id: PathId) -> Response[NormRead]:
     """One norm; its ETag is the version to send back in If-Match."""
     return NORMS.respond(await NORMS.get(conn, None, norm_id))
 
@@ -64,7 +65,7 @@ async def get_norm(conn: Conn, norm_id: FromPath[int]) -> Response[NormRead]:
     responses=errors(404),
     dependencies=OF_RECORD_PAGES,
 )
-async def norm_history(conn: Conn, norm_id: FromPath[int], listing: Listed) -> Page[EventRead]:
+async def norm_history(conn: Conn, norm_id: PathId, listing: Listed) -> Page[EventRead]:
     """Every version of the norm, oldest first: who changed what, when, before and after."""
     return await NORMS.history(conn, None, norm_id, listing)
 
@@ -76,7 +77,7 @@ async def norm_history(conn: Conn, norm_id: FromPath[int], listing: Listed) -> P
     responses=errors(404, 409, 412, 422, 428),
 )
 async def update_norm(
-    request: Request, conn: Conn, principal: Me, norm_id: FromPath[int], data: JSONBody[NormPatch]
+    request: Request, conn: Conn, principal: Me, norm_id: PathId, data: JSONBody[NormPatch]
 ) -> Response[NormRead]:
     """Change a norm's figure or provenance (admin); needs If-Match. The needs computed
     afterwards name the new version."""

@@ -13,7 +13,7 @@ import asyncpg
 from litestar import Request, Response, Router, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
-from litestar.params import Body, FromPath
+from litestar.params import Body
 from litestar.status_codes import HTTP_201_CREATED, HTTP_304_NOT_MODIFIED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
@@ -22,6 +22,7 @@ from inventory.accounts.scope import in_scope
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
 from inventory.db.pool import connection
+from inventory.db.types import PathId
 from inventory.errors import NotFound
 from inventory.history.write import Write
 from inventory.openapi import BEARER, errors
@@ -97,7 +98,7 @@ async def photo_of(
     dependencies={"listing": filters.PHOTOS.provide()},
 )
 async def list_photos(
-    conn: Conn, principal: Me, asset_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, asset_id: PathId, listing: Listed
 ) -> Page[PhotoRead]:
     """The photos of an asset in your scope, newest first (their bytes at `url`)."""
     if await queries.asset(conn, asset_id, principal.unit_id) is None:
@@ -118,7 +119,7 @@ async def list_photos(
 async def add_photo(
     request: Request,
     principal: Me,
-    asset_id: FromPath[int],
+    asset_id: PathId,
     data: Annotated[PhotoUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Response[PhotoRead]:
     """Add a photo to an asset in your scope: a multipart form whose `photo` is a JPEG, PNG
@@ -143,7 +144,7 @@ async def add_photo(
     opt=NO_GZIP,
 )
 async def get_photo(
-    request: Request, conn: Conn, principal: Me, asset_id: FromPath[int], photo_id: FromPath[int]
+    request: Request, conn: Conn, principal: Me, asset_id: PathId, photo_id: PathId
 ) -> Response[bytes]:
     """The photo, as the JPEG the server made (at most 1600 px a side, about 300 KB)."""
     return serve(request, await photo_of(conn, principal, asset_id, photo_id, small=False))
@@ -157,7 +158,7 @@ async def get_photo(
     opt=NO_GZIP,
 )
 async def get_thumbnail(
-    request: Request, conn: Conn, principal: Me, asset_id: FromPath[int], photo_id: FromPath[int]
+    request: Request, conn: Conn, principal: Me, asset_id: PathId, photo_id: PathId
 ) -> Response[bytes]:
     """The photo's thumbnail (a JPEG of at most 320 px a side, under 20 KB)."""
     return serve(request, await photo_of(conn, principal, asset_id, photo_id, small=True))

@@ -24,7 +24,7 @@ from litestar import Request, Response, Router, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from inventory.accounts import throttle
 from inventory.accounts.guards import READERS, allow
@@ -33,6 +33,7 @@ from inventory.assets import queries as assets
 from inventory.assets.filters import ASSETS
 from inventory.db.listing import Listed, ListParams
 from inventory.db.pool import connection
+from inventory.db.types import PathId, QueryId
 from inventory.deployment import base_url as deployment
 from inventory.errors import Conflict, Invalid, NotFound
 from inventory.openapi import BEARER, errors, file_types
@@ -128,7 +129,7 @@ async def _respond(
     responses=_responses(404, 409, 422),
 )
 async def asset_label(
-    request: Request, state: State, asset_id: FromPath[int], options: LabelOptions
+    request: Request, state: State, asset_id: PathId, options: LabelOptions
 ) -> Response[bytes]:
     """The label of one asset in your scope (409 while it has no tag)."""
     return await one_asset_label(state, _caller(request), asset_id, options)
@@ -183,7 +184,7 @@ async def selection_file(
     responses=_responses(404, 422),
 )
 async def batch_labels(
-    request: Request, state: State, batch_id: FromPath[int], options: LabelOptions
+    request: Request, state: State, batch_id: PathId, options: LabelOptions
 ) -> Response[bytes]:
     """Blank labels of a batch of a unit in your scope, in the order the codes were drawn."""
     return await batch_file(state, _caller(request), batch_id, options)
@@ -204,7 +205,7 @@ async def batch_file(
     "/rooms", guards=[allow(*READERS)], operation_class=LABEL_FILES, responses=_responses(404, 422)
 )
 async def site_room_labels(
-    request: Request, state: State, options: LabelOptions, site_id: FromQuery[int]
+    request: Request, state: State, options: LabelOptions, site_id: QueryId
 ) -> Response[bytes]:
     """Labels of every room of a site in your scope, by name: the QR opens the room's page
     (/R/CODE), the text says the room and its site."""
@@ -233,7 +234,7 @@ async def site_room_labels(
     responses=_responses(404, 409, 422),
 )
 async def room_label(
-    request: Request, state: State, room_id: FromPath[int], options: LabelOptions
+    request: Request, state: State, room_id: PathId, options: LabelOptions
 ) -> Response[bytes]:
     """The label of one room in your scope (409 for a room without a code, one written into
     the database outside the app)."""

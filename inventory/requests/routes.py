@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
@@ -21,6 +21,7 @@ from inventory.assets import queries as assets
 from inventory.assets import writes as asset_writes
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.errors import Conflict, Invalid, NotFound
 from inventory.handovers import routes as handovers
 from inventory.handovers.schemas import HandoverCreate, HandoverRead, Kind, Selection
@@ -222,9 +223,7 @@ async def draft_from_gaps(
 
 
 @get("/{request_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_request(
-    conn: Conn, principal: Me, request_id: FromPath[int]
-) -> Response[RequestRead]:
+async def get_request(conn: Conn, principal: Me, request_id: PathId) -> Response[RequestRead]:
     """One request with its lines: each line's gap, maximum price, flags, decision (who,
     when, why) and the assets that arrived for it."""
     return REQUESTS.respond(await REQUESTS.get(conn, principal, request_id))
@@ -237,7 +236,7 @@ async def get_request(
     dependencies=OF_RECORD_PAGES,
 )
 async def request_history(
-    conn: Conn, principal: Me, request_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, request_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """The request's recorded steps, oldest first (its lines' changes are events of
     `equipment_request_line`)."""
@@ -269,7 +268,7 @@ async def _changed(write: Write, principal: Principal, before: asyncpg.Record) -
     responses=errors(404, 409, 422),
 )
 async def add_line(
-    conn: Conn, principal: Me, request_id: FromPath[int], data: JSONBody[LineCreate]
+    conn: Conn, principal: Me, request_id: PathId, data: JSONBody[LineCreate]
 ) -> Response[RequestRead]:
     """Add a line to a draft: its gap (what the unit lacks of the item, less what the
     request's other lines ask) and maximum price come from the unit's needs; above either
@@ -313,8 +312,8 @@ async def patch_line(
     request: Request,
     conn: Conn,
     principal: Me,
-    request_id: FromPath[int],
-    line_id: FromPath[int],
+    request_id: PathId,
+    line_id: PathId,
     data: JSONBody[LinePatch],
 ) -> Response[RequestRead]:
     """Change a draft's line (If-Match: the line's version); the same justification rule."""
@@ -341,7 +340,7 @@ async def patch_line(
     responses=errors(404, 409, 412, 428),
 )
 async def delete_line(
-    request: Request, conn: Conn, principal: Me, request_id: FromPath[int], line_id: FromPath[int]
+    request: Request, conn: Conn, principal: Me, request_id: PathId, line_id: PathId
 ) -> Response[RequestRead]:
     """Remove a line from a draft (If-Match: the line's version); answers the request."""
     version = expected_version(request)
@@ -386,7 +385,7 @@ async def _step(
     status_code=200,
     responses=errors(404, 409, 422),
 )
-async def submit(conn: Conn, principal: Me, request_id: FromPath[int]) -> Response[RequestRead]:
+async def submit(conn: Conn, principal: Me, request_id: PathId) -> Response[RequestRead]:
     """Submit a draft (the commune's officer) to the commune's leader."""
     return await _step(conn, principal, request_id, "submit")
 
@@ -398,7 +397,7 @@ async def submit(conn: Conn, principal: Me, request_id: FromPath[int]) -> Respon
     responses=errors(404, 409),
 )
 async def endorse(
-    conn: Conn, principal: Me, request_id: FromPath[int], data: JSONBody[Endorsement]
+    conn: Conn, principal: Me, request_id: PathId, data: JSONBody[Endorsement]
 ) -> Response[RequestRead]:
     """Endorse a submitted request: the leader of its commune only (403 for a leader of
     the province, who decides it next)."""
@@ -412,7 +411,7 @@ async def endorse(
     responses=errors(404, 409, 422),
 )
 async def send_back(
-    conn: Conn, principal: Me, request_id: FromPath[int], data: JSONBody[Endorsement]
+    conn: Conn, principal: Me, request_id: PathId, data: JSONBody[Endorsement]
 ) -> Response[RequestRead]:
     """Send a submitted request back to draft, saying why: the leader of its commune."""
     if not data.note.strip():
@@ -426,7 +425,7 @@ async def send_back(
     status_code=200,
     responses=errors(404, 409),
 )
-async def review(conn: Conn, principal: Me, request_id: FromPath[int]) -> Response[RequestRead]:
+async def review(conn: Conn, principal: Me, request_id: PathId) -> Response[RequestRead]:
     """Take an endorsed request under review: a leader of the province (403 for the
     commune's own), who then decides each line."""
     return await _step(conn, principal, request_id, "review")
@@ -444,8 +443,8 @@ _CONCLUDE = {"approved": "approve", "partly_approved": "partly_approve", "reject
 async def decide_line(
     conn: Conn,
     principal: Me,
-    request_id: FromPath[int],
-    line_id: FromPath[int],
+    request_id: PathId,
+    line_id: PathId,
     data: JSONBody[LineDecision],
 ) -> Response[RequestRead]:
     """Decide one line of a request under review: the quantity approved (0 rejects it)
@@ -492,8 +491,8 @@ async def arrivals(
     conn: Conn,
     principal: Me,
     state: State,
-    request_id: FromPath[int],
-    line_id: FromPath[int],
+    request_id: PathId,
+    line_id: PathId,
     data: JSONBody[Arrivals],
 ) -> Response[RequestRead]:
     """Link assets of the unit that arrived for an approved line: each of the line's item

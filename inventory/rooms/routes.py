@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
@@ -16,6 +16,7 @@ from inventory.api.records import Records, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
@@ -39,7 +40,7 @@ async def list_rooms(conn: Conn, principal: Me, listing: Listed) -> Page[RoomRea
 
 
 @get("/{room_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_room(conn: Conn, principal: Me, room_id: FromPath[int]) -> Response[RoomRead]:
+async def get_room(conn: Conn, principal: Me, room_id: PathId) -> Response[RoomRead]:
     """One room; its ETag is the version to send back in If-Match."""
     return ROOMS.respond(await ROOMS.get(conn, principal, room_id))
 
@@ -51,7 +52,7 @@ async def get_room(conn: Conn, principal: Me, room_id: FromPath[int]) -> Respons
     dependencies=OF_RECORD_PAGES,
 )
 async def room_history(
-    conn: Conn, principal: Me, room_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, room_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """Every recorded change to the room, oldest first."""
     return await ROOMS.history(conn, principal, room_id, listing)
@@ -87,7 +88,7 @@ async def create(
     responses=errors(404, 409, 412, 422, 428),
 )
 async def update_room(
-    request: Request, conn: Conn, principal: Me, room_id: FromPath[int], data: JSONBody[RoomPatch]
+    request: Request, conn: Conn, principal: Me, room_id: PathId, data: JSONBody[RoomPatch]
 ) -> Response[RoomRead]:
     """Change a room in your scope (another site only while it is empty); needs If-Match."""
     return await update(conn, principal, room_id, expected_version(request), data)
@@ -116,7 +117,7 @@ async def update(
     guards=[allow(*WRITERS)],
     responses=errors(404, 409, 412, 428),
 )
-async def delete_room(request: Request, conn: Conn, principal: Me, room_id: FromPath[int]) -> None:
+async def delete_room(request: Request, conn: Conn, principal: Me, room_id: PathId) -> None:
     """Remove a room that holds no assets; needs If-Match."""
     await ROOMS.delete(conn, principal, room_id, expected_version(request), queries.delete)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 from litestar import Request, Response, Router, delete, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
@@ -15,6 +15,7 @@ from inventory.api.records import Records, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.holding import require_no_history_for_holder
 from inventory.history.schemas import EventRead
@@ -37,7 +38,7 @@ async def list_sites(conn: Conn, principal: Me, listing: Listed) -> Page[SiteRea
 
 
 @get("/{site_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_site(conn: Conn, principal: Me, site_id: FromPath[int]) -> Response[SiteRead]:
+async def get_site(conn: Conn, principal: Me, site_id: PathId) -> Response[SiteRead]:
     """One site; its ETag is the version to send back in If-Match."""
     return SITES.respond(await SITES.get(conn, principal, site_id))
 
@@ -49,7 +50,7 @@ async def get_site(conn: Conn, principal: Me, site_id: FromPath[int]) -> Respons
     dependencies=OF_RECORD_PAGES,
 )
 async def site_history(
-    conn: Conn, principal: Me, site_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, site_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """Every recorded change to the site, oldest first."""
     return await SITES.history(conn, principal, site_id, listing)
@@ -81,7 +82,7 @@ async def create(
     responses=errors(404, 412, 422, 428),
 )
 async def update_site(
-    request: Request, conn: Conn, principal: Me, site_id: FromPath[int], data: JSONBody[SitePatch]
+    request: Request, conn: Conn, principal: Me, site_id: PathId, data: JSONBody[SitePatch]
 ) -> Response[SiteRead]:
     """Change a site in your scope; needs If-Match."""
     return await update(conn, principal, site_id, expected_version(request), data)
@@ -112,7 +113,7 @@ async def update(
     guards=[allow(*WRITERS)],
     responses=errors(404, 409, 412, 428),
 )
-async def delete_site(request: Request, conn: Conn, principal: Me, site_id: FromPath[int]) -> None:
+async def delete_site(request: Request, conn: Conn, principal: Me, site_id: PathId) -> None:
     """Remove a site with no rooms or assets left; needs If-Match."""
     await SITES.delete(conn, principal, site_id, expected_version(request), queries.delete)
 

@@ -7,12 +7,13 @@ from collections import Counter
 
 import msgspec
 from litestar import Request, Response, Router, get, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
 from inventory.accounts.principal import Principal
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, Page
+from inventory.db.types import PathId
 from inventory.errors import Invalid, NotFound
 from inventory.history import queries as history
 from inventory.history.filters import OF_RECORD_PAGES
@@ -49,7 +50,7 @@ async def _visible(conn: Conn, principal: Principal, unit_id: int) -> None:
 
 
 @get("/{unit_id:int}/staffing", guards=[allow(*READERS)], responses=errors(404))
-async def get_staffing(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Response[StaffingRead]:
+async def get_staffing(conn: Conn, principal: Me, unit_id: PathId) -> Response[StaffingRead]:
     """The unit's positions and how many hold each; its ETag is the version for If-Match
     ("0" until it is first set)."""
     await _visible(conn, principal, unit_id)
@@ -67,7 +68,7 @@ async def set_staffing(
     request: Request,
     conn: Conn,
     principal: Me,
-    unit_id: FromPath[int],
+    unit_id: PathId,
     data: JSONBody[StaffingSet],
 ) -> Response[StaffingRead]:
     """Replace the unit's positions (its officers, admins); needs If-Match. The same list
@@ -105,7 +106,7 @@ async def set_staffing(
     dependencies=OF_RECORD_PAGES,
 )
 async def staffing_history(
-    conn: Conn, principal: Me, unit_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, unit_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """Every change to the unit's staffing, oldest first."""
     await _visible(conn, principal, unit_id)

@@ -12,7 +12,7 @@ import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.response import Stream
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -25,6 +25,7 @@ from inventory.assets import writes as asset_writes
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page, paginate
 from inventory.db.pool import connection
+from inventory.db.types import PathId
 from inventory.documents.xlsx import CSV_MEDIA, XLSX_MEDIA, csv_chunks, file_chunks, xlsx_file
 from inventory.errors import Conflict, Invalid, NotFound
 from inventory.history import queries as history
@@ -117,9 +118,7 @@ async def open_stocktake(
 
 
 @get("/{stocktake_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_stocktake(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int]
-) -> Response[StocktakeRead]:
+async def get_stocktake(conn: Conn, principal: Me, stocktake_id: PathId) -> Response[StocktakeRead]:
     """One stocktake, with the rooms its scans may name and how many it has received."""
     return STOCKTAKES.respond(await STOCKTAKES.get(conn, principal, stocktake_id))
 
@@ -131,7 +130,7 @@ async def get_stocktake(
     dependencies=OF_RECORD_PAGES,
 )
 async def stocktake_history(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, stocktake_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """The stocktake's recorded steps (opened, closed or cancelled), oldest first."""
     return await STOCKTAKES.history(conn, principal, stocktake_id, listing)
@@ -149,7 +148,7 @@ async def _require(conn: asyncpg.Connection, principal: Principal, stocktake_id:
     dependencies={"listing": filters.EXPECTED.provide()},
 )
 async def expected(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, stocktake_id: PathId, listing: Listed
 ) -> Page[ExpectedRead]:
     """What the unit held there when the count opened (tag, name, room): a phone pages
     through it once and keeps it to count offline."""
@@ -166,7 +165,7 @@ async def expected(
     dependencies={"listing": filters.SCANS.provide()},
 )
 async def list_scans(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, stocktake_id: PathId, listing: Listed
 ) -> Page[ScanRead]:
     """The scans received, in the order they arrived."""
     await _require(conn, principal, stocktake_id)
@@ -245,7 +244,7 @@ async def receive_scans(
     responses=errors(404, 413, 422),
 )
 async def post_scans(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int], data: JSONBody[ScanBatch]
+    conn: Conn, principal: Me, stocktake_id: PathId, data: JSONBody[ScanBatch]
 ) -> BatchAnswer:
     """Receive a batch of up to 500 scans, by you. Each scan id is accepted once: a batch
     sent again adds nothing (`accepted: false`). Each scan says what it is: `found` (an
@@ -261,7 +260,7 @@ async def post_scans(
     responses=errors(404, 409),
 )
 async def close_stocktake(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int]
+    conn: Conn, principal: Me, stocktake_id: PathId
 ) -> Response[StocktakeRead]:
     """Close the count: its results are computed and stored (found in place, misplaced,
     missing, unknown and blank tags, other units' assets), and each asset found gets its
@@ -288,7 +287,7 @@ async def close_stocktake(
     responses=errors(404, 409),
 )
 async def cancel_stocktake(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int]
+    conn: Conn, principal: Me, stocktake_id: PathId
 ) -> Response[StocktakeRead]:
     """Cancel an open count: no results, nothing of the assets changes; its scans stay."""
     async with Write(conn, principal) as write:
@@ -325,9 +324,7 @@ def _groups(rows: list[asyncpg.Record]) -> Groups:
     responses=errors(404, 409),
     dependencies={"listing": filters.RESULTS.provide()},
 )
-async def results(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int], listing: Listed
-) -> Results:
+async def results(conn: Conn, principal: Me, stocktake_id: PathId, listing: Listed) -> Results:
     """The results of a closed stocktake: how many of each outcome, the Ministry of
     Finance's three groups (own, surplus, not own), the scans that came late, and a page
     of lines (filter by `outcome`)."""
@@ -388,9 +385,7 @@ async def _decide(
     status_code=200,
     responses=errors(404, 409, 422),
 )
-async def move_here(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int], asset_id: FromPath[int]
-) -> Decided:
+async def move_here(conn: Conn, principal: Me, stocktake_id: PathId, asset_id: PathId) -> Decided:
     """A misplaced asset belongs where it was seen: move it to that room (a move in its
     history)."""
     return await _decide(conn, principal, stocktake_id, asset_id, move=True)
@@ -402,9 +397,7 @@ async def move_here(
     status_code=200,
     responses=errors(404, 409),
 )
-async def leave(
-    conn: Conn, principal: Me, stocktake_id: FromPath[int], asset_id: FromPath[int]
-) -> Decided:
+async def leave(conn: Conn, principal: Me, stocktake_id: PathId, asset_id: PathId) -> Decided:
     """A misplaced asset stays registered where it is (it goes back there)."""
     return await _decide(conn, principal, stocktake_id, asset_id, move=False)
 
@@ -485,9 +478,7 @@ def _file(media_type: str, what: str) -> dict[int, ResponseSpec]:
     guards=[allow(*READERS)],
     responses=_file("application/pdf", "the minutes (biên bản kiểm kê tài sản)"),
 )
-async def minutes_pdf(
-    request: Request, state: State, stocktake_id: FromPath[int]
-) -> Response[bytes]:
+async def minutes_pdf(request: Request, state: State, stocktake_id: PathId) -> Response[bytes]:
     """The minutes of a closed stocktake as an A4 PDF: the unit, place and time, who
     counted, the counts, the Ministry of Finance's three groups with every asset, the other
     tags, signature blocks, and in the footer the content's SHA-256 and the unit's history
@@ -502,7 +493,7 @@ async def minutes_pdf(
     guards=[allow(*READERS)],
     responses=_file(XLSX_MEDIA, "a summary sheet and one sheet per outcome"),
 )
-async def results_xlsx(request: Request, state: State, stocktake_id: FromPath[int]) -> Stream:
+async def results_xlsx(request: Request, state: State, stocktake_id: PathId) -> Stream:
     """The results of a closed stocktake as XLSX: a summary sheet, then one sheet per
     outcome (in place, misplaced, missing, unknown, blank, other units'), numbers and
     dates as such. 409 while the stocktake is not closed."""
@@ -516,7 +507,7 @@ async def results_xlsx(request: Request, state: State, stocktake_id: FromPath[in
     guards=[allow(*READERS)],
     responses=_file(CSV_MEDIA, "every asset's result, its outcome first"),
 )
-async def results_csv(request: Request, state: State, stocktake_id: FromPath[int]) -> Stream:
+async def results_csv(request: Request, state: State, stocktake_id: PathId) -> Stream:
     """The results of a closed stocktake as CSV: one row per registered asset with its
     outcome (in place, misplaced, missing), as the XLSX's sheets list them; the tags that
     are no asset of the unit are in the XLSX only. 409 while

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 from litestar import Router, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, WRITERS, Me, allow
@@ -14,6 +14,7 @@ from inventory.accounts.scope import in_scope, require_unit
 from inventory.api.records import Records, held, reader
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
@@ -66,7 +67,7 @@ async def list_batches(conn: Conn, principal: Me, listing: Listed) -> Page[Batch
 
 
 @get("/batches/{batch_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_batch(conn: Conn, principal: Me, batch_id: FromPath[int]) -> BatchDetail:
+async def get_batch(conn: Conn, principal: Me, batch_id: PathId) -> BatchDetail:
     """One batch and its tags in printing order, each with the asset it was claimed for."""
     return await _detail(conn, await BATCHES.get(conn, principal, batch_id))
 
@@ -78,7 +79,7 @@ async def get_batch(conn: Conn, principal: Me, batch_id: FromPath[int]) -> Batch
     dependencies=OF_RECORD_PAGES,
 )
 async def batch_history(
-    conn: Conn, principal: Me, batch_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, batch_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """The batch's reservation and every claim of one of its tags, oldest first."""
     return await BATCHES.history(conn, principal, batch_id, listing)

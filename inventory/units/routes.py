@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 from litestar import Request, Response, Router, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts.guards import READERS, Me, allow
@@ -16,6 +16,7 @@ from inventory.api.records import Records, held, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.errors import Forbidden, Invalid
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
@@ -38,13 +39,13 @@ async def list_units(conn: Conn, principal: Me, listing: Listed) -> Page[UnitRea
 
 
 @get("/{unit_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_unit(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Response[UnitRead]:
+async def get_unit(conn: Conn, principal: Me, unit_id: PathId) -> Response[UnitRead]:
     """One unit; its ETag is the version to send back in If-Match."""
     return UNITS.respond(await UNITS.get(conn, principal, unit_id))
 
 
 @get("/{unit_id:int}/lineage", guards=[allow(*READERS)], responses=errors(404))
-async def get_lineage(conn: Conn, principal: Me, unit_id: FromPath[int]) -> Lineage:
+async def get_lineage(conn: Conn, principal: Me, unit_id: PathId) -> Lineage:
     """What the unit was formed from, and (for a former unit) what it was merged into."""
     return await lineage(conn, principal, unit_id)
 
@@ -72,7 +73,7 @@ async def lineage(conn: asyncpg.Connection, principal: Principal, unit_id: int) 
     dependencies=OF_RECORD_PAGES,
 )
 async def unit_history(
-    conn: Conn, principal: Me, unit_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, unit_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """Every recorded change to the unit, oldest first."""
     return await UNITS.history(conn, principal, unit_id, listing)
@@ -109,7 +110,7 @@ async def create(
     responses=errors(403, 404, 409, 412, 422, 428),
 )
 async def update_unit(
-    request: Request, conn: Conn, principal: Me, unit_id: FromPath[int], data: JSONBody[UnitPatch]
+    request: Request, conn: Conn, principal: Me, unit_id: PathId, data: JSONBody[UnitPatch]
 ) -> Response[UnitRead]:
     """Change a unit (admin); needs If-Match. A link (`parent_id`, `merged_into_id`) is
     changed only from within your scope to within it, and the unit stays in your scope."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 from litestar import Request, Response, Router, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from inventory.accounts import queries as accounts
@@ -16,6 +16,7 @@ from inventory.api.records import Records, held, reader
 from inventory.db import crud
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listed, ListQuery, Page
+from inventory.db.types import PathId
 from inventory.history.filters import OF_RECORD_PAGES
 from inventory.history.schemas import EventRead
 from inventory.history.write import Write
@@ -41,7 +42,7 @@ async def list_users(conn: Conn, principal: Me, listing: Listed) -> Page[UserRea
 
 
 @get("/{user_id:int}", guards=[allow(*READERS)], responses=errors(404))
-async def get_user(conn: Conn, principal: Me, user_id: FromPath[int]) -> Response[UserRead]:
+async def get_user(conn: Conn, principal: Me, user_id: PathId) -> Response[UserRead]:
     return USERS.respond(await USERS.get(conn, principal, user_id))
 
 
@@ -52,7 +53,7 @@ async def get_user(conn: Conn, principal: Me, user_id: FromPath[int]) -> Respons
     dependencies=OF_RECORD_PAGES,
 )
 async def user_history(
-    conn: Conn, principal: Me, user_id: FromPath[int], listing: Listed
+    conn: Conn, principal: Me, user_id: PathId, listing: Listed
 ) -> Page[EventRead]:
     """Every recorded change to the account, oldest first."""
     return await USERS.history(conn, principal, user_id, listing)
@@ -94,7 +95,7 @@ async def create(
     responses=errors(404, 409, 412, 422, 428),
 )
 async def update_user(
-    request: Request, conn: Conn, principal: Me, user_id: FromPath[int], data: JSONBody[UserPatch]
+    request: Request, conn: Conn, principal: Me, user_id: PathId, data: JSONBody[UserPatch]
 ) -> Response[UserRead]:
     """Change role, scope, name, password or disable an account (admin); needs If-Match."""
     return await update(conn, principal, user_id, expected_version(request), data)

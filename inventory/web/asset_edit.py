@@ -17,7 +17,7 @@ import asyncpg
 import msgspec
 from litestar import Request, Router, get, post
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import WRITERS
@@ -26,6 +26,7 @@ from inventory.assets.routes import ASSETS, update
 from inventory.assets.schemas import AssetPatch, AssetStatus, Ownership
 from inventory.categories import queries as categories
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.errors import Conflict, Invalid, PreconditionFailed
 from inventory.sites.schemas import Condition
 from inventory.web import readable
@@ -104,7 +105,7 @@ async def _asset_to_edit(
 
 @get("/assets/{asset_id:int}/edit", include_in_schema=False)
 async def edit_form(
-    request: Request, conn: Conn, asset_id: FromPath[int], lang: FromQuery[str | None] = None
+    request: Request, conn: Conn, asset_id: PathId, lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
     if request.user is None:
         return login_redirect(request)
@@ -113,7 +114,7 @@ async def edit_form(
 
 @post("/assets/{asset_id:int}/edit", include_in_schema=False)
 async def save(
-    request: Request, conn: Conn, asset_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
+    request: Request, conn: Conn, asset_id: PathId, data: URLEncodedBody[dict[str, str]]
 ) -> Template | Redirect:
     if request.user is None:
         return login_redirect(request, f"/assets/{asset_id}/edit")

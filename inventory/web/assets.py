@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from litestar import Request, Response, Router, get
 from litestar.datastructures import State
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import WRITERS
@@ -23,6 +23,7 @@ from inventory.assets.writes import ENTITY
 from inventory.categories import queries as categories
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery
+from inventory.db.types import PathId
 from inventory.history import queries as history
 from inventory.history.filters import OF_RECORD
 from inventory.printing.render import DEFAULT_STOCK, LabelFormat, options
@@ -120,7 +121,7 @@ async def assets_page(
 async def asset_page(
     request: Request,
     conn: Conn,
-    asset_id: FromPath[int],
+    asset_id: PathId,
     lang: FromQuery[str | None] = None,
     done: FromQuery[str | None] = None,
 ) -> Template | Redirect:
@@ -149,7 +150,7 @@ async def asset_page(
 
 @get("/assets/{asset_id:int}/label.png", include_in_schema=False)
 async def asset_label_preview(
-    request: Request, state: State, asset_id: FromPath[int]
+    request: Request, state: State, asset_id: PathId
 ) -> Response | Redirect:
     """The label API's image of one asset, by session, for the asset page's preview."""
     if request.user is None:

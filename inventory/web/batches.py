@@ -18,11 +18,12 @@ import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import WRITERS
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.errors import Invalid
 from inventory.printing.render import DEFAULT_STOCK, LabelFormat, options
 from inventory.printing.routes import batch_file
@@ -131,7 +132,7 @@ def _tag(tag: asyncpg.Record) -> dict[str, Any]:
 
 @get(f"{PATH}/{{batch_id:int}}", include_in_schema=False)
 async def batch_page(
-    request: Request, conn: Conn, batch_id: FromPath[int], lang: FromQuery[str | None] = None
+    request: Request, conn: Conn, batch_id: PathId, lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
     if request.user is None:
         return login_redirect(request)
@@ -155,7 +156,7 @@ async def batch_page(
 async def batch_labels(
     request: Request,
     state: State,
-    batch_id: FromPath[int],
+    batch_id: PathId,
     stock: FromQuery[str] = DEFAULT_STOCK,
     skip: FromQuery[int] = 0,
     format: FromQuery[LabelFormat] = LabelFormat.PDF,

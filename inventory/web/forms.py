@@ -21,12 +21,13 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts.principal import Principal, Role
 from inventory.api.records import Records
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.errors import Conflict, Invalid, PreconditionFailed
 from inventory.web import once
 from inventory.web.pages import login_redirect, page
@@ -232,7 +233,7 @@ def form_routes(spec: Spec) -> list[HTTPRouteHandler]:
 
     @get(edit_path, include_in_schema=False, name=f"{spec.plural}-edit")
     async def edit_form(
-        request: Request, conn: Conn, record_id: FromPath[int], lang: FromQuery[str | None] = None
+        request: Request, conn: Conn, record_id: PathId, lang: FromQuery[str | None] = None
     ) -> Template | Redirect:
         if request.user is None:
             return login_redirect(request)
@@ -240,7 +241,7 @@ def form_routes(spec: Spec) -> list[HTTPRouteHandler]:
 
     @post(edit_path, include_in_schema=False, name=f"{spec.plural}-save")
     async def save(
-        request: Request, conn: Conn, record_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
+        request: Request, conn: Conn, record_id: PathId, data: URLEncodedBody[dict[str, str]]
     ) -> Template | Redirect:
         if request.user is None:
             return login_redirect(request, f"/{spec.plural}/{record_id}/edit")

@@ -13,9 +13,9 @@ from typing import Any
 import asyncpg
 from litestar import Request, Response, Router, get
 from litestar.datastructures import State
-from litestar.params import FromPath
 from litestar.response import Redirect
 
+from inventory.db.types import PathId
 from inventory.handovers import files
 from inventory.handovers import queries as handovers
 from inventory.handovers.files import Format
@@ -60,17 +60,17 @@ async def _minutes(request: Request, state: State, handover_id: int, form: Forma
 
 
 @get(f"{_BASE}/minutes.pdf", include_in_schema=False)
-async def minutes_pdf(request: Request, state: State, handover_id: FromPath[int]) -> Response:
+async def minutes_pdf(request: Request, state: State, handover_id: PathId) -> Response:
     return await _minutes(request, state, handover_id, Format.PDF)
 
 
 @get(f"{_BASE}/minutes.docx", include_in_schema=False)
-async def minutes_docx(request: Request, state: State, handover_id: FromPath[int]) -> Response:
+async def minutes_docx(request: Request, state: State, handover_id: PathId) -> Response:
     return await _minutes(request, state, handover_id, Format.DOCX)
 
 
 @get(f"{_BASE}/decision.pdf", include_in_schema=False)
-async def decision(request: Request, state: State, handover_id: FromPath[int]) -> Response:
+async def decision(request: Request, state: State, handover_id: PathId) -> Response:
     if request.user is None:
         return login_redirect(request)
     return await files.decision_answer(state, request.user, handover_id)
@@ -78,7 +78,7 @@ async def decision(request: Request, state: State, handover_id: FromPath[int]) -
 
 @get(f"{_BASE}/signed-minutes/{{file_id:int}}", include_in_schema=False)
 async def signed_minutes(
-    request: Request, state: State, handover_id: FromPath[int], file_id: FromPath[int]
+    request: Request, state: State, handover_id: PathId, file_id: PathId
 ) -> Response:
     if request.user is None:
         return login_redirect(request)

@@ -9,20 +9,18 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Router, post
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import allow
 from inventory.compliance import routes as api
 from inventory.compliance.schemas import FlagClear, FlagCreate
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.web.handovers import act, form_of
 
 
 @post("/handovers/{handover_id:int}/flags", include_in_schema=False, guards=[allow(*api.FLAGGERS)])
-async def flag_page(
-    request: Request, conn: Conn, handover_id: FromPath[int]
-) -> Template | Redirect:
+async def flag_page(request: Request, conn: Conn, handover_id: PathId) -> Template | Redirect:
     typed = form_of(await request.form())
 
     async def call() -> Any:
@@ -44,7 +42,7 @@ async def flag_page(
     guards=[allow(*api.FLAGGERS)],
 )
 async def clear_flag_page(
-    request: Request, conn: Conn, handover_id: FromPath[int], flag_id: FromPath[int]
+    request: Request, conn: Conn, handover_id: PathId, flag_id: PathId
 ) -> Template | Redirect:
     typed = form_of(await request.form())
 

@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 import asyncpg
 import msgspec
 from litestar import Request, Response, Router, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.plugins.problem_details import ProblemDetailsException
 from litestar.response import Redirect, Template
 
@@ -30,6 +30,7 @@ from inventory.accounts.scope import in_scope
 from inventory.compliance import routes as flag_routes
 from inventory.db.dependencies import Conn
 from inventory.db.listing import ListQuery
+from inventory.db.types import PathId
 from inventory.deployment import base_url
 from inventory.handovers import filters, queries, rules
 from inventory.handovers import routes as api
@@ -231,7 +232,7 @@ async def handovers_page(
 async def handover_page(
     request: Request,
     conn: Conn,
-    handover_id: FromPath[int],
+    handover_id: PathId,
     lang: FromQuery[str | None] = None,
     items: FromQuery[str | None] = None,
     cursor: FromQuery[str | None] = None,
@@ -347,7 +348,7 @@ def _step_route(action: str) -> Any:
         guards=[allow(*WRITERS)],
         name=f"handover-page-{action}",
     )
-    async def step(request: Request, conn: Conn, handover_id: FromPath[int]) -> Template | Redirect:
+    async def step(request: Request, conn: Conn, handover_id: PathId) -> Template | Redirect:
         extra = {"state": request.app.state} if told else {}
         call = route.fn(conn=conn, principal=request.user, handover_id=handover_id, **extra)
         return await act(request, conn, handover_id, action, call)
@@ -356,9 +357,7 @@ def _step_route(action: str) -> Any:
 
 
 @post("/handovers/{handover_id:int}/dispute", include_in_schema=False, guards=[allow(*WRITERS)])
-async def dispute_page(
-    request: Request, conn: Conn, handover_id: FromPath[int]
-) -> Template | Redirect:
+async def dispute_page(request: Request, conn: Conn, handover_id: PathId) -> Template | Redirect:
     typed = form_of(await request.form())
     reason = typed.get("reason", "").strip()
 
@@ -376,9 +375,7 @@ async def dispute_page(
 
 
 @post("/handovers/{handover_id:int}/sign", include_in_schema=False, guards=[allow(*WRITERS)])
-async def sign_page(
-    request: Request, conn: Conn, handover_id: FromPath[int]
-) -> Template | Redirect:
+async def sign_page(request: Request, conn: Conn, handover_id: PathId) -> Template | Redirect:
     typed = form_of(await request.form())
 
     async def call() -> Any:
@@ -400,9 +397,7 @@ async def sign_page(
 
 
 @post("/handovers/{handover_id:int}/receipts", include_in_schema=False, guards=[allow(*WRITERS)])
-async def receipts_page(
-    request: Request, conn: Conn, handover_id: FromPath[int]
-) -> Template | Redirect:
+async def receipts_page(request: Request, conn: Conn, handover_id: PathId) -> Template | Redirect:
     """The desk's ticks (or a tap on the phone): the items chosen, as received, received
     damaged (with the condition found and a note) or missing."""
     form = await request.form()
@@ -426,9 +421,7 @@ async def receipts_page(
 
 
 @post("/handovers/{handover_id:int}/surplus", include_in_schema=False, guards=[allow(*WRITERS)])
-async def surplus_page(
-    request: Request, conn: Conn, handover_id: FromPath[int]
-) -> Template | Redirect:
+async def surplus_page(request: Request, conn: Conn, handover_id: PathId) -> Template | Redirect:
     """A surplus item the receiver found but the giver did not list."""
     typed = form_of(await request.form())
 
@@ -458,7 +451,7 @@ async def surplus_page(
     status_code=200,
 )
 async def scan_receipt(
-    request: Request, conn: Conn, handover_id: FromPath[int], data: JSONBody[Scan]
+    request: Request, conn: Conn, handover_id: PathId, data: JSONBody[Scan]
 ) -> Response:
     """One tag the receiver's phone read: its item received. The answer says so in the
     user's words, with the item's name and how many are still listed, or why not.

@@ -19,13 +19,14 @@ import msgspec
 from litestar import Request, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import WRITERS
 from inventory.accounts.principal import Principal
 from inventory.categories import queries as categories
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.errors import Invalid, Problem, TooLarge
 from inventory.imports import jobs as kind
 from inventory.imports import queries as imports
@@ -166,7 +167,7 @@ async def _report(
 
 @get(f"{PATH}/{{job_id:int}}", include_in_schema=False)
 async def import_page(
-    request: Request, conn: Conn, job_id: FromPath[int], lang: FromQuery[str | None] = None
+    request: Request, conn: Conn, job_id: PathId, lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
     principal = request.user
     if principal is None:
@@ -211,7 +212,7 @@ async def import_page(
 
 @post(f"{PATH}/{{job_id:int}}/import", include_in_schema=False)
 async def import_checked(
-    request: Request, conn: Conn, job_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
+    request: Request, conn: Conn, job_id: PathId, data: URLEncodedBody[dict[str, str]]
 ) -> Template | Redirect:
     """Import for real the file a clean dry run checked, as the dry run was asked."""
     principal = request.user

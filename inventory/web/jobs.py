@@ -7,10 +7,11 @@ Who sees a job is the API's rule (`jobs.queries.visible`): another's job is a 40
 from __future__ import annotations
 
 from litestar import Request, Response, Router, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.jobs import queries
 from inventory.jobs.routes import attachment
 from inventory.jobs.schemas import JobStatus
@@ -21,7 +22,7 @@ REFRESH_SECONDS = 2
 
 @get("/jobs/{job_id:int}", include_in_schema=False)
 async def job_page(
-    request: Request, conn: Conn, job_id: FromPath[int], lang: FromQuery[str | None] = None
+    request: Request, conn: Conn, job_id: PathId, lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
     principal = request.user
     if principal is None:
@@ -56,7 +57,7 @@ async def job_page(
 
 @get("/jobs/{job_id:int}/result", include_in_schema=False)
 async def job_file(
-    request: Request, conn: Conn, job_id: FromPath[int], lang: FromQuery[str | None] = None
+    request: Request, conn: Conn, job_id: PathId, lang: FromQuery[str | None] = None
 ) -> Response[bytes] | Template | Redirect:
     principal = request.user
     if principal is None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Request, Response, Router, get
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromQuery, Parameter
 from litestar.response import Redirect, Stream, Template
 
 from inventory.clock import this_year
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.ledger import queries
 from inventory.ledger import routes as api
 from inventory.web.pages import login_redirect, page
@@ -23,7 +24,7 @@ Year = Annotated[int | None, Parameter(ge=1900, le=2100)]
 
 @get("/assets/{asset_id:int}/card.pdf", include_in_schema=False)
 async def asset_card_pdf_page(
-    request: Request, conn: Conn, asset_id: FromPath[int]
+    request: Request, conn: Conn, asset_id: PathId
 ) -> Response | Redirect:
     if request.user is None:
         return login_redirect(request, f"/assets/{asset_id}")

@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 import anyio
 import asyncpg
 from litestar import Request, Response, Router, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Stream, Template
 
 from inventory.accounts.principal import Principal
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.needs import charts, pdf, report
 from inventory.needs import routes as api
 from inventory.needs.schemas import Overview
@@ -63,7 +64,7 @@ async def _charts(
 
 @get("/needs/units/{unit_id:int}", include_in_schema=False)
 async def unit_needs_page(
-    request: Request, conn: Conn, unit_id: FromPath[int], lang: FromQuery[str | None] = None
+    request: Request, conn: Conn, unit_id: PathId, lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
     principal = request.user
     if principal is None:
@@ -97,9 +98,7 @@ async def needs_pdf_page(request: Request, conn: Conn) -> Response | Redirect:
 
 
 @get("/needs/units/{unit_id:int}/export.xlsx", include_in_schema=False)
-async def unit_needs_xlsx_page(
-    request: Request, conn: Conn, unit_id: FromPath[int]
-) -> Stream | Redirect:
+async def unit_needs_xlsx_page(request: Request, conn: Conn, unit_id: PathId) -> Stream | Redirect:
     principal = request.user
     if principal is None:
         return login_redirect(request, f"/needs/units/{unit_id}")

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import msgspec
 from litestar import Request, Router, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.plugins.problem_details import ProblemDetailsException
 from litestar.response import Redirect, Template
 
@@ -19,6 +19,7 @@ from inventory.accounts.guards import deployment_admin
 from inventory.accounts.principal import Role
 from inventory.accounts.queries import at_top
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.norms import queries
 from inventory.norms import routes as api
 from inventory.norms.schemas import Confidence, NormPatch
@@ -91,9 +92,7 @@ def _patch(form: dict[str, str]) -> NormPatch:
 
 
 @post("/norms/{norm_id:int}", include_in_schema=False, guards=[deployment_admin()])
-async def change_norm_page(
-    request: Request, conn: Conn, norm_id: FromPath[int]
-) -> Template | Redirect:
+async def change_norm_page(request: Request, conn: Conn, norm_id: PathId) -> Template | Redirect:
     form = {k: v for k, v in (await request.form()).items() if k != "_csrf_token"}
     version = form.get("version", "")
     try:

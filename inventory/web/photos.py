@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.photos import queries as photos
 from inventory.photos.routes import NO_GZIP, no_photo, serve
 from inventory.web.tags import asset_of
@@ -31,14 +32,14 @@ async def _photo(
 
 @get("/t/{tag:str}/photos/{photo_id:int}", include_in_schema=False, opt=NO_GZIP)
 async def photo_page(
-    request: Request, conn: Conn, tag: FromPath[str], photo_id: FromPath[int]
+    request: Request, conn: Conn, tag: FromPath[str], photo_id: PathId
 ) -> Response | Template | Redirect:
     return await _photo(request, conn, tag, photo_id, small=False)
 
 
 @get("/t/{tag:str}/photos/{photo_id:int}/thumbnail", include_in_schema=False, opt=NO_GZIP)
 async def thumbnail_page(
-    request: Request, conn: Conn, tag: FromPath[str], photo_id: FromPath[int]
+    request: Request, conn: Conn, tag: FromPath[str], photo_id: PathId
 ) -> Response | Template | Redirect:
     return await _photo(request, conn, tag, photo_id, small=True)
 

@@ -12,13 +12,14 @@ from urllib.parse import urlencode
 import asyncpg
 from litestar import Request, Router, get
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from inventory.accounts.principal import Role
 from inventory.accounts.scope import in_scope
 from inventory.db.dependencies import Conn
 from inventory.db.listing import Listing, ListQuery
+from inventory.db.types import PathId
 from inventory.rooms import filters as room_filters
 from inventory.rooms import queries as room_queries
 from inventory.rooms.routes import ROOMS
@@ -131,7 +132,7 @@ def drawing(formed_from: list[Any], unit: Any, merged_into: Any | None) -> dict[
 
 @get("/units/{unit_id:int}", include_in_schema=False)
 async def unit_page(
-    request: Request, conn: Conn, unit_id: FromPath[int], lang: FromQuery[str | None] = None
+    request: Request, conn: Conn, unit_id: PathId, lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
     if request.user is None:
         return login_redirect(request)

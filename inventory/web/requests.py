@@ -13,13 +13,14 @@ from typing import Any
 import asyncpg
 import msgspec
 from litestar import Request, Router, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.plugins.problem_details import ProblemDetailsException
 from litestar.response import Redirect, Template
 
 from inventory.accounts.guards import WRITERS, allow
 from inventory.accounts.principal import Principal, Role
 from inventory.db.dependencies import Conn
+from inventory.db.types import PathId
 from inventory.history.filters import OF_RECORD
 from inventory.requests import filters, queries, rules
 from inventory.requests import routes as api
@@ -133,7 +134,7 @@ async def _show(
 async def request_page(
     request: Request,
     conn: Conn,
-    request_id: FromPath[int],
+    request_id: PathId,
     lang: FromQuery[str | None] = None,
     done: FromQuery[str | None] = None,
 ) -> Template | Redirect:
@@ -177,17 +178,13 @@ async def _act(
 
 
 @post("/requests/{request_id:int}/submit", include_in_schema=False, guards=[allow(*WRITERS)])
-async def submit_page(
-    request: Request, conn: Conn, request_id: FromPath[int]
-) -> Template | Redirect:
+async def submit_page(request: Request, conn: Conn, request_id: PathId) -> Template | Redirect:
     call = api.submit.fn(conn=conn, principal=request.user, request_id=request_id)
     return await _act(request, conn, request_id, "submit", call)
 
 
 @post("/requests/{request_id:int}/review", include_in_schema=False, guards=[allow(Role.LEADER)])
-async def review_page(
-    request: Request, conn: Conn, request_id: FromPath[int]
-) -> Template | Redirect:
+async def review_page(request: Request, conn: Conn, request_id: PathId) -> Template | Redirect:
     call = api.review.fn(conn=conn, principal=request.user, request_id=request_id)
     return await _act(request, conn, request_id, "review", call)
 
@@ -202,7 +199,7 @@ def _word_route(action: str) -> Any:
         guards=[allow(Role.LEADER)],
         name=f"request-page-{action}",
     )
-    async def step(request: Request, conn: Conn, request_id: FromPath[int]) -> Template | Redirect:
+    async def step(request: Request, conn: Conn, request_id: PathId) -> Template | Redirect:
         note = form_of(await request.form()).get("note", "").strip()
 
         async def call() -> Any:
@@ -222,7 +219,7 @@ def _word_route(action: str) -> Any:
     guards=[allow(Role.LEADER)],
 )
 async def decide_page(
-    request: Request, conn: Conn, request_id: FromPath[int], line_id: FromPath[int]
+    request: Request, conn: Conn, request_id: PathId, line_id: PathId
 ) -> Template | Redirect:
     typed = form_of(await request.form())
 

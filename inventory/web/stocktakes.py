@@ -23,7 +23,7 @@ from asyncpg import Record
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from litestar.params import FromQuery, HeaderParameter, JSONBody
 from litestar.response import File, Redirect, Template
 
 from inventory.accounts.guards import WRITERS, allow
@@ -32,6 +32,7 @@ from inventory.accounts.scope import in_scope
 from inventory.db.dependencies import Conn
 from inventory.db.listing import MAX_LIMIT, Listing, ListQuery
 from inventory.db.pool import connection
+from inventory.db.types import PathId
 from inventory.deployment import base_url
 from inventory.errors import Conflict
 from inventory.rooms import filters as room_filters
@@ -96,7 +97,7 @@ async def _all(
 
 @get("/stocktakes/{stocktake_id:int}", include_in_schema=False)
 async def stocktake_page(
-    request: Request, conn: Conn, stocktake_id: FromPath[int], lang: FromQuery[str | None] = None
+    request: Request, conn: Conn, stocktake_id: PathId, lang: FromQuery[str | None] = None
 ) -> Template | Redirect:
     principal = request.user
     if principal is None:
@@ -143,7 +144,7 @@ async def stocktake_page(
 async def stocktake_scans(
     request: Request,
     conn: Conn,
-    stocktake_id: FromPath[int],
+    stocktake_id: PathId,
     data: JSONBody[ScanBatch],
     scans_by: Annotated[int | None, HeaderParameter(name="x-scans-by")] = None,
 ) -> BatchAnswer:
@@ -156,9 +157,7 @@ async def stocktake_scans(
 
 
 @get("/stocktakes/{stocktake_id:int}/minutes.pdf", include_in_schema=False)
-async def stocktake_minutes(
-    request: Request, state: State, stocktake_id: FromPath[int]
-) -> Response:
+async def stocktake_minutes(request: Request, state: State, stocktake_id: PathId) -> Response:
     """The API's minutes by session: readers of the unit too (the counting page is not
     theirs, its documents are)."""
     if request.user is None:
@@ -169,9 +168,7 @@ async def stocktake_minutes(
 
 
 @get("/stocktakes/{stocktake_id:int}/results.xlsx", include_in_schema=False)
-async def stocktake_results(
-    request: Request, state: State, stocktake_id: FromPath[int]
-) -> Response:
+async def stocktake_results(request: Request, state: State, stocktake_id: PathId) -> Response:
     if request.user is None:
         return login_redirect(request)
     async with connection(state.pool) as conn:
