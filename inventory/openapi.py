@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -112,6 +113,12 @@ def file_types(*media_types: str) -> type[Operation]:
     PDF, PNG, ZIP or ZPL) declares it as `application/octet-stream` and this class lists the
     real ones instead, so a client (and the contract test) knows what can come back.
     """
+    return file_types_of(lambda: media_types)
+
+
+def file_types_of(media_types: Callable[[], Iterable[str]]) -> type[Operation]:
+    """`file_types`, with the media types read as the document is built (a job's result:
+    those of the job kinds the domains registered by then)."""
 
     @dataclasses.dataclass
     class FileOperation(Operation):
@@ -120,7 +127,7 @@ def file_types(*media_types: str) -> type[Operation]:
             content = getattr(ok, "content", None)
             if content:
                 (declared,) = content.values()
-                ok.content = {media_type: declared for media_type in media_types}  # type: ignore[union-attr]
+                ok.content = {media_type: declared for media_type in media_types()}  # type: ignore[union-attr]
 
     return FileOperation
 

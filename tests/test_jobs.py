@@ -26,7 +26,7 @@ from inventory.app import create_app
 from inventory.cli import main
 from inventory.db.pool import connect
 from inventory.jobs import kinds, worker
-from inventory.jobs.kinds import Context, Result, register
+from inventory.jobs.kinds import REGISTRY, Context, Result, register
 from inventory.printing.render import PARALLEL_FROM
 from tests.world import PASSWORD, World
 
@@ -382,3 +382,18 @@ def test_the_routes_are_in_the_api_schema(client) -> None:
         assert path in paths
     assert "/api/v1/labels/jobs" in paths
     assert not any(p.startswith("/jobs") for p in paths)  # the page is not API
+
+
+def test_the_result_download_names_the_media_types_of_every_kind(client: TestClient) -> None:
+    """A generated client knows what a job's file may be: each kind's own media types."""
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    declared = paths["/api/v1/jobs/{job_id}/result"]["get"]["responses"]["200"]["content"]
+    assert sorted(declared) == REGISTRY.files()
+    assert {
+        "application/pdf",  # labels, handover minutes
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/zip",  # a PNG per label
+        "application/json",  # an import's report
+        "text/plain",  # ZPL
+    } <= set(declared)
+    assert "application/octet-stream" not in declared

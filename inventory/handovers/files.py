@@ -260,7 +260,7 @@ async def minutes_docx_file(request: Request, state: State, handover_id: PathId)
     return await _minutes(state, request, handover_id, Format.DOCX)
 
 
-@register(KIND)
+@register(KIND, files=(PDF, DOCX))
 async def make_minutes(ctx: Context, params: dict[str, Any]) -> Result:
     """The job: the minutes read again within the job's scope, drawn off the event loop."""
     form = Format(params["format"])

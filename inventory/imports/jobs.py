@@ -15,7 +15,7 @@ from inventory.jobs.kinds import Context, Result, register
 KIND = "imports.assets"
 
 
-@register(KIND)
+@register(KIND, files=("application/json",))
 async def import_assets(ctx: Context, params: dict[str, Any]) -> Result:
     """Import the job's file as its owner (re-checked by the write step, as a request is)."""
     owner = await queries.owner(ctx.conn, ctx.owner_id)

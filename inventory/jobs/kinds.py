@@ -2,7 +2,7 @@
 
 A domain module registers its kinds when it is imported::
 
-    @register("imports.assets")
+    @register("imports.assets", files=("text/csv",))
     async def import_assets(ctx: Context, params: dict[str, Any]) -> Result:
         rows = await ctx.conn.fetch(...)            # read within ctx.scope_unit_id
         for done, row in enumerate(rows, 1):
@@ -117,26 +117,34 @@ class Kind:
     name: str
     handler: Handler
     concurrency: int = 0  # jobs of this kind at once across all workers; 0: no limit
+    files: tuple[str, ...] = ()  # the media types its results come in (the API says them)
 
 
 @dataclass
 class Registry:
     kinds: dict[str, Kind] = field(default_factory=dict)
 
-    def register(self, name: str, *, concurrency: int = 0) -> Callable[[Handler], Handler]:
-        """Decorator: `handler` runs the jobs of kind `name`."""
+    def register(
+        self, name: str, *, concurrency: int = 0, files: tuple[str, ...] = ()
+    ) -> Callable[[Handler], Handler]:
+        """Decorator: `handler` runs the jobs of kind `name`, whose result files are of the
+        media types `files`."""
 
         def add(handler: Handler) -> Handler:
             existing = self.kinds.get(name)
             if existing is not None and existing.handler is not handler:
                 raise RuntimeError(f"job kind {name!r} is registered twice")
-            self.kinds[name] = Kind(name, handler, concurrency)
+            self.kinds[name] = Kind(name, handler, concurrency, files)
             return handler
 
         return add
 
     def get(self, name: str) -> Kind | None:
         return self.kinds.get(name)
+
+    def files(self) -> list[str]:
+        """Every media type a job's result may have, of every kind registered."""
+        return sorted({media_type for kind in self.kinds.values() for media_type in kind.files})
 
 
 REGISTRY = Registry()

@@ -20,8 +20,9 @@ from inventory.db.listing import Limit, ListQuery, Page, page_sql, paginate
 from inventory.db.types import PathId
 from inventory.errors import Conflict, NotFound
 from inventory.jobs import queries
+from inventory.jobs.kinds import REGISTRY
 from inventory.jobs.schemas import JobRead, JobStatus, Progress, ResultFile
-from inventory.openapi import BEARER, errors
+from inventory.openapi import BEARER, errors, file_types_of
 
 API = "/api/v1/jobs"
 
@@ -96,6 +97,7 @@ async def get_job(conn: Conn, principal: Me, job_id: PathId) -> JobRead:
 @get(
     "/{job_id:int}/result",
     guards=[allow(*READERS)],
+    operation_class=file_types_of(REGISTRY.files),
     responses={
         **errors(404, 409),
         200: ResponseSpec(

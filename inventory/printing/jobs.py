@@ -145,7 +145,7 @@ async def start(
         return await enqueue(conn, KIND, principal, principal.unit_id, params)
 
 
-@register(KIND)
+@register(KIND, files=("application/pdf", "image/png", "application/zip", "text/plain"))
 async def print_labels(ctx: Context, params: dict[str, Any]) -> Result:
     """The job: select the rows within the job's scope, render off the event loop."""
     base_url = params.pop("base_url")
