@@ -396,3 +396,6 @@ def test_labels_pick_a_selection_skip_used_positions_and_download(
     started = officer.post("/labels", data=data, follow_redirects=False)
     assert started.status_code == 303 and started.headers["location"].startswith("/jobs/")
     assert officer.get(started.headers["location"]).status_code == 200
+    # Sent again (a double click, a reload), the form's key queues nothing more.
+    again = officer.post("/labels", data=data, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == started.headers["location"]

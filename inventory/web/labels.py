@@ -17,12 +17,13 @@ from litestar.response import Redirect, Template
 from inventory.assets.schemas import AssetStatus
 from inventory.categories import queries as categories
 from inventory.db.dependencies import Conn
-from inventory.errors import Invalid
+from inventory.errors import Conflict, Invalid
 from inventory.printing import jobs
 from inventory.printing.jobs import LabelJobCreate
 from inventory.printing.render import DEFAULT_STOCK, MAX_LABELS, LabelFormat, options
 from inventory.printing.routes import selection_file
 from inventory.sites.schemas import Condition
+from inventory.web import once
 from inventory.web.pages import login_redirect, page
 from labels import STOCKS, SheetStock
 
@@ -92,6 +93,7 @@ async def labels_page(
         labels=labels,
         at_once=MAX_LABELS,
         job_max=jobs.JOB_MAX_LABELS,
+        key=once.new_key(),
         sheet=_sheet(stock, skip, labels),
         stocks=[(s.name, s.title) for s in STOCKS.values()],
         formats=[f.value for f in LabelFormat],
@@ -119,8 +121,17 @@ async def labels_job(
     if request.user is None:
         return login_redirect(request, "/labels")
     spec = _spec({k: v for k, v in data.items() if k != "_csrf_token"})
-    job_id = await jobs.start(request, conn, request.user, spec)
-    return Redirect(f"/jobs/{job_id}", status_code=303)
+    user = request.user.user_id
+    try:
+        async with conn.transaction():  # a double click queues one run
+            key = await once.claim_sent(conn, user, "/labels", data)
+            location = f"/jobs/{await jobs.start(request, conn, request.user, spec)}"
+            await once.keep(conn, user, key, location)
+    except once.SentBefore as sent:
+        if sent.location is None:
+            raise Conflict("this form was sent before for other labels: open it again") from None
+        location = sent.location
+    return Redirect(location, status_code=303)
 
 
 router = Router(path="/", route_handlers=[labels_page, labels_file, labels_job])
