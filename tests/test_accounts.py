@@ -8,6 +8,7 @@ import re
 import time
 
 import asyncpg
+import httpx
 import msgspec
 from litestar.testing import TestClient
 
@@ -117,24 +118,34 @@ def test_admin_manages_accounts_and_a_disabled_one_cannot_write(
     assert again.status_code == 401
 
 
-def test_a_token_stops_writing_once_its_role_or_unit_changes(
-    client: TestClient, world: World, sql
-) -> None:
+def _officer_of_a(world: World, login: str) -> httpx.Response:
+    """A new officer of unit A (password `long-enough-1`), as the admin creates one."""
     created = world.admin.post(
         "/api/v1/users",
         json={
-            "login": "officer.moved",
+            "login": login,
             "password": "long-enough-1",
             "role": "officer",
             "unit_id": world.units["A"],
         },
     )
     assert created.status_code == 201, created.text
+    return created
+
+
+def _signed_in(client: TestClient, login: str) -> Caller:
+    """The API caller of a fresh token of `login`."""
+    got = client.post("/api/v1/auth/token", json={"login": login, "password": "long-enough-1"})
+    assert got.status_code == 200, got.text
+    return Caller(client, got.json()["access_token"])
+
+
+def test_a_token_stops_writing_once_its_role_or_unit_changes(
+    client: TestClient, world: World, sql
+) -> None:
+    created = _officer_of_a(world, "officer.moved")
     user = created.json()
-    token = client.post(
-        "/api/v1/auth/token", json={"login": "officer.moved", "password": "long-enough-1"}
-    ).json()
-    caller = Caller(client, token["access_token"])
+    caller = _signed_in(client, "officer.moved")
     moved = world.admin.patch(
         f"/api/v1/users/{user['id']}",
         json={"role": "auditor", "unit_id": world.units["B"]},
@@ -241,16 +252,7 @@ def test_a_token_stops_reading_once_its_account_is_disabled(
     """A token outlives its account's change by at most standing.FRESH_SECONDS (the
     worker's last read of the account), on the API and on the scan look-up alike."""
     monkeypatch.setattr(standing, "FRESH_SECONDS", 0.5)
-    created = world.admin.post(
-        "/api/v1/users",
-        json={
-            "login": "officer.disabled",
-            "password": "long-enough-1",
-            "role": "officer",
-            "unit_id": world.units["A"],
-        },
-    )
-    assert created.status_code == 201, created.text
+    created = _officer_of_a(world, "officer.disabled")
     user = created.json()
     asset = world.create(
         "/api/v1/assets",
@@ -258,10 +260,7 @@ def test_a_token_stops_reading_once_its_account_is_disabled(
         category_id=world.categories["MT"],
         holder_unit_id=world.units["A"],
     )
-    token = client.post(
-        "/api/v1/auth/token", json={"login": user["login"], "password": "long-enough-1"}
-    ).json()["access_token"]
-    caller = Caller(client, token)
+    caller = _signed_in(client, user["login"])
     scan = f"/api/v1/assets/by-tag/{asset['tag']}"
     assert caller.get("/api/v1/assets").status_code == caller.get(scan).status_code == 200
     disabled = world.admin.patch(
@@ -280,24 +279,8 @@ def test_a_token_stops_reading_once_its_account_is_disabled(
 def test_a_token_issued_after_a_move_reads_at_once(client: TestClient, world: World) -> None:
     """What a worker last read of an account vouches for its old tokens only: signed in
     again after a move, the new token is checked against the account as it is now."""
-    created = world.admin.post(
-        "/api/v1/users",
-        json={
-            "login": "officer.moving",
-            "password": "long-enough-1",
-            "role": "officer",
-            "unit_id": world.units["A"],
-        },
-    )
-    assert created.status_code == 201, created.text
-
-    def signed_in() -> Caller:
-        got = client.post(
-            "/api/v1/auth/token", json={"login": "officer.moving", "password": "long-enough-1"}
-        )
-        return Caller(client, got.json()["access_token"])
-
-    before = signed_in()
+    created = _officer_of_a(world, "officer.moving")
+    before = _signed_in(client, "officer.moving")
     assert before.get("/api/v1/assets").status_code == 200
     moved = world.admin.patch(
         f"/api/v1/users/{created.json()['id']}",
@@ -305,5 +288,5 @@ def test_a_token_issued_after_a_move_reads_at_once(client: TestClient, world: Wo
         headers={"If-Match": created.headers["etag"]},
     )
     assert moved.status_code == 200, moved.text
-    assert signed_in().get("/api/v1/assets").status_code == 200
+    assert _signed_in(client, "officer.moving").get("/api/v1/assets").status_code == 200
     assert before.get("/api/v1/assets").status_code == 401  # its standing was read anew

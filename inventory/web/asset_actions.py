@@ -55,15 +55,23 @@ async def move_form(
     principal, asset = found
     if principal.role not in WRITERS:
         return _form(request, "tag_move.html", lang, asset, 403, error="claim_forbidden")
+    return await _move_form(request, conn, lang, asset, 200, asset["room_id"], once.new_key())
+
+
+async def _move_form(
+    request: Request,
+    conn: asyncpg.Connection,
+    lang: str | None,
+    asset: asyncpg.Record,
+    status: int,
+    chosen: int | None,
+    key: str,
+    **said: Any,
+) -> Template:
+    """The move form: the rooms of the asset's unit, `chosen` picked, under its `key`."""
     choices = await rooms.of_unit(conn, asset["holder_unit_id"])
     return _form(
-        request,
-        "tag_move.html",
-        lang,
-        asset,
-        rooms=choices,
-        chosen=asset["room_id"],
-        key=once.new_key(),
+        request, "tag_move.html", lang, asset, status, rooms=choices, chosen=chosen, key=key, **said
     )
 
 
@@ -81,17 +89,9 @@ async def move_page(
     done = f"/t/{quote(asset['tag'])}?done=moved"
 
     async def again(status: int, **said: Any) -> Template:
-        choices = await rooms.of_unit(conn, asset["holder_unit_id"])
-        return _form(
-            request,
-            "tag_move.html",
-            None,
-            asset,
-            status,
-            rooms=choices,
-            chosen=int(room) if room.isdigit() else None,
-            key=data.get(once.FIELD, ""),
-            **said,
+        chosen = int(room) if room.isdigit() else None
+        return await _move_form(
+            request, conn, None, asset, status, chosen, data.get(once.FIELD, ""), **said
         )
 
     try:

@@ -286,6 +286,19 @@ async def act(
     form that adds something (a surplus item, a flag) carries a key: sent twice, it adds
     once, and the second sending lands where the first did."""
     principal = request.user
+
+    async def refused(status: int, message: str) -> Template:
+        return await _show(
+            request,
+            conn,
+            principal,
+            handover_id,
+            None,
+            error={"action": action, "message": message},
+            typed=typed,
+            status=status,
+        )
+
     try:
         async with conn.transaction():
             path = f"/handovers/{handover_id}/{action}"
@@ -297,31 +310,11 @@ async def act(
         call.close()  # the step is not run: the first sending's stands
         if sent.location:
             return Redirect(sent.location, status_code=303)
-        message = texts(request, None)["fm_resent"]
-        return await _show(
-            request,
-            conn,
-            principal,
-            handover_id,
-            None,
-            error={"action": action, "message": message},
-            typed=typed,
-            status=409,
-        )
-    except (ProblemDetailsException, msgspec.ValidationError) as refused:
-        status = 422 if isinstance(refused, msgspec.ValidationError) else refused.status_code
+        return await refused(409, texts(request, None)["fm_resent"])
+    except (ProblemDetailsException, msgspec.ValidationError) as problem:
+        status = 422 if isinstance(problem, msgspec.ValidationError) else problem.status_code
         row = await HANDOVERS.get(conn, principal, handover_id)  # another unit's: 404
-        message = refusal(refused, texts(request, None), row["listed_count"])
-        return await _show(
-            request,
-            conn,
-            principal,
-            handover_id,
-            None,
-            error={"action": action, "message": message},
-            typed=typed,
-            status=status,
-        )
+        return await refused(status, refusal(problem, texts(request, None), row["listed_count"]))
     return Redirect(done, status_code=303)
 
 
